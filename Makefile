@@ -1,0 +1,19 @@
+# Shortcuts for people who prefer make; everything lives in tasks.py (stdlib Python).
+PYTHON ?= python3
+
+.PHONY: lab test setup strip clean
+
+lab:
+	$(PYTHON) tasks.py lab
+
+test:
+	$(PYTHON) tasks.py test
+
+setup:
+	$(PYTHON) tasks.py setup
+
+strip:
+	$(PYTHON) tasks.py strip
+
+clean:
+	$(PYTHON) tasks.py clean

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Set up and run the gdcourse course.  Standard library only; Linux, macOS, Windows.
+
+    python3 tasks.py lab      set everything up, then open the course in JupyterLab
+    python3 tasks.py test     set everything up, then run every test (unit tests + notebooks)
+    python3 tasks.py setup    only create/update the environment in .venv
+    python3 tasks.py strip    remove outputs from every notebook (do this before committing)
+    python3 tasks.py clean    remove caches and build leftovers (--venv also removes .venv)
+
+On Windows type `py tasks.py lab` instead of `python3 tasks.py lab`.
+Extra arguments after `lab` go to JupyterLab, after `test` to pytest.
+
+Setup is idempotent: it creates .venv with the `venv` module if it is missing and runs
+`pip install -e .[lab,test]` only when pyproject.toml (or the checkout's location) changed
+since the last successful install, which is recorded in a stamp file inside .venv.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+MIN_PYTHON = (3, 10)
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+NOTEBOOKS = ROOT / "notebooks"
+EXTRAS = "lab,test"
+STAMP = VENV / "gdcourse-setup.stamp"
+PYTEST_ARGS = [
+    "tests",
+    "notebooks",
+    "--nbval-lax",
+    "--nbval-current-env",
+    "--nbval-cell-timeout=120",
+    "-q",
+]
+
+
+def say(msg):
+    print(f"[gdcourse] {msg}", flush=True)
+
+
+def fail(msg, code=1):
+    print(f"[gdcourse] ERROR: {msg}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def venv_python():
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def run(cmd, **kwargs):
+    """Run a command from the repository root and return its exit code.
+
+    Ctrl+C reaches the child too (same console); we wait for it to finish by itself, so
+    JupyterLab can shut down cleanly and pytest can print its summary.
+    """
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=str(ROOT), **kwargs)
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            continue
+
+
+def setup_fingerprint():
+    h = hashlib.sha256()
+    h.update((ROOT / "pyproject.toml").read_bytes())
+    h.update(f"\nextras={EXTRAS}\nroot={ROOT}\n".encode())
+    return h.hexdigest()
+
+
+def package_installed(py):
+    code = "import importlib.metadata as m; m.distribution('gdcourse')"
+    return run([py, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
+
+
+def setup():
+    """Create .venv if needed and install the package with its extras if needed."""
+    py = venv_python()
+    if not py.exists():
+        if VENV.exists():
+            fail(
+                f"{VENV} exists but has no {py.relative_to(VENV)}; it was probably made on "
+                "another system or by another tool. Delete the .venv folder and run this again."
+            )
+        say(f"creating a virtual environment in .venv with Python {sys.version.split()[0]} ...")
+        import venv
+
+        try:
+            venv.EnvBuilder(with_pip=True).create(str(VENV))
+        except Exception as exc:  # e.g. Debian/Ubuntu without the python3-venv package
+            shutil.rmtree(VENV, ignore_errors=True)
+            fail(
+                f"could not create the virtual environment ({exc}).\n"
+                "  On Debian/Ubuntu: sudo apt install python3-venv   (then run this again)"
+            )
+    fingerprint = setup_fingerprint()
+    stamp = STAMP.read_text().strip() if STAMP.exists() else ""
+    if stamp == fingerprint and package_installed(py):
+        say("environment is up to date (.venv)")
+        return py
+    say(f"installing gdcourse and its dependencies [{EXTRAS}] into .venv (about a minute the first time) ...")
+    cmd = [py, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
+           "-q", "-e", f".[{EXTRAS}]"]
+    if run(cmd) != 0:
+        STAMP.unlink(missing_ok=True)
+        fail("pip install failed (see the messages above).")
+    STAMP.write_text(fingerprint + "\n")
+    say("environment ready")
+    return py
+
+
+def notebook_files():
+    if not NOTEBOOKS.is_dir():
+        return []
+    return sorted(
+        p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def nbstripout(py, extra):
+    files = [str(p.relative_to(ROOT)) for p in notebook_files()]
+    if not files:  # nbstripout without files would read a notebook from stdin
+        return 0
+    return run([py, "-m", "nbstripout", *extra, *files])
+
+
+def cmd_setup(args):
+    setup()
+    say("next: python3 tasks.py lab   (or: python3 tasks.py test)")
+    return 0
+
+
+def cmd_lab(args):
+    py = setup()
+    if getattr(os, "geteuid", lambda: 1)() == 0 and "--allow-root" not in args:
+        args = [*args, "--allow-root"]  # JupyterLab refuses to run as root otherwise (containers)
+    say("starting JupyterLab on notebooks/ (stop it with Ctrl+C, twice) ...")
+    return run([py, "-m", "jupyterlab", "notebooks/", *args])
+
+
+def cmd_test(args):
+    py = setup()
+    n = len(notebook_files())
+    say(f"checking that {n} notebook(s) are stored without outputs ...")
+    if nbstripout(py, ["--verify"]) != 0:
+        fail("some notebooks contain outputs or execution counts; run: python3 tasks.py strip")
+    say("running unit tests and notebooks (pytest + nbval) ...")
+    code = run([py, "-m", "pytest", *PYTEST_ARGS, *args])
+    if code == 5:
+        fail("pytest collected no tests; that counts as a failure.", 5)
+    if code != 0:
+        fail(f"tests failed (pytest exit code {code}).", code)
+    say("all tests passed")
+    return 0
+
+
+def cmd_strip(args):
+    py = setup()
+    n = len(notebook_files())
+    say(f"stripping outputs from {n} notebook(s) in notebooks/ ...")
+    code = nbstripout(py, [])
+    if code == 0:
+        say("done")
+    return code
+
+
+def cmd_clean(args):
+    skip = {".venv", ".git"}
+    names = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".hypothesis"}
+    doomed = [ROOT / "build", ROOT / "dist", *ROOT.glob("*.egg-info")]
+    for folder, dirs, _ in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in skip]
+        doomed += [Path(folder) / d for d in dirs if d in names]
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)
+    say("removed caches and build leftovers")
+    if "--venv" in args:
+        shutil.rmtree(VENV, ignore_errors=True)
+        say("removed .venv (the next lab/test/setup creates it again)")
+    return 0
+
+
+COMMANDS = {
+    "lab": cmd_lab,
+    "test": cmd_test,
+    "setup": cmd_setup,
+    "strip": cmd_strip,
+    "clean": cmd_clean,
+}
+
+
+def main(argv):
+    if sys.version_info < MIN_PYTHON:
+        fail(f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed; this is {sys.version.split()[0]}.")
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.strip())
+        return 0 if argv and argv[0] in ("-h", "--help", "help") else 2
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
