@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, _check_betas, _check_lr, _check_nonnegative
+from .optimizer import Optimizer, _check_adam_hyperparameters
 
 __all__ = ["Adam"]
 
@@ -82,11 +82,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_hyperparameters(self, *, lr, betas, eps, weight_decay, **_: Any) -> None:
-        _check_lr(lr)
-        _check_nonnegative("eps", eps, f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        _check_nonnegative("weight_decay", weight_decay,
-                           f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_hyperparameters(lr, betas, eps, weight_decay)
 
     def _init_state(self, theta: np.ndarray, *, amsgrad, **_: Any) -> dict[str, Any]:
         state = {"step": 0, "exp_avg": np.zeros_like(theta),

@@ -128,6 +128,23 @@ def _set_momentum(optimizer: Optimizer, momentums: list[float], use_beta1: bool)
             group["momentum"] = momentum
 
 
+class _MomentumCycle:
+    """Mixin of CyclicLR and OneCycleLR: the momentum (or beta1) moves against the rate."""
+
+    def _start_momentum_cycle(self, optimizer: Optimizer, base_momentum: Any,
+                              max_momentum: Any, last_epoch: int) -> None:
+        self.use_beta1 = _check_cycle_momentum(optimizer)
+        self.base_momentums = _format_param("base_momentum", optimizer, base_momentum)
+        self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
+        if last_epoch == -1:
+            for high, low, group in zip(self.max_momentums, self.base_momentums,
+                                        optimizer.param_groups, strict=True):
+                group["max_momentum"] = high
+                group["base_momentum"] = low
+            # The cycle starts at the highest momentum, where the rate is lowest.
+            _set_momentum(optimizer, self.max_momentums, self.use_beta1)
+
+
 # ----------------------------------------------------------------- the base class
 class LRScheduler:
     r"""Base class of the schedulers; mirrors ``torch.optim.lr_scheduler.LRScheduler``.
@@ -817,7 +834,7 @@ class SequentialLR(LRScheduler):
 
 
 # ----------------------------------------------------------------- cycles
-class CyclicLR(LRScheduler):
+class CyclicLR(_MomentumCycle, LRScheduler):
     r"""Cycle the rate between two bounds along triangles; mirrors PyTorch's ``CyclicLR``.
 
     Cyclical learning rates (Smith 2017 [1]_). With
@@ -913,15 +930,7 @@ class CyclicLR(LRScheduler):
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.use_beta1 = _check_cycle_momentum(optimizer)
-            self.base_momentums = _format_param("base_momentum", optimizer, base_momentum)
-            self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
-            if last_epoch == -1:
-                for high, low, group in zip(self.max_momentums, self.base_momentums,
-                                            optimizer.param_groups, strict=True):
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
-                _set_momentum(optimizer, self.max_momentums, self.use_beta1)
+            self._start_momentum_cycle(optimizer, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
         # The base class read base_lrs from group["initial_lr"], which an earlier
         # scheduler may have set; the cycle's lower bound is base_lr, as in PyTorch.
@@ -987,7 +996,7 @@ class CyclicLR(LRScheduler):
             self._scale_fn_custom.__dict__.update(saved_fn)
 
 
-class OneCycleLR(LRScheduler):
+class OneCycleLR(_MomentumCycle, LRScheduler):
     r"""The 1cycle policy: up to ``max_lr`` and far down; mirrors PyTorch's ``OneCycleLR``.
 
     From Smith & Topin 2019 [1]_. The rate starts at
@@ -1118,15 +1127,7 @@ class OneCycleLR(LRScheduler):
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.use_beta1 = _check_cycle_momentum(optimizer)
-            self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
-            self.base_momentums = _format_param("base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for high, low, group in zip(self.max_momentums, self.base_momentums,
-                                            optimizer.param_groups, strict=True):
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
-                _set_momentum(optimizer, self.max_momentums, self.use_beta1)
+            self._start_momentum_cycle(optimizer, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
 
     def _anneal(self, start: float, end: float, pct: float) -> float:

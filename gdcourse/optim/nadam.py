@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, _check_betas, _check_lr, _check_nonnegative
+from .optimizer import Optimizer, _check_adam_hyperparameters, _check_nonnegative
 
 __all__ = ["NAdam"]
 
@@ -58,11 +58,7 @@ class NAdam(Optimizer):
 
     def _check_hyperparameters(self, *, lr, betas, eps, weight_decay, momentum_decay,
                                **_: Any) -> None:
-        _check_lr(lr)
-        _check_nonnegative("eps", eps, f"Invalid epsilon value: {eps}")
-        _check_betas(betas)
-        _check_nonnegative("weight_decay", weight_decay,
-                           f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_hyperparameters(lr, betas, eps, weight_decay)
         _check_nonnegative("momentum_decay", momentum_decay,
                            f"Invalid momentum_decay value: {momentum_decay}")
 

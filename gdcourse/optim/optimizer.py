@@ -425,6 +425,15 @@ def _check_nonnegative(name: str, value: Any, message: str) -> None:
         raise ValueError(message)
 
 
+def _check_adam_hyperparameters(lr: Any, betas: Any, eps: Any, weight_decay: Any) -> None:
+    """The checks shared by Adam, AdamW and NAdam, in PyTorch's order."""
+    _check_lr(lr)
+    _check_nonnegative("eps", eps, f"Invalid epsilon value: {eps}")
+    _check_betas(betas)
+    _check_nonnegative("weight_decay", weight_decay,
+                       f"Invalid weight_decay value: {weight_decay}")
+
+
 def _check_betas(betas: Any) -> None:
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(f"betas must be a pair (beta1, beta2), but got {betas!r}")
