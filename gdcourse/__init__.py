@@ -5,12 +5,34 @@ PyTorch: :mod:`gdcourse.optim` mirrors ``torch.optim``,
 :mod:`gdcourse.optim.lr_scheduler` mirrors ``torch.optim.lr_scheduler`` and
 :mod:`gdcourse.init` mirrors ``torch.nn.init``.
 
-Importing gdcourse loads only NumPy; plotting and widgets load matplotlib and
-ipywidgets when they are used.
+The experiment engine: :mod:`~gdcourse.functions` (2-D landscapes and ``trace``),
+:mod:`~gdcourse.data`, :mod:`~gdcourse.models`, :mod:`~gdcourse.gradcheck`,
+:mod:`~gdcourse.train`, :mod:`~gdcourse.lr_finder`, :mod:`~gdcourse.divergence`;
+figures in :mod:`~gdcourse.plots`.
+
+Importing gdcourse loads only NumPy: :mod:`gdcourse.plots` (matplotlib) is imported on
+first use, and the data loaders import scikit-learn when called.
 """
 
-from . import init, optim
+import importlib
+from typing import Any
+
+from . import data, divergence, functions, gradcheck, init, lr_finder, models, optim, train
 
 __version__ = "0.1.0"
 
-__all__ = ["init", "optim", "__version__"]
+# Modules that need matplotlib (or, later, ipywidgets): imported when first accessed,
+# so `import gdcourse` stays fast and works without a display stack.
+_LAZY_MODULES = ("plots", "progress")
+
+__all__ = [
+    "data", "divergence", "functions", "gradcheck", "init", "lr_finder", "models",
+    "optim", "train", *_LAZY_MODULES, "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: `gdcourse.plots` works after a plain `import gdcourse`.
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -43,6 +43,8 @@ import warnings
 
 import numpy as np
 
+from ._checks import require_generator
+
 __all__ = [
     "calculate_gain",
     "calculate_fan_in_and_fan_out",
@@ -96,17 +98,11 @@ def _check_float_array(tensor: object) -> None:
 
 
 def _check_rng(rng: object) -> np.random.Generator:
-    """Return ``rng``, or a fresh unseeded generator when it is None."""
+    """Return ``rng``, or a fresh unseeded generator when it is None (as PyTorch's
+    ``generator=None`` uses the global one)."""
     if rng is None:
         return np.random.default_rng()
-    if not isinstance(rng, np.random.Generator):
-        # The legacy np.random.RandomState has a different API; refusing it early
-        # gives a clearer message than an AttributeError deep inside a sampler.
-        raise TypeError(
-            "rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)) "
-            f"or None, got {type(rng).__name__}"
-        )
-    return rng
+    return require_generator(rng, " or None")
 
 
 def _check_real(value: object, name: str) -> float:

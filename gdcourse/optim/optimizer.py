@@ -118,17 +118,19 @@ class Optimizer:
 
     Notes
     -----
-    Subclasses implement two small methods:
+    Subclasses implement two small methods, which receive the parameter's group as
+    keyword arguments (its hyper-parameters, and ``params``, which they ignore):
 
-    ``_init_state(param, **hyper)``
+    ``_init_state(param, **group)``
         the state of a parameter before its first step (a dict);
-    ``_update(param, grad, state, **hyper)``
-        the update rule: change ``param`` and ``state`` in place.
+    ``_update(param, grad, state, **group)``
+        the update rule: change ``param`` and ``state`` in place, elementwise.
 
     and list their hyper-parameter checks in ``_check_hyperparameters``. ``step`` does
     everything else: checking the gradients, negating them for ``maximize``, skipping
     ``None`` gradients (PyTorch skips parameters whose ``.grad`` is None), looping over
-    the groups.
+    the groups, and applying the rule to large arrays block by block so that it runs in
+    cache (see ``_update_blockwise``).
 
     Gradients that contain NaN or inf are not rejected: like PyTorch, the update
     propagates them into the parameters. Divergence is detected by the training

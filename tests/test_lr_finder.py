@@ -1,0 +1,278 @@
+"""Tests of gdcourse.lr_finder, the learning-rate range test.
+
+Ground truth: hand-computed moving averages; geometric and arithmetic sequences; and
+linear regression, where gradient descent is stable exactly when lr < 2/L with L the
+largest eigenvalue of the Hessian of the mean squared error, 2/n [X 1]^T [X 1].
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from gdcourse.data import load_digits
+from gdcourse.lr_finder import (
+    RangeTestResult, lr_range_test, range_test_lrs, smooth_losses, suggest_lrs)
+from gdcourse.models import MLP, LinearRegression
+from gdcourse.optim import SGD, Adam
+
+
+def regression_problem(seed, n=512):
+    """Features of scales 1, 3 and 0.5, an intercept of 3: L is about 2 * 3^2 = 18."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 3)) * np.array([1.0, 3.0, 0.5])
+    y = X @ np.array([1.0, -2.0, 0.5]) + 3.0 + 0.1 * rng.standard_normal(n)
+    A = np.column_stack([X, np.ones(n)])
+    L = float(np.linalg.eigvalsh(2.0 * A.T @ A / n).max())
+    return X, y, L
+
+
+def model_and_sgd(seed=0, lr=0.1, **kwargs):
+    model = LinearRegression(3, rng=np.random.default_rng(seed))
+    return model, SGD(model.params, lr=lr, **kwargs)
+
+
+# --------------------------------------------------------------------------- the pieces
+@pytest.mark.parametrize("losses, beta, expected", [
+    # m1 = 0.5*4 = 2 -> 2/0.5 = 4;  m2 = 0.5*2 + 0.5*2 = 2 -> 2/0.75;
+    # m3 = 0.5*2 + 0.5*1 = 1.5 -> 1.5/0.875
+    ([4.0, 2.0, 1.0], 0.5, [4.0, 8.0 / 3.0, 12.0 / 7.0]),
+    # beta = 0.98: m1 = 0.02*10 -> /0.02 = 10; m2 = 0.98*0.2 + 0.02*20 = 0.596 -> /0.0396
+    ([10.0, 20.0], 0.98, [10.0, 0.596 / 0.0396]),
+    ([3.0, 1.0, 7.0], 0.0, [3.0, 1.0, 7.0]),       # no smoothing
+    ([5.0, 5.0, 5.0, 5.0], 0.9, [5.0] * 4),         # bias correction: no pull to 0
+])
+def test_smoothing_matches_hand_computation(losses, beta, expected):
+    np.testing.assert_allclose(smooth_losses(losses, beta), expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("mode, start, end, num", [
+    ("exp", 1e-7, 10.0, 100), ("exp", 1e-3, 1.0, 4), ("linear", 0.01, 1.0, 100),
+    ("linear", 1e-7, 10.0, 2)])
+def test_rates_are_geometric_or_evenly_spaced(mode, start, end, num):
+    lrs = range_test_lrs(start, end, num, mode)
+    assert len(lrs) == num
+    assert lrs[0] == pytest.approx(start, rel=1e-14)
+    assert lrs[-1] == pytest.approx(end, rel=1e-14)
+    if mode == "exp":
+        ratios = lrs[1:] / lrs[:-1]
+        np.testing.assert_allclose(ratios, (end / start) ** (1 / (num - 1)), rtol=1e-12)
+    else:
+        np.testing.assert_allclose(np.diff(lrs), (end - start) / (num - 1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("smoothed, steepest_index, min_index", [
+    # A flat start, a fall, a minimum (index 11), a rise. The rates are evenly spaced in
+    # log, so the slope at i is proportional to s[i+2] - s[i-2]: -3, -6, -7, -6.5, -4.6
+    # at i = 5..9, steepest at i = 7 (3 - 10); neighbouring differences would pick 8.
+    (np.r_[[10.0] * 6, 9, 7, 4, 3, 2.5, 2.4, [2.6, 3, 4, 6]], 7, 11),
+    (np.r_[[10.0] * 6, 9, 7, 4, 3, 2.5, 2.4, [2.6, 3, np.inf]], 7, 11),  # inf left out
+])
+def test_suggestions_from_a_hand_made_curve(smoothed, steepest_index, min_index):
+    lrs = range_test_lrs(1e-4, 1.0, len(smoothed))
+    suggestions = suggest_lrs(lrs, smoothed)
+    assert suggestions["steepest"] == lrs[steepest_index]
+    assert suggestions["min/10"] == pytest.approx(lrs[min_index] / 10)
+
+
+def test_too_short_a_curve_has_no_slope_suggestion():
+    lrs = range_test_lrs(1e-3, 1.0, 4)
+    assert set(suggest_lrs(lrs, np.array([4.0, 3.0, 2.0, 1.0]))) == {"min/10"}
+
+
+# --------------------------------------------------------------------------- known rates
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("batch_size", [64, None])
+def test_suggestions_land_below_the_stability_limit(seed, batch_size):
+    """Both suggestions lie in [0.1/L, 2/L): stable, and not uselessly small.
+
+    Why: with rates growing by q = 1.2 per step, the error along an eigenvalue lam
+    shrinks once the sum of the rates so far, about lr * q/(q - 1) = 6 lr, reaches
+    1/lam, so the loss (mostly along L here) falls from lr ~ 0.17/L on; the smoothed
+    curve lags a little, so its steepest fall comes at a few tenths of 1/L. It cannot
+    come far beyond 2/L, where the raw loss turns up again. The smoothed minimum comes
+    after the blow-up starts (lr > 2/L) and, the blow-up growing by (lr L - 1)^2 per
+    step, before 20/L; a tenth of it is in [0.2/L, 2/L). (Measured over 20 seeds:
+    steepest 0.27-0.53/L, min/10 0.36-1.63/L.)
+    """
+    X, y, L = regression_problem(seed)
+    model, opt = model_and_sgd(seed)
+    result = lr_range_test(model, opt, X, y, batch_size=batch_size,
+                           rng=np.random.default_rng(seed))
+    assert 0.1 / L <= result.suggestions["steepest"] < 1.0 / L
+    assert 0.1 / L <= result.suggestions["min/10"] < 2.0 / L
+
+
+def test_suggestions_for_the_digits_mlp_are_usable_rates():
+    """Not a proof, a sanity check: Adam trains this MLP well between 1e-3 and 3e-2."""
+    digits = load_digits(rng=np.random.default_rng(0))
+    model = MLP([64, 32, 10], rng=np.random.default_rng(0))
+    result = lr_range_test(model, Adam(model.params), digits.X_train, digits.y_train,
+                           rng=np.random.default_rng(0))
+    assert result.stopped_early
+    for lr in result.suggestions.values():
+        assert 1e-3 <= lr <= 1e-1
+
+
+# --------------------------------------------------------------------------- the run
+def test_stops_early_once_the_smoothed_loss_blows_up():
+    X, y, L = regression_problem(0)
+    model, opt = model_and_sgd()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lr_range_test(model, opt, X, y, end_lr=1e3, rng=np.random.default_rng(0))
+    assert result.stopped_early and len(result.lrs) < 100
+    assert result.lrs[-1] > 2 / L  # it can only blow up beyond the stability limit
+    smoothed = result.smoothed_losses
+    if "minimum" in result.stop_reason:
+        assert smoothed[-1] > 4 * smoothed[:-1].min()
+        assert np.all(smoothed[1:-1] <= 4 * np.minimum.accumulate(smoothed[:-2]))
+    np.testing.assert_array_equal(result.lrs, range_test_lrs(1e-7, 1e3, 100)[:len(result.lrs)])
+
+
+def test_stops_at_the_first_non_finite_loss():
+    # Rates far beyond 2/L from the start: the loss overflows within a few steps.
+    X, y, L = regression_problem(0)
+    model, opt = model_and_sgd()
+    result = lr_range_test(model, opt, X, y, start_lr=1e100, end_lr=1e200,
+                           smoothing=0.0, diverge_factor=1e300,
+                           rng=np.random.default_rng(0))
+    assert result.stopped_early
+    assert result.stop_reason.startswith(("loss is inf", "loss grew"))
+    assert np.isfinite(result.losses[:-1]).all()
+
+
+@pytest.mark.parametrize("diverge_factor, stopped", [(4.0, False), (1.0001, True)])
+def test_runs_to_the_end_when_rates_stay_small(diverge_factor, stopped):
+    # Rates below 0.05/L barely move the loss; only a hair-trigger factor stops early.
+    X, y, L = regression_problem(0)
+    model, opt = model_and_sgd()
+    result = lr_range_test(model, opt, X, y, start_lr=1e-6, end_lr=0.05 / L, num_steps=50,
+                           diverge_factor=diverge_factor, rng=np.random.default_rng(0))
+    assert result.stopped_early is stopped
+    assert (len(result.lrs) < 50) is stopped
+    assert (result.stop_reason is None) is not stopped
+
+
+def test_smoothed_losses_are_the_moving_average_of_the_losses():
+    X, y, _ = regression_problem(0)
+    model, opt = model_and_sgd()
+    result = lr_range_test(model, opt, X, y, smoothing=0.9, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(result.smoothed_losses, smooth_losses(result.losses, 0.9))
+    assert len(result.losses) == len(result.lrs) == len(result.smoothed_losses)
+
+
+def test_linear_mode_sweeps_evenly_spaced_rates():
+    X, y, L = regression_problem(0)
+    model, opt = model_and_sgd()
+    result = lr_range_test(model, opt, X, y, start_lr=1e-4, end_lr=0.5 / L, mode="linear",
+                           num_steps=30, rng=np.random.default_rng(0))
+    np.testing.assert_allclose(result.lrs, np.linspace(1e-4, 0.5 / L, 30), rtol=1e-12)
+
+
+def test_the_first_loss_is_the_loss_of_the_starting_parameters():
+    X, y, _ = regression_problem(0)
+    model, opt = model_and_sgd()
+    result = lr_range_test(model, opt, X, y, batch_size=None, rng=np.random.default_rng(0))
+    assert result.losses[0] == model.loss(X, y)
+
+
+# --------------------------------------------------------------------------- restoring
+@pytest.mark.parametrize("make_opt", [
+    lambda params: SGD(params, lr=0.01, momentum=0.9),
+    lambda params: Adam(params, lr=1e-3),
+    lambda params: Adam([{"params": params[:1]}, {"params": params[1:], "lr": 1e-2}]),
+])
+def test_model_and_optimizer_are_restored_bitwise(make_opt):
+    X, y, _ = regression_problem(0)
+    model = LinearRegression(3, rng=np.random.default_rng(0))
+    opt = make_opt(model.params)
+    for _ in range(3):  # give the optimizer some state worth restoring
+        opt.step(model.loss_and_grads(X[:32], y[:32])[1])
+    params_before = [p.tobytes() for p in model.copy_params()]
+    arrays_before = list(model.params)
+    state_before = opt.state_dict()
+
+    result = lr_range_test(model, opt, X, y, end_lr=1e3, rng=np.random.default_rng(0))
+    assert result.stopped_early  # the sweep really did wreck the parameters
+
+    assert [p.tobytes() for p in model.params] == params_before
+    assert all(a is b for a, b in zip(model.params, arrays_before))
+    assert_same_state(opt.state_dict(), state_before)
+
+
+def test_restored_even_if_the_model_raises():
+    X, y, _ = regression_problem(0)
+    model, opt = model_and_sgd(momentum=0.9)
+    params_before = model.copy_params()
+    state_before = opt.state_dict()
+    calls = []
+    real = model.loss_and_grads
+
+    def failing_after_five(X_batch, y_batch):
+        calls.append(1)
+        if len(calls) > 5:
+            raise RuntimeError("boom")
+        return real(X_batch, y_batch)
+
+    model.loss_and_grads = failing_after_five
+    with pytest.raises(RuntimeError, match="boom"):
+        lr_range_test(model, opt, X, y, start_lr=1e-2, rng=np.random.default_rng(0))
+    for a, b in zip(model.params, params_before):
+        np.testing.assert_array_equal(a, b)
+    assert_same_state(opt.state_dict(), state_before)
+
+
+def assert_same_state(after, before):
+    assert len(after["param_groups"]) == len(before["param_groups"])
+    for group_after, group_before in zip(after["param_groups"], before["param_groups"]):
+        assert group_after == group_before
+    assert after["state"].keys() == before["state"].keys()
+    for index, state in before["state"].items():
+        assert after["state"][index].keys() == state.keys()
+        for key, value in state.items():
+            if isinstance(value, np.ndarray):
+                assert after["state"][index][key].tobytes() == value.tobytes()
+            else:
+                assert after["state"][index][key] == value
+
+
+# --------------------------------------------------------------------------- result, input
+def test_summary_says_the_suggestions_are_heuristics():
+    X, y, _ = regression_problem(0)
+    model, opt = model_and_sgd()
+    result = lr_range_test(model, opt, X, y, rng=np.random.default_rng(0))
+    assert isinstance(result, RangeTestResult)
+    text = result.summary()
+    assert "heuristics" in text and "steepest" in text and "min/10" in text
+    assert "stopped early" in text
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"start_lr": 0.0}, ValueError, "start_lr"),
+    ({"start_lr": 1.0, "end_lr": 0.1}, ValueError, "start_lr < end_lr"),
+    ({"end_lr": float("inf")}, ValueError, "end_lr"),
+    ({"end_lr": "10"}, TypeError, "end_lr"),
+    ({"num_steps": 1}, ValueError, "num_steps"),
+    ({"num_steps": 10.0}, TypeError, "num_steps"),
+    ({"mode": "log"}, ValueError, "mode"),
+    ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"smoothing": 1.0}, ValueError, "smoothing"),
+    ({"diverge_factor": 1.0}, ValueError, "diverge_factor"),
+    ({"rng": 0}, TypeError, "rng"),
+])
+def test_bad_arguments_are_named(kwargs, error, match):
+    X, y, _ = regression_problem(0, n=64)
+    model, opt = model_and_sgd()
+    arguments = {"rng": np.random.default_rng(0)} | kwargs
+    with pytest.raises(error, match=match):
+        lr_range_test(model, opt, X, y, **arguments)
+
+
+def test_bad_data_and_optimizer_are_named():
+    X, y, _ = regression_problem(0, n=64)
+    model, opt = model_and_sgd()
+    with pytest.raises(ValueError, match="as many rows"):
+        lr_range_test(model, opt, X, y[:-1], rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="optimizer"):
+        lr_range_test(model, None, X, y, rng=np.random.default_rng(0))
