@@ -21,9 +21,9 @@ from . import data, divergence, functions, gradcheck, init, lr_finder, models, o
 
 __version__ = "0.1.0"
 
-# Modules that need matplotlib (or, later, ipywidgets): imported when first accessed,
+# Modules that need matplotlib or ipywidgets: imported when first accessed,
 # so `import gdcourse` stays fast and works without a display stack.
-_LAZY_MODULES = ("plots", "progress")
+_LAZY_MODULES = ("plots", "progress", "widgets")
 
 __all__ = [
     "data", "divergence", "functions", "gradcheck", "init", "lr_finder", "models",

@@ -241,7 +241,9 @@ def message_axes(ax, text: str):
     ax.set_axis_off()
     fontsize = 11
     # Wrap to the axes' width (a character is about 0.55 em wide).
-    width_points = ax.get_position().width * ax.figure.get_figwidth() * 72
+    figure = ax.figure  # in a sub-figure, its `.figure` is the root Figure (mpl >= 3.7)
+    root = figure if hasattr(figure, "get_figwidth") else figure.figure
+    width_points = ax.get_position().width * root.get_figwidth() * 72
     columns = max(12, int(width_points / (0.55 * fontsize)) - 4)
     wrapped = "\n".join(textwrap.fill(line, columns) for line in str(text).splitlines())
     return ax.text(0.5, 0.5, wrapped, transform=ax.transAxes, ha="center",

@@ -580,3 +580,13 @@ def test_real_history_range_test_and_layer_statistics(blobs):
     fig = plots.plot_layer_std({"auto": stats})
     np.testing.assert_allclose(labelled_lines(fig.axes[0])[0].get_ydata(),
                                [s.activation_std for s in stats])
+
+
+def test_message_axes_works_inside_a_subfigure():
+    # Widgets lay out panels with sub-figures; the message must fit the root figure.
+    fig = plt.figure(figsize=(6, 3))
+    left, _ = fig.subfigures(1, 2)
+    ax = left.add_subplot()
+    plots.message_axes(ax, "diverged at step 3: loss is inf — try a smaller learning rate")
+    assert any("diverged at step 3" in t.get_text() for t in ax.texts)
+    plt.close(fig)

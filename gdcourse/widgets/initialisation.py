@@ -1,0 +1,379 @@
+"""Initialisation: does the signal survive the depth, and do the hidden units differ?
+
+:class:`InitialisationExplorer` builds an MLP on the handwritten digits with a chosen
+depth, width, activation and initialisation scheme, and shows
+
+* histograms of a few hidden layers' activations (or weight gradients) on one batch of
+  256 training images, before any training
+  (:meth:`gdcourse.models.MLP.layer_statistics`, :func:`gdcourse.plots.plot_layer_statistics`);
+* the standard deviation of the activations and of the weight gradients in every layer
+  (:func:`gdcourse.plots.plot_layer_std`): a flat line means the scheme keeps the
+  signal alive, a falling one that it vanishes, a rising one that it explodes;
+* the first layer's weights after 20 steps of SGD, one row per hidden unit: with
+  ``zeros`` or ``constant`` initialisation every row stays identical (the symmetry
+  that random initialisation breaks), and the summary counts the distinct units.
+"""
+
+from __future__ import annotations
+
+import numbers
+import textwrap
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from ..data import load_digits
+from ..init import calculate_gain
+from ..models import MLP, LayerStats
+from ..optim import SGD
+from ..plots import message_axes, plot_layer_statistics, plot_layer_std
+from ..train import History, train
+from ._base import Explorer
+
+__all__ = ["InitialisationExplorer", "count_distinct_rows"]
+
+SCHEMES = {
+    "zeros": "zeros",
+    "constant": "constant 0.1",
+    "normal": "small normal (std 0.01)",
+    "large_normal": "large normal (std 1)",
+    "xavier_normal": "Xavier (Glorot) normal",
+    "kaiming_normal": "He (Kaiming) normal",
+}
+ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid"}
+WIDTHS = (8, 16, 32, 64, 128, 256)
+MAX_DEPTH = 10
+GAIN_RANGE = (0.25, 3.0)
+HISTOGRAMS = {"activation": "activations", "gradient": "weight gradients"}
+# The batch the statistics are measured on, and the short training run that shows
+# whether the hidden units stay identical.
+BATCH = 256
+TRAINING_STEPS = 20
+TRAINING_BATCH = 64
+TRAINING_LR = 0.1
+# At most this many hidden layers get a histogram (evenly spaced, first and last kept).
+MAX_HISTOGRAMS = 5
+# Rows count as identical when they differ by less than this, relative to the largest
+# weight: identical units are bit-for-bit equal in practice, the margin only guards
+# against a BLAS that sums the columns of a product in different orders.
+IDENTICAL_RTOL = 1e-9
+
+
+def count_distinct_rows(matrix: np.ndarray, rtol: float = IDENTICAL_RTOL) -> int:
+    """The number of different rows of ``matrix``, up to a relative tolerance.
+
+    Two rows are the same when no entry differs by more than ``rtol`` times the
+    largest absolute entry of the matrix. Rows are grouped greedily: each row joins
+    the first earlier group whose representative it matches.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        2-D, e.g. a weight of shape ``(hidden_units, inputs)``; finite.
+    rtol : float
+
+    Returns
+    -------
+    int
+        1 when all rows are equal (a layer that acts as one unit), ``len(matrix)``
+        when all differ.
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or len(matrix) == 0:
+        raise ValueError(f"matrix must be 2-D with at least one row, got shape "
+                         f"{matrix.shape}")
+    if not np.isfinite(matrix).all():
+        raise ValueError("matrix contains NaN or infinity")
+    tolerance = rtol * max(float(np.abs(matrix).max()), np.finfo(float).tiny)
+    representatives: list[np.ndarray] = []
+    for row in matrix:
+        if not any(np.abs(row - rep).max() <= tolerance for rep in representatives):
+            representatives.append(row)
+    return len(representatives)
+
+
+class InitialisationExplorer(Explorer):
+    """Activation and gradient statistics through the depth, and the symmetry of units.
+
+    Parameters
+    ----------
+    depth : int, default 5
+        Hidden layers, 1 to 10.
+    width : int, default 32
+        Units per hidden layer: 8, 16, 32, 64, 128 or 256.
+    activation : {"tanh", "relu", "sigmoid"}, default "tanh"
+    scheme : str, default "xavier_normal"
+        ``"zeros"``, ``"constant"`` (every weight 0.1), ``"normal"`` (std 0.01),
+        ``"large_normal"`` (std 1), ``"xavier_normal"`` or ``"kaiming_normal"``: the
+        ``init`` of :class:`gdcourse.models.MLP`. Biases start at 0.
+    gain : float, default 1.0
+        Xavier's gain, in [0.25, 3] (Glorot and Bengio used 1; PyTorch recommends
+        ``calculate_gain(activation)``, 5/3 for tanh). The other schemes fix their
+        scale themselves, so the slider is disabled for them.
+    histograms : {"activation", "gradient"}, default "activation"
+        What the histograms show; switching redraws without recomputing.
+    seed : int, default 0
+        Seeds the data split, the weights and the shuffling of the 20 training steps.
+
+    Notes
+    -----
+    Changing the network needs the Run button; switching the histograms does not.
+
+    References
+    ----------
+    X. Glorot and Y. Bengio, "Understanding the difficulty of training deep feedforward
+    neural networks", AISTATS 2010. K. He, X. Zhang, S. Ren and J. Sun, "Delving deep
+    into rectifiers", ICCV 2015.
+    """
+
+    title = "Initialisation: signal through the depth, symmetry of the units"
+    heavy = True
+
+    def __init__(self, *, depth: int = 5, width: int = 32, activation: str = "tanh",
+                 scheme: str = "xavier_normal", gain: float = 1.0,
+                 histograms: str = "activation", seed: int = 0) -> None:
+        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) \
+                or not 1 <= depth <= MAX_DEPTH:
+            raise ValueError(f"depth must be an integer from 1 to {MAX_DEPTH}, got {depth!r}")
+        if width not in WIDTHS or isinstance(width, bool):
+            raise ValueError(f"width must be one of {WIDTHS}, got {width!r}")
+        for name, value, choices in (("activation", activation, ACTIVATIONS),
+                                     ("scheme", scheme, SCHEMES),
+                                     ("histograms", histograms, HISTOGRAMS)):
+            if value not in choices:
+                raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; "
+                                 f"got {value!r}")
+        if isinstance(gain, bool) or not isinstance(gain, numbers.Real) \
+                or not GAIN_RANGE[0] <= gain <= GAIN_RANGE[1]:
+            raise ValueError(f"gain must be a number in [{GAIN_RANGE[0]}, {GAIN_RANGE[1]}], "
+                             f"got {gain!r}")
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        self.seed = int(seed)
+        self._initial = {"depth": int(depth), "width": int(width), "activation": activation,
+                         "scheme": scheme, "gain": float(gain), "histograms": histograms}
+        self.data = load_digits(rng=np.random.default_rng(self.seed))
+        self._computed_values: dict[str, Any] | None = None
+        self._result: dict[str, Any] | None = None
+        self._redraw_only = False
+        super().__init__()
+
+    # ----------------------------------------------------------------- controls
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        style = {"description_width": "initial"}
+        initial = self._initial
+        controls = {
+            "depth": widgets.IntSlider(
+                value=initial["depth"], min=1, max=MAX_DEPTH, description="hidden layers",
+                continuous_update=False, style=style),
+            "width": widgets.SelectionSlider(
+                options=list(WIDTHS), value=initial["width"], description="units per layer",
+                continuous_update=False, style=style),
+            "activation": widgets.Dropdown(
+                options=[(label, name) for name, label in ACTIVATIONS.items()],
+                value=initial["activation"], description="activation", style=style),
+            "scheme": widgets.Dropdown(
+                options=[(label, name) for name, label in SCHEMES.items()],
+                value=initial["scheme"], description="initialisation", style=style),
+            "gain": widgets.FloatSlider(
+                value=initial["gain"], min=GAIN_RANGE[0], max=GAIN_RANGE[1], step=0.05,
+                description="Xavier gain", continuous_update=False, style=style,
+                disabled=initial["scheme"] != "xavier_normal"),
+            "histograms": widgets.ToggleButtons(
+                options=[(label, kind) for kind, label in HISTOGRAMS.items()],
+                value=initial["histograms"], description="histograms of", style=style),
+        }
+        controls["scheme"].observe(self._enable_gain, names="value")
+        for name, control in controls.items():
+            if name == "histograms":
+                control.observe(lambda _: self._redraw(), names="value")
+            else:
+                control.observe(lambda _: self._show_pending_note(), names="value")
+        return controls
+
+    def _enable_gain(self, change: dict[str, Any]) -> None:
+        self.controls["gain"].disabled = change["new"] != "xavier_normal"
+
+    def _make_figure(self) -> Figure:
+        # Rebuilt on every draw (see _draw): the plot helpers lay out their own panels.
+        return plt.figure(figsize=(9.0, 7.0), layout="constrained")
+
+    # ----------------------------------------------------------------- compute
+    def _compute(self, *, depth: int, width: int, activation: str, scheme: str,
+                 gain: float, histograms: str) -> dict[str, Any]:
+        if self._redraw_only and self._result is not None:
+            return self._result | {"histograms": histograms}
+        self._computed_values = self._network_values()
+        rng = np.random.default_rng(self.seed)
+        data = self.data
+        mlp = MLP([data.n_features] + [width] * depth + [data.n_classes], activation,
+                  init=scheme, gain=gain if scheme == "xavier_normal" else None, rng=rng)
+        stats = mlp.layer_statistics(data.X_train[:BATCH], data.y_train[:BATCH])
+        first_weight = mlp.params[0].copy()
+        history = train(mlp, SGD(mlp.params, lr=TRAINING_LR), data.X_train, data.y_train,
+                        epochs=1, batch_size=TRAINING_BATCH, max_steps=TRAINING_STEPS,
+                        rng=rng, progress=False)
+        trained = mlp.params[0].copy()
+        self._result = {
+            "depth": depth, "width": width, "activation": activation, "scheme": scheme,
+            "gain": gain, "histograms": histograms, "stats": stats,
+            "first_weight": first_weight, "trained_weight": trained, "history": history,
+            "distinct": (count_distinct_rows(trained) if np.isfinite(trained).all()
+                         else None),
+        }
+        return self._result
+
+    # ----------------------------------------------------------------- draw
+    def _draw(self, result: dict[str, Any]) -> str:
+        self.fig.clear()
+        top, bottom = self.fig.subfigures(2, 1, height_ratios=[1.0, 1.05])
+        stats: list[LayerStats] = result["stats"]
+        hidden = stats[:-1]
+        shown = _evenly_spaced(hidden, MAX_HISTOGRAMS)
+        plot_layer_statistics(shown, kind=result["histograms"], fig=top)
+        for ax in top.axes:
+            # Exploding activations reach 1e11; matplotlib's "1e11" multiplier would
+            # sit on top of the axis label, so each tick says its own size.
+            ax.xaxis.set_major_formatter(FuncFormatter(_short_number))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=2, symmetric=False))
+        layers = ", ".join(str(s.layer) for s in shown)
+        top.suptitle(f"{HISTOGRAMS[result['histograms']]} of hidden layer"
+                     f"{'s' if len(shown) > 1 else ''} {layers} on {BATCH} digits, before "
+                     f"training", fontsize=10.5)
+        std_figure, symmetry_figure = bottom.subfigures(1, 2, width_ratios=[2.0, 1.0])
+        plot_layer_std({self._scheme_label(result): stats}, fig=std_figure)
+        # One line needs no legend: the title names it.
+        for ax in std_figure.axes:
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        std_figure.suptitle(f"spread per layer, {self._scheme_label(result)}\n"
+                            f"(layer {len(stats)} is the output layer)", fontsize=10.5)
+        self._draw_first_weight(symmetry_figure, result)
+        return self._summary(result)
+
+    def _draw_first_weight(self, figure: Any, result: dict[str, Any]) -> None:
+        """W1 after the short training run as an image: identical units, identical rows."""
+        ax = figure.add_subplot()
+        weight = result["trained_weight"]
+        history: History = result["history"]
+        finite = weight[np.isfinite(weight)]
+        limit = float(np.abs(finite).max()) if finite.size else 0.0
+        image = ax.imshow(weight, aspect="auto", cmap="PuOr", interpolation="nearest",
+                          vmin=-limit or -1.0, vmax=limit or 1.0)
+        figure.colorbar(image, ax=ax, shrink=0.8, label="weight")
+        ax.set_xlabel("input pixel")
+        ax.set_ylabel("hidden unit (row of W1)")
+        steps = f"{history.steps} SGD step{'s' if history.steps != 1 else ''}"
+        distinct = result["distinct"]
+        count = ("not finite" if distinct is None
+                 else f"{distinct} of {result['width']} units distinct")
+        title = f"W1 after {steps}\n{count}"
+        if history.divergence is not None:
+            title += "\n" + textwrap.fill(str(history.divergence).split(" — ")[0], 32)
+        ax.set_title(title, fontsize=10)
+
+    def _scheme_label(self, result: dict[str, Any]) -> str:
+        label = SCHEMES[result["scheme"]]
+        if result["scheme"] == "xavier_normal":
+            label += f", gain {result['gain']:.2f}"
+        return label
+
+    def _summary(self, result: dict[str, Any]) -> str:
+        hidden = result["stats"][:-1]
+        first, last = hidden[0].activation_std, hidden[-1].activation_std
+        network = (f"{self._scheme_label(result)}, {ACTIVATIONS[result['activation']]}, "
+                   f"{result['depth']} hidden layer{'s' if result['depth'] > 1 else ''} of "
+                   f"{result['width']}")
+        if result["scheme"] == "xavier_normal":
+            recommended = calculate_gain(result["activation"])
+            network += f" (recommended gain for {ACTIVATIONS[result['activation']]}: " \
+                       f"{recommended:.2f})"
+        if len(hidden) == 1:
+            spread = f"activation std {first:.2g} in the hidden layer"
+        else:
+            spread = (f"activation std {first:.2g} in layer 1, {last:.2g} in layer "
+                      f"{len(hidden)} ({_trend(first, last)})")
+        return f"{network}: {spread}; {self._symmetry_sentence(result)}"
+
+    def _symmetry_sentence(self, result: dict[str, Any]) -> str:
+        """'zeros: all 32 hidden units identical after 20 steps' and the like."""
+        history: History = result["history"]
+        width, distinct = result["width"], result["distinct"]
+        after = f"after {history.steps} step{'s' if history.steps != 1 else ''}"
+        if history.divergence is not None:
+            after += f" ({history.divergence})"
+        name = SCHEMES[result["scheme"]]
+        if distinct is None:
+            return f"{name}: first-layer weights not finite {after}"
+        if distinct == 1:
+            sentence = f"{name}: all {width} hidden units in layer 1 identical {after}"
+            if np.array_equal(result["first_weight"], result["trained_weight"]):
+                sentence += " (W1 never moved: its gradient is 0)"
+            return sentence
+        if distinct < width:
+            return f"{name}: only {distinct} of {width} hidden units in layer 1 distinct {after}"
+        return f"{name}: all {width} hidden units in layer 1 distinct {after}"
+
+    # ----------------------------------------------------------------- redraws
+    def _redraw(self) -> None:
+        """Redraw the stored result (the histogram switch): no recomputation."""
+        self._redraw_only = True
+        try:
+            self.update()
+        finally:
+            self._redraw_only = False
+
+    def _network_values(self) -> dict[str, Any]:
+        return {name: value for name, value in self.values().items()
+                if name != "histograms"}
+
+    def update(self) -> None:
+        super().update()
+        self._show_pending_note()
+
+    def _show_pending_note(self) -> None:
+        """Say so when the controls no longer match the picture (Run not pressed yet)."""
+        if self._computed_values is not None \
+                and self._network_values() != self._computed_values:
+            self.status.value = "<i>settings changed: press Run to recompute</i>"
+        elif "settings changed" in self.status.value:
+            self.status.value = ""
+
+    def _show_message(self, text: str) -> None:
+        # The panels live in subfigures, which the base class's message cannot use:
+        # start from a blank figure instead.
+        self.fig.clear()
+        message_axes(self.fig.add_subplot(), text)
+
+
+def _evenly_spaced(items: list[Any], most: int) -> list[Any]:
+    """At most ``most`` items, evenly spread, keeping the first and the last."""
+    if len(items) <= most:
+        return list(items)
+    positions = np.unique(np.round(np.linspace(0, len(items) - 1, most)).astype(int))
+    return [items[i] for i in positions]
+
+
+def _short_number(value: float, _position: Any = None) -> str:
+    """A short tick label that carries its own magnitude: '0', '0.5', '-20', '1.5e11'."""
+    text = f"{value:.2g}"
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else text
+
+
+def _trend(first: float, last: float) -> str:
+    """How the spread changed from the first to the last hidden layer, in words."""
+    if first == 0 and last == 0:
+        return "all activations are 0"
+    if first == 0:
+        return "growing from 0"
+    ratio = last / first
+    if ratio < 0.1:
+        return f"×{ratio:.2g}: vanishing"
+    if ratio > 10:
+        return f"×{ratio:.2g}: exploding"
+    return f"×{ratio:.2g}: roughly kept"

@@ -1,0 +1,361 @@
+r"""The learning rate and momentum on an ill-conditioned quadratic: the explorer.
+
+:class:`QuadraticExplorer` runs ``SGD(lr, momentum)`` on
+:class:`gdcourse.functions.Quadratic` and shows, side by side, the path on the
+contours, the distance to the minimum step by step (log scale), and a map over
+(learning rate, momentum) of how fast the error shrinks, with the plain-GD limit
+:math:`\eta = 2/L` and the current setting marked::
+
+    QuadraticExplorer(condition_number=100)
+
+The map comes from :func:`heavy_ball_rate`, the closed-form contraction factor of
+Polyak's heavy ball on a quadratic.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
+
+from ..functions import Quadratic, Trajectory, trace
+from ..optim import SGD
+from ..plots import (_DIVERGED_MARKER, _drawable_path, OKABE_ITO, plot_landscape,
+                     style_for)
+from ._base import Explorer
+
+__all__ = ["heavy_ball_rate", "QuadraticExplorer"]
+
+STEPS = 200
+LR_RANGE = (1e-4, 10.0)
+MAX_MOMENTUM = 0.99
+CONDITION_RANGE = (1.0, 1000.0)
+# The (rate, momentum) map: log-spaced rates, evenly spaced momenta.
+MAP_LRS = np.geomspace(*LR_RANGE, 201)
+MAP_MOMENTA = np.linspace(0.0, MAX_MOMENTUM, 100)
+# Colour scale of the map: steps to shrink the error ten-fold, 1 to 10^4.
+MAP_STEPS_RANGE = (1.0, 1e4)
+
+
+def heavy_ball_rate(lr: Any, momentum: Any, eigenvalues: Any) -> np.ndarray:
+    r"""Per-step contraction factor of heavy-ball momentum on a quadratic, in closed form.
+
+    On :math:`f(\theta) = \tfrac12 \theta^\top A \theta` the heavy ball
+    :math:`\theta_{t+1} = \theta_t - \eta A\theta_t + \beta(\theta_t - \theta_{t-1})`
+    (which is ``SGD(lr=eta, momentum=beta)``) acts on the error's component along
+    each eigenvector of :math:`A`, with eigenvalue :math:`\lambda`, through the matrix
+
+    .. math::
+
+        \begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix},
+
+    whose eigenvalues are the roots of :math:`z^2 - (1 + \beta - \eta\lambda) z + \beta`.
+    In the long run the error shrinks per step by the largest modulus of these roots
+    over all eigenvalues :math:`\lambda` (the spectral radius): with
+    :math:`a = 1 + \beta - \eta\lambda`, it is :math:`(|a| + \sqrt{a^2 - 4\beta})/2`
+    when :math:`a^2 \ge 4\beta` and :math:`\sqrt\beta` otherwise (complex roots: the
+    error spirals in). Below 1 the run converges, above 1 it diverges. With
+    :math:`\beta = 0` it is plain gradient descent's :math:`\max|1 - \eta\lambda|`.
+
+    Parameters
+    ----------
+    lr, momentum : array_like
+        :math:`\eta \ge 0` and :math:`0 \le \beta < 1`, broadcast together (e.g. a
+        meshgrid).
+    eigenvalues : array_like, 1-D
+        The eigenvalues of :math:`A`, all > 0 (for :class:`Quadratic`, ``(mu, L)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The contraction factor, of the broadcast shape of ``lr`` and ``momentum``.
+
+    References
+    ----------
+    .. [1] B. T. Polyak, "Some methods of speeding up the convergence of iteration
+       methods", USSR Computational Mathematics and Mathematical Physics 4(5), 1964.
+    .. [2] G. Goh, "Why momentum really works", Distill, 2017.
+    """
+    lr = np.asarray(lr, dtype=float)
+    momentum = np.asarray(momentum, dtype=float)
+    eigenvalues = np.asarray(eigenvalues, dtype=float)
+    if eigenvalues.ndim != 1 or eigenvalues.size == 0:
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape "
+                         f"{eigenvalues.shape}")
+    if not np.all(np.isfinite(eigenvalues) & (eigenvalues > 0)):
+        raise ValueError(f"eigenvalues must be finite and > 0, got {eigenvalues}")
+    if not np.all(np.isfinite(lr) & (lr >= 0)):
+        raise ValueError("lr must be finite and >= 0")
+    if not np.all((momentum >= 0) & (momentum < 1)):
+        raise ValueError("momentum must be in [0, 1)")
+    lr, momentum = np.broadcast_arrays(lr, momentum)
+    # A trailing axis for the eigenvalues; the worst one sets the rate.
+    a = 1.0 + momentum[..., None] - lr[..., None] * eigenvalues
+    beta = momentum[..., None]
+    discriminant = a * a - 4.0 * beta
+    real_roots = (np.abs(a) + np.sqrt(np.maximum(discriminant, 0.0))) / 2.0
+    rate = np.where(discriminant >= 0, real_roots, np.sqrt(beta))
+    return rate.max(axis=-1)
+
+
+def _steps_per_decade(rate: np.ndarray) -> np.ndarray:
+    """Steps to shrink the error ten-fold, ``log(0.1) / log(rate)``, NaN if it grows.
+
+    Clipped to :data:`MAP_STEPS_RANGE` so that the colour scale stays readable.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.log(0.1) / np.log(rate)
+    steps = np.clip(steps, *MAP_STEPS_RANGE)
+    return np.where(rate < 1.0, steps, np.nan)
+
+
+def _check_range(name: str, value: Any, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g} (the slider's "
+                         f"range), got {value!r}")
+    return float(value)
+
+
+class QuadraticExplorer(Explorer):
+    r"""Learning rate and momentum on a quadratic bowl of a chosen condition number.
+
+    Parameters
+    ----------
+    condition_number : float, default 10
+        :math:`\kappa = L/\mu` of :class:`gdcourse.functions.Quadratic` (with
+        :math:`\mu = 1`), in ``[1, 1000]``.
+    lr : float, default 0.15
+        The learning rate, in ``[1e-4, 10]``.
+    momentum : float, default 0
+        In ``[0, 0.99]``.
+
+    Notes
+    -----
+    The map shows, for every (learning rate, momentum), how many steps the heavy ball
+    needs to shrink the error ten-fold in the long run, :math:`\ln 0.1 / \ln\rho`
+    with :math:`\rho` from :func:`heavy_ball_rate`; grey where it diverges. It
+    depends only on :math:`\kappa`, so it is drawn once per condition number; moving
+    the rate or the momentum only moves the marker and the path.
+    """
+
+    title = "The learning rate and momentum on a quadratic"
+
+    def __init__(self, condition_number: float = 10.0, lr: float = 0.15,
+                 momentum: float = 0.0) -> None:
+        self._initial = {
+            "condition_number": _check_range("condition_number", condition_number,
+                                             *CONDITION_RANGE),
+            "lr": _check_range("lr", lr, *LR_RANGE),
+            "momentum": _check_range("momentum", momentum, 0.0, MAX_MOMENTUM)}
+        self._drawn_condition: float | None = None
+        self._holding = False
+        super().__init__()
+
+    # ------------------------------------------------------------------ controls
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        wide = {"description_width": "initial"}
+        condition = widgets.FloatLogSlider(
+            value=self._initial["condition_number"], base=10,
+            min=math.log10(CONDITION_RANGE[0]), max=math.log10(CONDITION_RANGE[1]),
+            step=0.05, description="condition number κ = L/μ", readout_format=".3g",
+            style=wide, continuous_update=False)
+        lr = widgets.FloatLogSlider(
+            value=self._initial["lr"], base=10, min=math.log10(LR_RANGE[0]),
+            max=math.log10(LR_RANGE[1]), step=0.01, description="learning rate",
+            readout_format=".3g", style=wide)
+        momentum = widgets.FloatSlider(
+            value=self._initial["momentum"], min=0.0, max=MAX_MOMENTUM, step=0.01,
+            description="momentum β", readout_format=".2f", style=wide)
+        optimal = widgets.Button(description="optimal", icon="star",
+                                 tooltip="Polyak's optimal rate and momentum for this κ")
+        optimal_gd = widgets.Button(description="optimal GD", icon="star-o",
+                                    tooltip="The optimal rate without momentum")
+        optimal.on_click(lambda _: self._set_optimal(momentum=True))
+        optimal_gd.on_click(lambda _: self._set_optimal(momentum=False))
+        return {"condition_number": condition, "lr": lr, "momentum": momentum,
+                "optimal": optimal, "optimal_gd": optimal_gd}
+
+    def _set_optimal(self, momentum: bool) -> None:
+        quadratic = Quadratic(self.controls["condition_number"].value)
+        if momentum:
+            values = dict(zip(("lr", "momentum"), quadratic.optimal_momentum()))
+        else:
+            values = {"lr": quadratic.optimal_lr, "momentum": 0.0}
+        # Two sliders move: redraw once, not twice.
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.update()
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if not self._holding:
+            self.update()
+
+    # ------------------------------------------------------------------ figure
+    def _make_figure(self) -> Figure:
+        fig, (self._ax_path, self._ax_error, self._ax_map) = plt.subplots(
+            1, 3, figsize=(9.0, 3.9), layout="constrained", width_ratios=(1, 1, 1.15))
+        style = style_for("SGD")
+
+        ax = self._ax_error
+        (self._error_line,) = ax.plot([], [], color=style["color"], linewidth=1.5,
+                                      label="measured")
+        (self._theory_line,) = ax.plot([], [], color=OKABE_ITO["vermillion"],
+                                       linestyle="--", linewidth=1.5,
+                                       label="‖θ₀‖ ρᵗ (theory)")
+        (self._error_cross,) = ax.plot([], [], color=style["color"], zorder=4,
+                                       clip_on=False, **_DIVERGED_MARKER)
+        ax.set_yscale("log", nonpositive="mask")
+        ax.set_xlim(0, STEPS)
+        # Fixed: every start is at the same distance (see _draw_background).
+        ax.set_xlabel("step")
+        ax.set_ylabel("distance to the minimum (log scale)")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1, fontsize=9,
+                  frameon=False)
+        self._message = ax.text(
+            0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=9,
+            zorder=10, bbox={"boxstyle": "round,pad=0.4", "facecolor": "#F7F7F7",
+                             "edgecolor": OKABE_ITO["vermillion"]})
+
+        ax = self._ax_map
+        cmap = plt.get_cmap("cividis").with_extremes(bad="#D9D9D9")
+        self._map = ax.pcolormesh(
+            MAP_LRS, MAP_MOMENTA, np.full((len(MAP_MOMENTA), len(MAP_LRS)), np.nan),
+            cmap=cmap, norm=LogNorm(*MAP_STEPS_RANGE), shading="nearest",
+            rasterized=True)
+        ax.set_xscale("log")
+        ax.set_xlim(MAP_LRS[0], MAP_LRS[-1])
+        ax.set_ylim(MAP_MOMENTA[0], MAP_MOMENTA[-1])
+        bar = fig.colorbar(self._map, ax=ax, pad=0.02)
+        bar.set_label("steps to shrink the error 10× (grey: diverges)", fontsize=8)
+        self._gd_limit = ax.axvline(1.0, color="black", linestyle=":", linewidth=1.5,
+                                    label="GD limit 2/L")
+        (self._optimum,) = ax.plot([], [], linestyle="none", marker="*", markersize=13,
+                                   markerfacecolor=OKABE_ITO["vermillion"],
+                                   markeredgecolor="white", label="optimal (Polyak)")
+        (self._optimum_gd,) = ax.plot([], [], linestyle="none", marker="D",
+                                      markersize=7, markerfacecolor=OKABE_ITO["orange"],
+                                      markeredgecolor="black", label="optimal GD")
+        (self._marker,) = ax.plot([], [], linestyle="none", marker="o", markersize=10,
+                                  markerfacecolor="white", markeredgecolor="black",
+                                  markeredgewidth=2, label="current")
+        ax.set_xlabel("learning rate (log scale)")
+        ax.set_ylabel("momentum β")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=8,
+                  frameon=False)
+        # The path lines, made once and put back after each clear of the path panel.
+        (self._path_line,) = self._ax_path.plot(
+            [], [], color=style["color"], marker="o", markersize=2.5, linewidth=1.2,
+            zorder=3, label="SGD path")
+        (self._path_cross,) = self._ax_path.plot([], [], color=style["color"], zorder=8,
+                                                 clip_on=False, **_DIVERGED_MARKER)
+        # Unclipped crosses and the message must not move the axes around.
+        for artist in (self._error_cross, self._message, self._path_cross):
+            artist.set_in_layout(False)
+        # Drawn over the kept raster on every update; the rest is static.
+        self.animate(self._path_line, self._path_cross, self._error_line,
+                     self._theory_line, self._error_cross, self._message, self._marker,
+                     self._ax_error.title)
+        return fig
+
+    def _show_message(self, text: str) -> None:
+        super()._show_message(text)
+        self._drawn_condition = None  # the message cleared the path panel
+        # Lines taken off the cleared panel must not be drawn over the message.
+        for artist in (self._path_line, self._path_cross):
+            artist.set_visible(False)
+
+    def _draw_background(self, quadratic: Quadratic) -> None:
+        """The contours and the map: once per condition number."""
+        ax = self._ax_path
+        ax.clear()
+        ax.set_axis_on()  # a message may have turned it off
+        ax.add_line(self._path_line)  # first: its legend entry comes first
+        # Visible again (a message hid them) before the legend copies the look.
+        for line in (self._path_line, self._path_cross):
+            line.set_visible(True)
+        plot_landscape(quadratic, (), ax=ax,
+                       title=f"Quadratic, κ = {quadratic.condition_number:.3g}")
+        # Below the x label, which plot_landscape's spacing meets on so small an axes.
+        ax.get_legend().set_bbox_to_anchor((0.5, -0.24))
+        ax.add_line(self._path_cross)
+        # The distance panel: from machine precision below the start to where
+        # divergence is obvious, the same for every rate and momentum.
+        start = float(np.hypot(*quadratic.start))
+        self._ax_error.set_ylim(start * 1e-16, start * 1e4)
+
+        rates = heavy_ball_rate(MAP_LRS[None, :], MAP_MOMENTA[:, None],
+                                (quadratic.mu, quadratic.L))
+        self._map.set_array(np.ma.masked_invalid(_steps_per_decade(rates)))
+        self._gd_limit.set_xdata([quadratic.max_stable_lr] * 2)
+        self._optimum.set_data(*([v] for v in quadratic.optimal_momentum()))
+        self._optimum_gd.set_data([quadratic.optimal_lr], [0.0])
+        self._map.axes.set_title("speed of convergence", fontsize=10)
+
+    # ------------------------------------------------------------------ compute/draw
+    def _compute(self, condition_number: float, lr: float, momentum: float
+                 ) -> tuple[Quadratic, Trajectory, float]:
+        quadratic = Quadratic(condition_number)
+        run = trace(quadratic, SGD, STEPS, lr=lr, momentum=momentum)
+        rate = float(heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)))
+        return quadratic, run, rate
+
+    def _draw(self, result: tuple[Quadratic, Trajectory, float]) -> str:
+        quadratic, run, rate = result
+        for ax in self.fig.axes:
+            ax.set_visible(True)
+        if quadratic.condition_number != self._drawn_condition:
+            self._draw_background(quadratic)
+            self._drawn_condition = quadratic.condition_number
+            self.redraw_all()
+
+        drawn, _ = _drawable_path(run.path, quadratic.bounds, run.diverged)
+        self._path_line.set_data(drawn[:, 0], drawn[:, 1])
+        cross = drawn[-1:] if run.diverged else np.empty((0, 2))
+        self._path_cross.set_data(cross[:, 0], cross[:, 1])
+        self._draw_error(run, rate)
+        values = self.values()
+        self._marker.set_data([values["lr"]], [values["momentum"]])
+
+        best = (math.sqrt(quadratic.condition_number) - 1) / (
+            math.sqrt(quadratic.condition_number) + 1)
+        verdict = "converges" if rate < 1 else "diverges"
+        return (f"{run.summary()}. Theory for κ = {quadratic.condition_number:.3g}: "
+                f"{verdict}, error × {rate:.3g} per step (best possible {best:.3g})")
+
+    def _draw_error(self, run: Trajectory, rate: float) -> None:
+        ax = self._ax_error
+        with np.errstate(over="ignore", invalid="ignore"):
+            distance = np.hypot(run.path[:, 0], run.path[:, 1])
+            steps = np.arange(len(distance))
+            finite = np.isfinite(distance)
+            theory = distance[0] * rate ** np.arange(STEPS + 1, dtype=float)
+        self._error_line.set_data(steps[finite], distance[finite])
+        last = np.flatnonzero(finite)[-1:]
+        low, high = ax.get_ylim()
+        # The cross stays on the panel even when the climb leaves it at the top.
+        self._error_cross.set_data(steps[last] if run.diverged else [],
+                                   np.clip(distance[last], low, high) if run.diverged
+                                   else [])
+        shown = np.isfinite(theory) & (theory > 0)
+        self._theory_line.set_data(np.arange(STEPS + 1)[shown], theory[shown])
+        # Short: the full label ("SGD(lr=0.0330579, momentum=0.669421)") is in the
+        # summary, and here it would run into the map's title.
+        lr, momentum = (self.values()[name] for name in ("lr", "momentum"))
+        ax.set_title(f"lr = {lr:.3g}, β = {momentum:.2f}", fontsize=10)
+        diverged = run.divergence is not None
+        self._message.set_text("\n".join(textwrap.wrap(str(run.divergence), 28))
+                               if diverged else "")
+        self._message.set_visible(diverged)

@@ -1,0 +1,766 @@
+"""Learning-rate schedules: compose one and train with it; watch ReduceLROnPlateau decide.
+
+:class:`ScheduleExplorer` builds a schedule the way a PyTorch script does (a linear
+warm-up, then the chosen schedule, joined by ``SequentialLR``), draws its curve
+``lr(t)`` and runs SGD with momentum with it, next to the same run at a fixed rate.
+
+:class:`PlateauExplorer` feeds a noisy validation curve to ``ReduceLROnPlateau`` and
+shows where, and why, the rate drops.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.transforms import Affine2D
+
+from .._checks import require_generator
+from ..functions import Quadratic, Rosenbrock, Trajectory, trace
+from ..optim import SGD
+from ..optim.lr_scheduler import (CosineAnnealingLR, CosineAnnealingWarmRestarts,
+                                  CyclicLR, ExponentialLR, LambdaLR, LinearLR,
+                                  MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+                                  SequentialLR, StepLR, exponential_decay, lr_curve)
+from ..plots import OKABE_ITO, _DIVERGED_MARKER, _markevery, _short_divergence
+from ._base import Explorer
+
+__all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule",
+           "noisy_validation_curve", "PlateauRecord", "run_plateau"]
+
+# ======================================================================= composer
+# key -> (dropdown label, the controls it uses)
+SCHEDULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "constant": ("constant", ()),
+    "step": ("step (StepLR)", ("step_size", "gamma")),
+    "multistep": ("multi-step (MultiStepLR)", ("milestones", "gamma")),
+    "exponential": ("exponential (ExponentialLR)", ("exp_gamma",)),
+    "keras": ("exponential_decay (Keras form)", ("decay_steps", "decay_rate",
+                                                "staircase")),
+    "cosine": ("cosine (CosineAnnealingLR)", ("eta_min_ratio",)),
+    "restarts": ("cosine with warm restarts", ("T_0", "T_mult", "eta_min_ratio")),
+    "cyclic": ("cyclical (CyclicLR)", ("cyclic_mode", "base_lr_ratio", "step_size_up",
+                                       "cyclic_gamma")),
+    "onecycle": ("one-cycle (OneCycleLR)", ("pct_start", "anneal_strategy",
+                                            "div_factor")),
+}
+# A linear warm-up starts at this fraction of the rate (LinearLR's start_factor).
+WARMUP_START_FACTOR = 0.01
+# One-cycle needs room for its two phases.
+MIN_ONECYCLE_STEPS = 20
+MOMENTUM = 0.9
+
+SCHEDULE_DEFAULTS: dict[str, Any] = {
+    "step_size": 50, "gamma": 0.3, "milestones": (80, 150), "exp_gamma": 0.98,
+    "decay_steps": 50, "decay_rate": 0.5, "staircase": False, "eta_min_ratio": 0.0,
+    "T_0": 50, "T_mult": 1, "cyclic_mode": "triangular", "base_lr_ratio": 0.1,
+    "step_size_up": 25, "cyclic_gamma": 0.99, "pct_start": 0.3,
+    "anneal_strategy": "cos", "div_factor": 25.0,
+}
+
+_LANDSCAPES = {"quadratic": ("ill-conditioned quadratic (κ = 25)", lambda: Quadratic(25.0)),
+               "rosenbrock": ("Rosenbrock valley", Rosenbrock)}
+
+
+def build_schedule(optimizer, schedule: str, *, warmup: int, steps: int, **params: Any):
+    """The scheduler for ``optimizer``: a linear warm-up, then ``schedule``.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        Its ``lr`` is the rate the warm-up climbs to and the schedule starts from
+        (for cyclical and one-cycle schedules, their peak).
+    schedule : str
+        A key of :data:`SCHEDULES`.
+    warmup : int
+        Length of the linear warm-up (``LinearLR`` from ``WARMUP_START_FACTOR``), 0 for
+        none. With a warm-up the two are joined by ``SequentialLR``, and the schedule's
+        own step 0 is at step ``warmup``.
+    steps : int
+        Length of the whole run: cosine annealing reaches ``eta_min`` at its end, and
+        one-cycle spans the steps after the warm-up (at least ``MIN_ONECYCLE_STEPS``).
+    **params
+        The schedule's parameters, named as the controls of :class:`ScheduleExplorer`
+        (see :data:`SCHEDULE_DEFAULTS`).
+
+    Returns
+    -------
+    LRScheduler
+    """
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
+    p = {**SCHEDULE_DEFAULTS, **params}
+    lr = optimizer.param_groups[0]["lr"]
+    warmup_sched = (LinearLR(optimizer, start_factor=WARMUP_START_FACTOR,
+                             total_iters=warmup) if warmup > 0 else None)
+    remaining = max(1, steps - warmup)
+    if schedule == "constant":
+        main = LambdaLR(optimizer, lambda t: 1.0)
+    elif schedule == "step":
+        main = StepLR(optimizer, step_size=int(p["step_size"]), gamma=p["gamma"])
+    elif schedule == "multistep":
+        main = MultiStepLR(optimizer, milestones=[int(m) for m in p["milestones"]],
+                           gamma=p["gamma"])
+    elif schedule == "exponential":
+        main = ExponentialLR(optimizer, gamma=p["exp_gamma"])
+    elif schedule == "keras":
+        decay_steps, decay_rate, staircase = p["decay_steps"], p["decay_rate"], \
+            bool(p["staircase"])
+        main = LambdaLR(optimizer, lambda t: float(exponential_decay(
+            t, 1.0, decay_steps, decay_rate, staircase=staircase)))
+    elif schedule == "cosine":
+        main = CosineAnnealingLR(optimizer, T_max=remaining,
+                                 eta_min=p["eta_min_ratio"] * lr)
+    elif schedule == "restarts":
+        main = CosineAnnealingWarmRestarts(optimizer, T_0=int(p["T_0"]),
+                                           T_mult=int(p["T_mult"]),
+                                           eta_min=p["eta_min_ratio"] * lr)
+    elif schedule == "cyclic":
+        # The momentum is not cycled, so that the comparison with the fixed rate
+        # differs in the rate alone.
+        main = CyclicLR(optimizer, base_lr=p["base_lr_ratio"] * lr, max_lr=lr,
+                        step_size_up=int(p["step_size_up"]), mode=p["cyclic_mode"],
+                        gamma=p["cyclic_gamma"], cycle_momentum=False)
+    else:  # one-cycle
+        main = OneCycleLR(optimizer, max_lr=lr,
+                          total_steps=max(MIN_ONECYCLE_STEPS, remaining),
+                          pct_start=float(p["pct_start"]),
+                          anneal_strategy=p["anneal_strategy"],
+                          div_factor=float(p["div_factor"]), cycle_momentum=False)
+    if warmup_sched is None:
+        return main
+    return SequentialLR(optimizer, [warmup_sched, main], milestones=[warmup])
+
+
+class ScheduleExplorer(Explorer):
+    """Compose a learning-rate schedule, see its curve and a training run with it.
+
+    The run is SGD with momentum 0.9 on a 2-D landscape with optional gradient noise
+    (a stand-in for mini-batch noise, where decaying the rate pays off most), next to
+    the same run at the fixed rate ``lr`` with the same noise.
+
+    Parameters
+    ----------
+    schedule : str, default "cosine"
+        A key of :data:`SCHEDULES`.
+    lr : float, default 0.05
+        The peak rate, in [1e-4, 1].
+    warmup : int, default 10
+        Linear warm-up steps, in [0, 100]; 0 = none.
+    steps : int, default 200
+        In [50, 300].
+    landscape : {"quadratic", "rosenbrock"}, default "quadratic"
+    noise : float, default 0.5
+        Gradient noise standard deviation, in [0, 2].
+    seed : int, default 0
+    **params
+        Initial values of the schedule parameters (see :data:`SCHEDULE_DEFAULTS`).
+    """
+
+    title = "Learning-rate schedule composer"
+
+    def __init__(self, schedule: str = "cosine", lr: float = 0.05, warmup: int = 10,
+                 steps: int = 200, landscape: str = "quadratic", noise: float = 0.5,
+                 seed: int = 0, **params: Any) -> None:
+        if schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, "
+                             f"got {schedule!r}")
+        if landscape not in _LANDSCAPES:
+            raise ValueError(f"landscape must be one of {', '.join(_LANDSCAPES)}, "
+                             f"got {landscape!r}")
+        for name in params:
+            if name not in SCHEDULE_DEFAULTS:
+                raise TypeError(f"unknown schedule parameter {name!r}; choose from "
+                                f"{', '.join(SCHEDULE_DEFAULTS)}")
+        _check_number("lr", lr, 1e-4, 1.0)
+        _check_number("warmup", warmup, 0, 100, integer=True)
+        _check_number("steps", steps, 50, 300, integer=True)
+        _check_number("noise", noise, 0.0, 2.0)
+        _check_number("seed", seed, 0, math.inf, integer=True)
+        self._initial = {"schedule": schedule, "lr": float(lr), "warmup": int(warmup),
+                         "steps": int(steps), "landscape": landscape,
+                         "noise": float(noise), **SCHEDULE_DEFAULTS, **params}
+        self.seed = int(seed)
+        self._landscapes: dict[str, Any] = {}
+        super().__init__()
+
+    # ------------------------------------------------------------------ controls
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        v = self._initial
+        wide = {"description_width": "initial"}
+        controls = {
+            "schedule": widgets.Dropdown(
+                options=[(label, key) for key, (label, _) in SCHEDULES.items()],
+                value=v["schedule"], description="schedule", style=wide),
+            "lr": widgets.FloatLogSlider(value=v["lr"], base=10, min=-4, max=0, step=0.05,
+                                         readout_format=".2g",
+                                         description="learning rate (peak)", style=wide),
+            "warmup": widgets.IntSlider(value=v["warmup"], min=0, max=100,
+                                        description="warm-up steps (0 = none)", style=wide),
+            "steps": widgets.IntSlider(value=v["steps"], min=50, max=300, step=10,
+                                       description="steps", style=wide),
+            "landscape": widgets.Dropdown(
+                options=[(label, key) for key, (label, _) in _LANDSCAPES.items()],
+                value=v["landscape"], description="training on", style=wide),
+            "noise": widgets.FloatSlider(value=v["noise"], min=0.0, max=2.0, step=0.05,
+                                         description="gradient noise (std)", style=wide),
+            "step_size": widgets.IntSlider(value=v["step_size"], min=1, max=150,
+                                           description="step_size", style=wide),
+            "gamma": widgets.FloatSlider(value=v["gamma"], min=0.05, max=0.95, step=0.05,
+                                         description="decay factor γ", style=wide),
+            "milestones": widgets.IntRangeSlider(value=tuple(v["milestones"]), min=1,
+                                                 max=300, description="milestones",
+                                                 style=wide),
+            "exp_gamma": widgets.FloatSlider(value=v["exp_gamma"], min=0.9, max=0.999,
+                                             step=0.001, readout_format=".3f",
+                                             description="γ per step", style=wide),
+            "decay_steps": widgets.IntSlider(value=v["decay_steps"], min=1, max=200,
+                                             description="decay_steps", style=wide),
+            "decay_rate": widgets.FloatSlider(value=v["decay_rate"], min=0.05, max=0.95,
+                                              step=0.05, description="decay_rate",
+                                              style=wide),
+            "staircase": widgets.Checkbox(value=v["staircase"], description="staircase",
+                                          indent=False),
+            "eta_min_ratio": widgets.FloatSlider(value=v["eta_min_ratio"], min=0.0,
+                                                 max=0.5, step=0.01,
+                                                 description="eta_min / lr", style=wide),
+            "T_0": widgets.IntSlider(value=v["T_0"], min=1, max=150,
+                                     description="T_0 (first cycle)", style=wide),
+            "T_mult": widgets.IntSlider(value=v["T_mult"], min=1, max=3,
+                                        description="T_mult", style=wide),
+            "cyclic_mode": widgets.Dropdown(options=["triangular", "triangular2",
+                                                     "exp_range"],
+                                            value=v["cyclic_mode"], description="mode",
+                                            style=wide),
+            "base_lr_ratio": widgets.FloatLogSlider(value=v["base_lr_ratio"], base=10,
+                                                    min=-3, max=0, step=0.1,
+                                                    readout_format=".2g",
+                                                    description="base_lr / max_lr",
+                                                    style=wide),
+            "step_size_up": widgets.IntSlider(value=v["step_size_up"], min=1, max=150,
+                                              description="step_size_up", style=wide),
+            "cyclic_gamma": widgets.FloatSlider(value=v["cyclic_gamma"], min=0.9,
+                                                max=1.0, step=0.001, readout_format=".3f",
+                                                description="γ (exp_range)", style=wide),
+            "pct_start": widgets.FloatSlider(value=v["pct_start"], min=0.1, max=0.9,
+                                             step=0.05, description="pct_start",
+                                             style=wide),
+            "anneal_strategy": widgets.Dropdown(options=["cos", "linear"],
+                                                value=v["anneal_strategy"],
+                                                description="anneal", style=wide),
+            "div_factor": widgets.FloatLogSlider(value=v["div_factor"], base=10, min=0,
+                                                 max=3, step=0.1, readout_format=".3g",
+                                                 description="div_factor", style=wide),
+        }
+        self._show_relevant(controls, v["schedule"])
+        return controls
+
+    @staticmethod
+    def _show_relevant(controls: dict[str, widgets.Widget], schedule: str) -> None:
+        """Show the controls of ``schedule``, hide the other schedules' controls."""
+        relevant = set(SCHEDULES[schedule][1])
+        for name in SCHEDULE_DEFAULTS:
+            controls[name].layout.display = "" if name in relevant else "none"
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if change["owner"] is self.controls["schedule"]:
+            self._show_relevant(self.controls, change["new"])
+        super()._on_change(change)
+
+    # ------------------------------------------------------------------ figure
+    def _make_figure(self) -> Figure:
+        fig, (self._lr_ax, self._loss_ax) = plt.subplots(1, 2, figsize=(9.0, 3.9),
+                                                          layout="constrained")
+        self._make_artists()
+        return fig
+
+    def _make_artists(self) -> None:
+        """The moving parts, made once, and the static decorations of both panels."""
+        scheduled, fixed = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
+        ax = self._lr_ax
+        # Rates in data units, drawn divided by the peak (set in _draw).
+        self._per_peak = Affine2D()
+        (self._curve,) = ax.plot([], [], drawstyle="steps-post", color=scheduled,
+                                 linewidth=2, label="schedule",
+                                 transform=self._per_peak + ax.transData)
+        (self._flat,) = ax.plot([], [], color=fixed, linestyle="--", linewidth=1.5,
+                                label="fixed rate", transform=self._per_peak + ax.transData)
+        self._warmup_span = ax.axvspan(0, 1, color="#E0E0E0", zorder=0, label="warm-up")
+
+        ax = self._loss_ax
+        self._loss_lines, self._loss_ends = {}, {}
+        for key, color, linestyle, marker in (("schedule", scheduled, "-", "s"),
+                                              ("fixed", fixed, "--", "h")):
+            (self._loss_lines[key],) = ax.plot([], [], color=color, linestyle=linestyle,
+                                               marker=marker, markersize=5, linewidth=1.8)
+            (self._loss_ends[key],) = ax.plot([], [], color=color, zorder=4,
+                                              clip_on=False, **_DIVERGED_MARKER)
+            self._loss_ends[key].set_in_layout(False)
+        ax.set_yscale("log")
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss (log scale)")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.set_title("SGD, momentum 0.9: loss per step", fontsize=10)
+        self._dress_lr_axes()
+        # Static limits and legend; what they were drawn for (see _draw).
+        self._loss_view = self._legend_labels = None
+        # Drawn over the kept raster on every update; the rest is static.
+        self._title = self._lr_ax.title
+        self.animate(self._curve, self._flat, self._warmup_span, self._title,
+                     *self._loss_lines.values(), *self._loss_ends.values())
+
+    def _dress_lr_axes(self) -> None:
+        """Labels, grid and legend of the rate panel (again after a message cleared it)."""
+        ax = self._lr_ax
+        if self._curve.axes is None:  # a message cleared the panel: away with it
+            ax.clear()
+            # The clear made a new title; the old one was hidden by _show_message.
+            self._title = ax.title
+            self.animate(self._title)
+        for artist in (self._curve, self._flat, self._warmup_span):
+            if artist.axes is None:  # taken off by the clear: put it back
+                ax.add_artist(artist)
+            artist.set_visible(True)
+        ax.set_axis_on()
+        ax.set_xlabel("step")
+        ax.set_ylabel("learning rate ÷ peak")
+        ax.set_ylim(0, 1.08)  # every schedule stays at or below its peak
+        ax.grid(True, alpha=0.3)
+        # Outside the axes: a static legend inside would be drawn under the moving lines.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=8.5,
+                  frameon=False)
+        self._lr_steps = None
+        self._artists_ok = True
+
+    def _show_message(self, text: str) -> None:
+        super()._show_message(text)
+        self._artists_ok = False
+        # The message cleared the first panel: its lines must not be drawn over it.
+        for artist in (self._curve, self._flat, self._warmup_span, self._title):
+            artist.set_visible(False)
+
+    # ------------------------------------------------------------------ numbers
+    def _compute(self, *, schedule: str, lr: float, warmup: int, steps: int,
+                 landscape: str, noise: float, **params: Any) -> dict[str, Any]:
+        params = {name: params[name] for name in SCHEDULES[schedule][1]}
+
+        def make(optimizer):
+            return build_schedule(optimizer, schedule, warmup=warmup, steps=steps,
+                                  **params)
+
+        if landscape not in self._landscapes:
+            self._landscapes[landscape] = _LANDSCAPES[landscape][1]()
+        surface = self._landscapes[landscape]
+        curve = lr_curve(make, steps, lr=lr)
+        runs = {}
+        for key, scheduler in (("schedule", make), ("fixed", None)):
+            # The same seed for both runs: they see the same gradient noise.
+            rng = np.random.default_rng(self.seed) if noise > 0 else None
+            runs[key] = trace(surface, SGD, steps, lr=lr, momentum=MOMENTUM,
+                              scheduler=scheduler, noise_std=noise, rng=rng,
+                              label=key)
+        return {"curve": curve, "runs": runs, "lr": lr, "warmup": warmup,
+                "steps": steps, "schedule": schedule, "landscape": landscape}
+
+    # ------------------------------------------------------------------ drawing
+    def _draw(self, result: dict[str, Any]) -> str:
+        for ax in self.fig.axes:
+            ax.set_visible(True)
+        if not self._artists_ok:
+            self._dress_lr_axes()
+        curve, lr, steps, warmup = (result["curve"], result["lr"], result["steps"],
+                                    result["warmup"])
+        t = np.arange(steps)
+        self._curve.set_data(t, curve)
+        self._flat.set_data([0, steps], [lr, lr])
+        self._warmup_span.set_x(0)
+        self._warmup_span.set_width(min(warmup, steps))
+        self._warmup_span.set_visible(warmup > 0)
+        # The lines hold the rates themselves and are drawn divided by the peak, so
+        # the axis (0 to just above the peak) stays put while the rate slider moves.
+        self._per_peak.clear().scale(1.0, 1.0 / lr)
+        if steps != self._lr_steps:
+            self._lr_steps = steps
+            self._lr_ax.set_xlim(0, steps)
+            self.redraw_all()
+        label = SCHEDULES[result["schedule"]][0].split(" (")[0]
+        if warmup:
+            label = f"warm-up {warmup} → {label}"
+        self._lr_ax.set_title(f"lr(t): {label}, peak {lr:.2g}", fontsize=10)
+        self._title.set_visible(True)
+
+        runs: dict[str, Trajectory] = result["runs"]
+        names = {"schedule": "with the schedule", "fixed": f"fixed lr {lr:.2g}"}
+        # The legend says "fixed rate = peak" rather than the number, so that it stays
+        # static while the rate moves (the number is on the slider and in the summary).
+        legend_names = {"schedule": "with the schedule", "fixed": "fixed rate (the peak)"}
+        loss_view = (steps, result["landscape"])
+        if loss_view != self._loss_view:
+            self._loss_view = loss_view
+            start = float(runs["fixed"].losses[0])
+            # From far below the start to 1000 times above it (a diverging run
+            # leaves at the top; its legend entry says it diverged).
+            self._loss_ax.set_ylim(start * 1e-12, start * 1e3)
+            self._loss_ax.set_xlim(0, steps)
+            self.redraw_all()
+        low, high = self._loss_ax.get_ylim()
+        handles, labels = [], []
+        for key, run in runs.items():
+            losses = run.losses
+            n = int(np.flatnonzero(~np.isfinite(losses))[0]) \
+                if not np.isfinite(losses).all() else len(losses)
+            line = self._loss_lines[key]
+            line.set_data(np.arange(n), losses[:n])
+            line.set_markevery(_markevery(n))
+            self._loss_ends[key].set_data(np.arange(n)[-1:],
+                                          np.clip(losses[n - 1:n], low, high))
+            self._loss_ends[key].set_visible(run.divergence is not None and n > 0)
+            text = legend_names[key]
+            if run.divergence is not None:
+                text += f"\n{_short_divergence(run.divergence)}"
+            handles.append(line)
+            labels.append(text)
+        if labels != self._legend_labels:
+            self._legend_labels = labels
+            legend = self._loss_ax.get_legend()
+            if legend is not None:
+                legend.remove()
+            # Below the axes: inside, it would be drawn under the moving lines.
+            self._loss_ax.legend(handles, labels, loc="upper center",
+                                 bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=8.5,
+                                 frameon=False)
+            self.redraw_all()
+
+        def line(key: str) -> str:
+            run = runs[key]
+            if run.divergence is not None:
+                return f"{names[key]}: {run.divergence}"
+            return f"{names[key]}: loss {run.final_loss:.1e} after {run.steps_taken} steps"
+
+        return f"{label}: final lr {curve[-1]:.2g}; {line('schedule')}; {line('fixed')}"
+
+
+def _check_number(name: str, value: Any, low: float, high: float, *,
+                  integer: bool = False) -> None:
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, "
+                        f"got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {value!r}")
+
+
+# ======================================================================= plateau
+def noisy_validation_curve(epochs: int, noise: float, rng: np.random.Generator, *,
+                           start: float = 1.0, floor: float = 0.2,
+                           decay_epochs: float = 15.0) -> np.ndarray:
+    r"""A synthetic validation loss: falls, then flattens, with multiplicative noise.
+
+    .. math:: m_e = \left(f + (s - f)\, e^{-e/\tau}\right) \exp(\sigma z_e), \qquad
+        z_e \sim N(0, 1), \quad e = 1, \dots, E
+
+    It stands for what :class:`~gdcourse.optim.lr_scheduler.ReduceLROnPlateau` sees;
+    it does not react to the rate.
+
+    Parameters
+    ----------
+    epochs : int
+        :math:`E \ge 1`.
+    noise : float
+        :math:`\sigma \ge 0`, the relative size of the noise; 0 gives the clean curve.
+    rng : numpy.random.Generator
+    start, floor : float
+        :math:`s > f > 0`: the curve starts near ``start`` and flattens at ``floor``.
+    decay_epochs : float
+        :math:`\tau > 0`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(epochs,)``, positive; entry ``k`` is epoch ``k + 1``.
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    if not 0 < floor < start:
+        raise ValueError(f"need 0 < floor < start, got floor={floor!r}, start={start!r}")
+    if not decay_epochs > 0:
+        raise ValueError(f"decay_epochs must be > 0, got {decay_epochs!r}")
+    require_generator(rng)
+    e = np.arange(1, epochs + 1, dtype=float)
+    clean = floor + (start - floor) * np.exp(-e / decay_epochs)
+    return clean * np.exp(noise * rng.standard_normal(epochs))
+
+
+@dataclass(frozen=True)
+class PlateauRecord:
+    """What :class:`ReduceLROnPlateau` did, epoch by epoch (entry ``k`` = epoch ``k+1``).
+
+    Attributes
+    ----------
+    lrs : numpy.ndarray
+        The rate in use during each epoch (set by the steps of the epochs before).
+    best : numpy.ndarray
+        The scheduler's best metric after each epoch (it moves only on improvements
+        beyond the threshold).
+    in_cooldown : numpy.ndarray of bool
+        Epochs whose step came during a cooldown: their bad epochs were not counted.
+    drops : tuple of int
+        The epochs (1-based) after whose metric the rate was reduced.
+    final_lr : float
+        The rate after the last epoch's step.
+    """
+
+    lrs: np.ndarray
+    best: np.ndarray
+    in_cooldown: np.ndarray
+    drops: tuple[int, ...]
+    final_lr: float
+
+
+def run_plateau(metrics, lr: float = 0.1, **kwargs: Any) -> PlateauRecord:
+    """Feed ``metrics`` (one per epoch) to ``ReduceLROnPlateau(SGD(lr), **kwargs)``.
+
+    ``kwargs`` are those of :class:`~gdcourse.optim.lr_scheduler.ReduceLROnPlateau`
+    (``patience``, ``factor``, ``threshold``, ``threshold_mode``, ``cooldown``,
+    ``min_lr``, ...).
+    """
+    metrics = np.asarray(metrics, dtype=float)
+    if metrics.ndim != 1:
+        raise ValueError(f"metrics must be 1-D, got shape {metrics.shape}")
+    optimizer = SGD([np.zeros(1)], lr=lr)
+    scheduler = ReduceLROnPlateau(optimizer, **kwargs)
+    n = len(metrics)
+    lrs, best = np.empty(n), np.empty(n)
+    in_cooldown = np.zeros(n, dtype=bool)
+    drops = []
+    for k, metric in enumerate(metrics):
+        lrs[k] = optimizer.param_groups[0]["lr"]
+        in_cooldown[k] = scheduler.in_cooldown
+        scheduler.step(float(metric))
+        best[k] = scheduler.best
+        if optimizer.param_groups[0]["lr"] < lrs[k]:
+            drops.append(k + 1)
+    return PlateauRecord(lrs=lrs, best=best, in_cooldown=in_cooldown, drops=tuple(drops),
+                         final_lr=float(optimizer.param_groups[0]["lr"]))
+
+
+class PlateauExplorer(Explorer):
+    """ReduceLROnPlateau on a noisy validation curve: where and why the rate drops.
+
+    Parameters
+    ----------
+    patience : int, default 5
+        In [0, 30].
+    factor : float, default 0.5
+        In [0.05, 0.9].
+    threshold : float, default 1e-4
+        In [1e-5, 0.1].
+    threshold_mode : {"rel", "abs"}, default "rel"
+    cooldown : int, default 0
+        In [0, 20].
+    min_lr : float, default 1e-4
+        In [1e-6, 1e-2].
+    noise : float, default 0.03
+        Relative noise of the validation curve, in [0, 0.2].
+    lr : float, default 0.1
+        The starting rate.
+    epochs : int, default 100
+    seed : int, default 0
+    """
+
+    title = "ReduceLROnPlateau"
+
+    def __init__(self, patience: int = 5, factor: float = 0.5, threshold: float = 1e-4,
+                 threshold_mode: str = "rel", cooldown: int = 0, min_lr: float = 1e-4,
+                 noise: float = 0.03, lr: float = 0.1, epochs: int = 100,
+                 seed: int = 0) -> None:
+        _check_number("patience", patience, 0, 30, integer=True)
+        _check_number("factor", factor, 0.05, 0.9)
+        _check_number("threshold", threshold, 1e-5, 0.1)
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        _check_number("cooldown", cooldown, 0, 20, integer=True)
+        _check_number("min_lr", min_lr, 1e-6, 1e-2)
+        _check_number("noise", noise, 0.0, 0.2)
+        _check_number("lr", lr, 1e-5, 10.0)
+        _check_number("epochs", epochs, 10, 500, integer=True)
+        _check_number("seed", seed, 0, math.inf, integer=True)
+        self._initial = {"patience": int(patience), "factor": float(factor),
+                         "threshold": float(threshold), "threshold_mode": threshold_mode,
+                         "cooldown": int(cooldown), "min_lr": float(min_lr),
+                         "noise": float(noise)}
+        self.lr, self.epochs, self.seed = float(lr), int(epochs), int(seed)
+        super().__init__()
+
+    def _make_controls(self) -> dict[str, widgets.Widget]:
+        v = self._initial
+        wide = {"description_width": "initial"}
+        return {
+            "patience": widgets.IntSlider(value=v["patience"], min=0, max=30,
+                                          description="patience (epochs)", style=wide),
+            "factor": widgets.FloatSlider(value=v["factor"], min=0.05, max=0.9, step=0.05,
+                                          description="factor", style=wide),
+            "threshold": widgets.FloatLogSlider(value=v["threshold"], base=10, min=-5,
+                                                max=-1, step=0.25, readout_format=".1e",
+                                                description="threshold", style=wide),
+            "threshold_mode": widgets.Dropdown(options=["rel", "abs"],
+                                               value=v["threshold_mode"],
+                                               description="threshold mode", style=wide),
+            "cooldown": widgets.IntSlider(value=v["cooldown"], min=0, max=20,
+                                          description="cooldown (epochs)", style=wide),
+            "min_lr": widgets.FloatLogSlider(value=v["min_lr"], base=10, min=-6, max=-2,
+                                             step=0.25, readout_format=".1e",
+                                             description="min_lr", style=wide),
+            "noise": widgets.FloatSlider(value=v["noise"], min=0.0, max=0.2, step=0.01,
+                                         description="validation noise", style=wide),
+        }
+
+    def _make_figure(self) -> Figure:
+        fig, (self._metric_ax, self._lr_ax) = plt.subplots(
+            2, 1, figsize=(8.0, 5.2), sharex=True, layout="constrained",
+            gridspec_kw={"height_ratios": (3, 2)})
+        self._make_artists()
+        return fig
+
+    def _make_artists(self) -> None:
+        """The moving parts, made once, and the static decorations of both panels."""
+        ax = self._metric_ax
+        (self._metric_line,) = ax.plot([], [], color=OKABE_ITO["blue"], marker="o",
+                                       markersize=3, linewidth=1,
+                                       label="validation loss")
+        (self._best_line,) = ax.plot([], [], color=OKABE_ITO["black"],
+                                     drawstyle="steps-post", linestyle="--",
+                                     linewidth=1.5, label="best so far (scheduler's)")
+        ax = self._lr_ax
+        (self._lr_line,) = ax.plot([], [], color=OKABE_ITO["vermillion"],
+                                   drawstyle="steps-post", linewidth=2,
+                                   label="learning rate")
+        ax.set_yscale("log")
+        ax.set_ylabel("learning rate (log)")
+        ax.set_xlabel("epoch")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.set_xlim(0.5, self.epochs + 1)
+        # The drops (dotted verticals) and the cooldown epochs (grey bands), in both
+        # panels: one line and one set of rectangles each, updated in place.
+        self._drops, self._cooldowns = {}, {}
+        for ax in (self._metric_ax, self._lr_ax):
+            (self._drops[ax],) = ax.plot([], [], color=OKABE_ITO["vermillion"],
+                                         linestyle=":", linewidth=1.4,
+                                         transform=ax.get_xaxis_transform(),
+                                         label="rate reduced")
+            self._cooldowns[ax] = PolyCollection(
+                [], facecolors="#D9D9D9", alpha=0.7, linewidths=0, zorder=0.5,
+                transform=ax.get_xaxis_transform(), label="cooldown")
+            ax.add_collection(self._cooldowns[ax], autolim=False)
+        self._dress_metric_axes()
+        self._metric_view = self._rate_view = None
+        # Drawn over the kept raster on every update; the rest is static.
+        self.animate(*self._cooldowns.values(), *self._drops.values(), self._metric_line,
+                     self._best_line, self._lr_line)
+        self._title = self._metric_ax.title
+        self.animate(self._title)
+
+    def _dress_metric_axes(self) -> None:
+        """Labels and grid of the loss panel (again after a message cleared it)."""
+        ax = self._metric_ax
+        if self._metric_line.axes is None:  # a message cleared the panel: away with it
+            ax.clear()
+            # The clear made a new title; the old one was hidden by _show_message.
+            self._title = ax.title
+            self.animate(self._title)
+        for artist in (self._cooldowns[ax], self._metric_line, self._best_line,
+                       self._drops[ax]):
+            if artist.axes is None:  # taken off by the clear: put it back
+                ax.add_artist(artist)
+            artist.set_visible(True)
+        ax.set_axis_on()
+        ax.set_xlim(0.5, self.epochs + 1)
+        ax.set_ylabel("validation loss")
+        ax.grid(True, alpha=0.3)
+        self._legend_entries = None
+        self._artists_ok = True
+
+    def _show_message(self, text: str) -> None:
+        super()._show_message(text)
+        self._artists_ok = False
+        # The message cleared the loss panel: its lines must not be drawn over it.
+        for artist in (self._cooldowns[self._metric_ax], self._metric_line,
+                       self._best_line, self._drops[self._metric_ax],
+                       self._title):
+            artist.set_visible(False)
+
+    def _compute(self, *, noise: float, **kwargs: Any) -> dict[str, Any]:
+        rng = np.random.default_rng(self.seed)
+        metrics = noisy_validation_curve(self.epochs, noise, rng)
+        return {"metrics": metrics, "record": run_plateau(metrics, lr=self.lr, **kwargs),
+                "cooldown": kwargs["cooldown"], "min_lr": kwargs["min_lr"]}
+
+    def _draw(self, result: dict[str, Any]) -> str:
+        for ax in self.fig.axes:
+            ax.set_visible(True)
+        if not self._artists_ok:
+            self._dress_metric_axes()
+        metrics, record = result["metrics"], result["record"]
+        epochs = np.arange(1, len(metrics) + 1)
+        self._metric_line.set_data(epochs, metrics)
+        self._best_line.set_data(epochs, record.best)
+        # The rate of epoch e is in force from e to e + 1.
+        self._lr_line.set_data(np.append(epochs, epochs[-1] + 1),
+                               np.append(record.lrs, record.final_lr))
+        # The drop happens after epoch e's metric: mark it at e + 1/2, top to bottom
+        # (y in axes fraction); NaN separates the verticals.
+        x = np.repeat(np.array(record.drops, dtype=float) + 0.5, 3)
+        x[2::3] = np.nan
+        y = np.tile([0.0, 1.0, np.nan], len(record.drops))
+        bands = _runs_of_true(record.in_cooldown)
+        for ax in (self._metric_ax, self._lr_ax):
+            self._drops[ax].set_data(x, y)
+            self._drops[ax].set_visible(bool(record.drops))
+            self._cooldowns[ax].set_verts([
+                [(first + 0.5, 0), (last + 1.5, 0), (last + 1.5, 1), (first + 0.5, 1)]
+                for first, last in bands])
+            self._cooldowns[ax].set_visible(bool(bands))
+
+        # Limits and legend are static: drawn again only when they change (the loss
+        # range with the noise, the rate range with min_lr, the legend's entries).
+        low, high = float(metrics.min()), float(metrics.max())
+        metric_view = (low - 0.05 * (high - low), high + 0.05 * (high - low))
+        rate_view = (result["min_lr"] / 2, self.lr * 2)
+        entries = (True, True, bool(record.drops), bool(bands))
+        if (metric_view, rate_view, entries) != (self._metric_view, self._rate_view,
+                                                  self._legend_entries):
+            self._metric_view, self._rate_view = metric_view, rate_view
+            self._legend_entries = entries
+            self._metric_ax.set_ylim(*metric_view)
+            self._lr_ax.set_ylim(*rate_view)
+            handles = [self._metric_line, self._best_line, self._drops[self._metric_ax],
+                       self._cooldowns[self._metric_ax]]
+            self._metric_ax.legend([h for h, shown in zip(handles, entries) if shown],
+                                   [h.get_label() for h, shown in zip(handles, entries)
+                                    if shown], fontsize=8.5,
+                                   # Outside: inside, the moving bands would cover it.
+                                   loc="upper left", bbox_to_anchor=(1.01, 1.0))
+            self.redraw_all()
+        if record.drops:
+            text = (f"rate reduced at epoch{'s' if len(record.drops) > 1 else ''} "
+                    f"{', '.join(map(str, record.drops))}; final {record.final_lr:.1e}")
+        else:
+            text = f"rate never reduced; final {record.final_lr:.1e}"
+        self._metric_ax.set_title(text, fontsize=10)
+        self._title.set_visible(True)
+        return text
+
+
+def _runs_of_true(flags: np.ndarray) -> list[tuple[int, int]]:
+    """``(first, last)`` indices of each run of True in a boolean array."""
+    padded = np.concatenate([[False], np.asarray(flags, dtype=bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(int)))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]

@@ -1,0 +1,395 @@
+"""Tests of the step-by-step and quadratic explorers, without a browser (Agg backend)."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import math  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from gdcourse.functions import LANDSCAPES, Quadratic, trace  # noqa: E402
+from gdcourse.optim import SGD  # noqa: E402
+from gdcourse.widgets.descent import (  # noqa: E402
+    CURVES, MAX_STEPS, RUN_STEPS, DoubleWell, Parabola, StepByStepExplorer)
+from gdcourse.widgets.quadratic import (  # noqa: E402
+    MAP_LRS, MAP_MOMENTA, QuadraticExplorer, _steps_per_decade, heavy_ball_rate)
+
+ALL_LANDSCAPES = list(CURVES) + list(LANDSCAPES)
+
+
+# ============================================================================ curves
+@pytest.mark.parametrize("curve_cls", [Parabola, DoubleWell])
+@pytest.mark.parametrize("x", [-2.1, -1.0, -0.3, 0.0, 0.7, 1.5, 2.0])
+def test_curve_slope_matches_finite_differences(curve_cls, x):
+    curve = curve_cls()
+    h = 1e-6
+    numeric = (curve.g(x + h) - curve.g(x - h)) / (2 * h)
+    assert curve.slope(x) == pytest.approx(numeric, rel=1e-6, abs=1e-6)
+    # As a landscape: f(x, y) = g(x), gradient (g'(x), 0).
+    assert curve.value([x, 0.3]) == pytest.approx(curve.g(x))
+    np.testing.assert_allclose(curve.grad([x, 0.3]), [curve.slope(x), 0.0])
+
+
+@pytest.mark.parametrize("curve_cls, x, value", [
+    (Parabola, 3.0, 9.0), (Parabola, -0.5, 0.25),
+    (DoubleWell, 0.0, 1.0), (DoubleWell, 2.0, 9.0), (DoubleWell, -1.0, 0.0)])
+def test_curve_values_by_hand(curve_cls, x, value):
+    assert curve_cls().g(x) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("curve_cls", [Parabola, DoubleWell])
+def test_curve_minima_are_stationary_and_lowest(curve_cls):
+    curve = curve_cls()
+    xs = np.linspace(*curve.x_bounds, 2001)
+    for x, y in curve.minima:
+        assert y == 0.0
+        assert curve.slope(x) == 0.0
+        assert curve.g(x) == curve.min_value
+    assert curve.min_value <= curve.g(xs).min()
+
+
+# ============================================================================ step by step
+def _line(line):
+    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+
+
+@pytest.mark.parametrize("lr, steps", [(0.1, 0), (0.1, 7), (0.3, 25), (0.9, 12)])
+def test_parabola_path_is_the_hand_computed_descent(lr, steps):
+    # x_{t+1} = x_t - lr * 2 x_t = (1 - 2 lr) x_t, from x_0 = 4.
+    explorer = StepByStepExplorer("parabola", lr=lr, steps=steps)
+    xs, ys = _line(explorer._path_line)
+    expected = 4.0 * (1 - 2 * lr) ** np.arange(steps + 1)
+    np.testing.assert_allclose(xs, expected, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(ys, expected ** 2, rtol=1e-12, atol=1e-300)
+    assert explorer.error is None
+    assert f"after {steps} step" in explorer.summary.value
+
+
+@pytest.mark.parametrize("name, lr", [("Rosenbrock", 1e-3), ("Himmelblau", 0.01),
+                                      ("Quadratic", 0.1), ("Beale", 1e-3)])
+def test_2d_path_and_losses_equal_trace(name, lr):
+    explorer = StepByStepExplorer(name, lr=lr, steps=40)
+    run = trace(name, SGD, 40, lr=lr)
+    xs, ys = _line(explorer._path_line)
+    np.testing.assert_array_equal(np.column_stack([xs, ys]), run.path)
+    steps, gaps = _line(explorer._loss_line)
+    np.testing.assert_array_equal(steps, np.arange(41))
+    np.testing.assert_allclose(gaps, run.losses - LANDSCAPES[name]().min_value)
+    assert explorer._ax_loss.get_yscale() == "log"
+    assert explorer._ax_loss.get_title() == run.label
+
+
+def test_buttons_step_run_reset():
+    explorer = StepByStepExplorer("double well", lr=0.05)
+    explorer.controls["step"].click()
+    assert explorer.controls["steps"].value == 1
+    explorer.controls["run"].click()
+    assert explorer.controls["steps"].value == 1 + RUN_STEPS
+    xs, _ = _line(explorer._path_line)
+    assert len(xs) == 2 + RUN_STEPS
+    explorer.controls["reset"].click()
+    assert explorer.controls["steps"].value == 0
+    assert len(_line(explorer._path_line)[0]) == 1
+
+
+def test_pressing_step_equals_typing_the_count():
+    pressed = StepByStepExplorer("Rosenbrock", lr=1e-3)
+    for _ in range(5):
+        pressed.controls["step"].click()
+    typed = StepByStepExplorer("Rosenbrock", lr=1e-3, steps=5)
+    for a, b in zip(_line(pressed._path_line), _line(typed._path_line)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_run_stops_at_the_step_limit():
+    explorer = StepByStepExplorer("parabola", lr=0.01, steps=MAX_STEPS - 3)
+    explorer.controls["run"].click()
+    assert explorer.controls["steps"].value == MAX_STEPS
+    assert explorer.controls["step"].disabled and explorer.controls["run"].disabled
+    assert "Reset" in explorer.summary.value
+
+
+@pytest.mark.parametrize("name, lr, steps, where", [
+    ("parabola", 1.5, 25, "diverged at step 14"),
+    ("double well", 0.3, 10, "diverged at step 3"),
+    ("Rosenbrock", 0.01, 10, "diverged at step 3"),
+])
+def test_divergence_is_shown_and_the_path_before_it_kept(name, lr, steps, where):
+    explorer = StepByStepExplorer(name, lr=lr, steps=steps)
+    assert explorer.error is None
+    assert where in explorer.summary.value
+    assert explorer._message.get_visible()
+    assert explorer._message.get_text().replace("\n", " ").startswith(where)
+    assert len(_line(explorer._path_cross)[0]) == 1
+    assert len(_line(explorer._current)[0]) == 0
+    step = int(where.rsplit(" ", 1)[1])
+    assert len(_line(explorer._path_line)[0]) >= 2  # what came before is drawn
+    np.testing.assert_array_equal(_line(explorer._loss_line)[0], np.arange(step + 1))
+    assert explorer.controls["step"].disabled and explorer.controls["run"].disabled
+    # A smaller rate clears the state.
+    explorer.controls["lr"].value = 1e-3
+    assert not explorer._message.get_visible()
+    assert not explorer.controls["step"].disabled
+
+
+def test_saddle_has_a_linear_loss_axis():
+    explorer = StepByStepExplorer("Saddle", lr=0.1, steps=30)
+    assert explorer._ax_loss.get_yscale() == "linear"
+    assert "no minimum" in explorer._ax_loss.get_ylabel()
+    np.testing.assert_allclose(_line(explorer._loss_line)[1],
+                               trace("Saddle", SGD, 30, lr=0.1).losses)
+
+
+@pytest.mark.parametrize("name", ALL_LANDSCAPES)
+def test_every_landscape_at_the_slider_ends(name):
+    explorer = StepByStepExplorer(name)  # one background per landscape: fast
+    for lr in (1e-4, 10.0):
+        for steps in (0, MAX_STEPS):
+            explorer.controls["lr"].value = lr
+            explorer.controls["steps"].value = steps
+            assert explorer.error is None, (lr, steps)
+            assert explorer.summary.value.startswith(name)
+            assert len(_line(explorer._path_line)[0]) >= 1
+            assert len(_line(explorer._loss_line)[0]) >= 1
+            assert explorer._ax_path.get_visible() and explorer._ax_loss.get_visible()
+            low, high = explorer._ax_loss.get_ylim()
+            assert math.isfinite(low) and math.isfinite(high) and low < high
+
+
+def test_switching_landscapes_redraws_the_background():
+    explorer = StepByStepExplorer("Rosenbrock", lr=1e-3, steps=10)
+    assert explorer._ax_path.get_title() == "Rosenbrock"
+    explorer.controls["landscape"].value = "parabola"
+    assert explorer._ax_path.get_title() == "parabola"
+    assert explorer._ax_path.get_aspect() == "auto"
+    explorer.controls["landscape"].value = "Himmelblau"
+    assert explorer._ax_path.get_title() == "Himmelblau"
+    np.testing.assert_array_equal(
+        np.column_stack(_line(explorer._path_line)),
+        trace("Himmelblau", SGD, 10, lr=1e-3).path)
+
+
+def test_same_settings_same_picture():
+    a = StepByStepExplorer("Basins", lr=0.05, steps=60)
+    b = StepByStepExplorer("Basins", lr=0.05, steps=60)
+    for line_a, line_b in ((a._path_line, b._path_line), (a._loss_line, b._loss_line)):
+        for x, y in zip(_line(line_a), _line(line_b)):
+            np.testing.assert_array_equal(x, y)
+    assert a.summary.value == b.summary.value
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"landscape": "banana"}, ValueError, "unknown landscape 'banana'"),
+    ({"landscape": 3}, TypeError, "landscape must be a string"),
+    ({"lr": 0.0}, ValueError, "lr must be between"),
+    ({"lr": 20.0}, ValueError, "lr must be between"),
+    ({"lr": "0.1"}, TypeError, "lr must be a number"),
+    ({"steps": -1}, ValueError, "steps must be between 0 and 300"),
+    ({"steps": 2.0}, TypeError, "steps must be an integer"),
+])
+def test_step_by_step_rejects_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        StepByStepExplorer(**kwargs)
+
+
+def test_dropdown_labels_are_accepted():
+    explorer = StepByStepExplorer("1-D: double well")
+    assert explorer.controls["landscape"].value == "double well"
+    assert explorer.controls["landscape"].label == "1-D: double well"
+
+
+# ============================================================================ heavy ball
+@pytest.mark.parametrize("kappa", [1.0, 10.0, 100.0])
+@pytest.mark.parametrize("lr_factor", [0.0, 0.3, 0.9, 1.0, 1.5, 2.5])
+def test_heavy_ball_rate_without_momentum_is_gd_rate(kappa, lr_factor):
+    quadratic = Quadratic(kappa)
+    lr = lr_factor * quadratic.max_stable_lr
+    assert heavy_ball_rate(lr, 0.0, (quadratic.mu, quadratic.L)) == pytest.approx(
+        quadratic.gd_rate(lr), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("kappa", [1.0, 4.0, 100.0, 1000.0])
+def test_heavy_ball_rate_at_polyaks_optimum(kappa):
+    quadratic = Quadratic(kappa)
+    lr, momentum = quadratic.optimal_momentum()
+    best = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    assert heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)) == pytest.approx(
+        best, abs=1e-7)
+
+
+def test_heavy_ball_rate_matches_eigenvalues_of_the_iteration_matrix():
+    rng = np.random.default_rng(0)
+    eigenvalues = np.array([0.5, 3.0, 40.0])
+    lrs = rng.uniform(0, 0.2, 50)
+    momenta = rng.uniform(0, 0.99, 50)
+    rates = heavy_ball_rate(lrs, momenta, eigenvalues)
+    for lr, beta, rate in zip(lrs, momenta, rates):
+        radius = max(np.abs(np.linalg.eigvals(
+            [[1 + beta - lr * lam, -beta], [1.0, 0.0]])).max() for lam in eigenvalues)
+        assert rate == pytest.approx(radius, rel=1e-9)
+
+
+@pytest.mark.parametrize("kappa, lr, momentum", [
+    (10.0, 0.1, 0.0), (10.0, 0.15, 0.5), (100.0, 0.015, 0.0), (100.0, 0.02, 0.8),
+    (100.0, 0.005, 0.95), (30.0, 0.05, 0.3)])
+def test_heavy_ball_rate_matches_the_measured_contraction_of_trace(kappa, lr, momentum):
+    quadratic = Quadratic(kappa)
+    rate = float(heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)))
+    assert rate < 1
+    # Long enough to forget the start, short enough to stay far from underflow.
+    first, last = 100, 100 + min(400, int(200 / -math.log10(rate)))
+    run = trace(quadratic, SGD, last, lr=lr, momentum=momentum)
+    distance = np.hypot(*run.path.T)
+    measured = (distance[last] / distance[first]) ** (1 / (last - first))
+    assert measured == pytest.approx(rate, rel=0.02)
+
+
+@pytest.mark.parametrize("kappa, lr, momentum", [
+    (10.0, 0.25, 0.0), (100.0, 0.05, 0.0), (100.0, 0.05, 0.6), (1.0, 4.5, 0.9)])
+def test_rate_above_one_means_trace_diverges(kappa, lr, momentum):
+    quadratic = Quadratic(kappa)
+    assert heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)) > 1
+    assert trace(quadratic, SGD, STEPS_FOR_DIVERGENCE, lr=lr, momentum=momentum).diverged
+
+
+STEPS_FOR_DIVERGENCE = 300
+
+
+@pytest.mark.parametrize("args, words", [
+    ((0.1, 0.5, [[1.0, 2.0]]), "1-D"),
+    ((0.1, 0.5, []), "non-empty"),
+    ((0.1, 0.5, [1.0, 0.0]), "> 0"),
+    ((-0.1, 0.5, [1.0]), "lr must be"),
+    ((0.1, 1.0, [1.0]), r"momentum must be in \[0, 1\)"),
+])
+def test_heavy_ball_rate_rejects_bad_input(args, words):
+    with pytest.raises(ValueError, match=words):
+        heavy_ball_rate(*args)
+
+
+def test_heavy_ball_rate_broadcasts_a_grid():
+    rates = heavy_ball_rate(MAP_LRS[None, :], MAP_MOMENTA[:, None], (1.0, 10.0))
+    assert rates.shape == (len(MAP_MOMENTA), len(MAP_LRS))
+    assert rates[0, 5] == pytest.approx(heavy_ball_rate(MAP_LRS[5], 0.0, (1.0, 10.0)))
+
+
+# ============================================================================ quadratic
+class CountingQuadraticExplorer(QuadraticExplorer):
+    """Counts the computations, to check that one click redraws once."""
+
+    def __init__(self, **kwargs):
+        self.computations = 0
+        super().__init__(**kwargs)
+
+    def _compute(self, **values):
+        self.computations += 1
+        return super()._compute(**values)
+
+
+@pytest.mark.parametrize("kappa, lr, momentum", [(10.0, 0.15, 0.0), (100.0, 0.01, 0.7),
+                                                 (1000.0, 0.003, 0.9)])
+def test_quadratic_path_error_and_marker(kappa, lr, momentum):
+    explorer = QuadraticExplorer(condition_number=kappa, lr=lr, momentum=momentum)
+    run = trace(Quadratic(kappa), SGD, 200, lr=lr, momentum=momentum)
+    np.testing.assert_array_equal(np.column_stack(_line(explorer._path_line)), run.path)
+    steps, distance = _line(explorer._error_line)
+    np.testing.assert_allclose(distance, np.hypot(*run.path.T))
+    rate = heavy_ball_rate(lr, momentum, (1.0, kappa))
+    np.testing.assert_allclose(_line(explorer._theory_line)[1][:3],
+                               distance[0] * rate ** np.arange(3))
+    assert _line(explorer._marker) == ([lr], [momentum])
+    assert explorer._gd_limit.get_xdata()[0] == pytest.approx(2 / kappa)
+    assert f"{rate:.3g} per step" in explorer.summary.value
+    assert explorer.summary.value.startswith(run.summary())
+
+
+def test_map_depends_only_on_the_condition_number():
+    explorer = QuadraticExplorer(condition_number=50.0)
+    expected = _steps_per_decade(heavy_ball_rate(MAP_LRS[None, :], MAP_MOMENTA[:, None],
+                                                 (1.0, 50.0)))
+    drawn = explorer._map.get_array()
+    np.testing.assert_allclose(drawn.filled(np.nan), expected, equal_nan=True)
+    assert np.isnan(expected).any() and np.isfinite(expected).any()
+    explorer.controls["lr"].value = 0.01
+    explorer.controls["momentum"].value = 0.5
+    assert explorer._map.get_array() is drawn  # not recomputed
+    explorer.controls["condition_number"].value = 200.0
+    assert explorer._map.get_array() is not drawn
+    assert explorer._gd_limit.get_xdata()[0] == pytest.approx(2 / 200.0)
+
+
+@pytest.mark.parametrize("button, use_momentum", [("optimal", True), ("optimal_gd", False)])
+def test_optimal_buttons(button, use_momentum):
+    explorer = CountingQuadraticExplorer(condition_number=100.0, lr=1.0, momentum=0.2)
+    before = explorer.computations
+    explorer.controls[button].click()
+    assert explorer.computations == before + 1  # both sliders moved, one redraw
+    quadratic = Quadratic(100.0)
+    lr, momentum = (quadratic.optimal_momentum() if use_momentum
+                    else (quadratic.optimal_lr, 0.0))
+    assert explorer.controls["lr"].value == pytest.approx(lr)
+    assert explorer.controls["momentum"].value == pytest.approx(momentum)
+    best = 9 / 11 if use_momentum else 99 / 101
+    assert f"error × {best:.3g} per step" in explorer.summary.value
+
+
+def test_quadratic_divergence_message():
+    explorer = QuadraticExplorer(condition_number=10.0, lr=0.25)
+    assert explorer.error is None
+    assert "diverged at step 24" in explorer.summary.value
+    assert "diverges" in explorer.summary.value
+    assert explorer._message.get_visible()
+    assert len(_line(explorer._error_cross)[0]) == 1
+    assert len(_line(explorer._path_line)[0]) >= 2
+    explorer.controls["lr"].value = 0.1
+    assert not explorer._message.get_visible()
+
+
+@pytest.mark.parametrize("kappa", [1.0, 1000.0])
+def test_quadratic_slider_ends(kappa):
+    explorer = QuadraticExplorer(condition_number=kappa)
+    for lr in (1e-4, 10.0):
+        for momentum in (0.0, 0.99):
+            explorer.controls["lr"].value = lr
+            explorer.controls["momentum"].value = momentum
+            assert explorer.error is None, (lr, momentum)
+            assert len(_line(explorer._path_line)[0]) >= 1
+            low, high = explorer._ax_error.get_ylim()
+            assert math.isfinite(low) and math.isfinite(high) and 0 < low < high
+            assert "per step" in explorer.summary.value
+
+
+def test_quadratic_same_settings_same_picture():
+    a = QuadraticExplorer(condition_number=30.0, lr=0.05, momentum=0.6)
+    b = QuadraticExplorer(condition_number=30.0, lr=0.05, momentum=0.6)
+    for x, y in zip(_line(a._path_line), _line(b._path_line)):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"condition_number": 0.5}, ValueError, "condition_number must be between 1"),
+    ({"condition_number": 5000.0}, ValueError, "condition_number must be between"),
+    ({"lr": 0.0}, ValueError, "lr must be between"),
+    ({"momentum": 1.0}, ValueError, "momentum must be between 0 and 0.99"),
+    ({"momentum": None}, TypeError, "momentum must be a number"),
+])
+def test_quadratic_rejects_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        QuadraticExplorer(**kwargs)
+
+
+# ---------------------------------------------------------------- blitting
+@pytest.mark.parametrize("make, lr", [
+    (lambda: StepByStepExplorer("double well", lr=0.01, steps=20), 0.03),
+    (lambda: StepByStepExplorer("Rosenbrock", lr=1e-3, steps=20), 2e-3),
+    (lambda: QuadraticExplorer(condition_number=10.0, lr=0.05), 0.1),
+])
+def test_a_learning_rate_change_is_blitted_and_changes_the_picture(make, lr):
+    explorer = make()
+    background, png = explorer._background, explorer.image.value
+    explorer.controls["lr"].value = lr
+    assert explorer.error is None
+    assert explorer._background is background  # the static raster was kept
+    assert explorer.image.value != png

@@ -1,0 +1,179 @@
+"""Tests of the optimizer race and the clipping lab (no browser: Agg backend)."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from gdcourse.functions import Cliff, trace  # noqa: E402
+from gdcourse.optim import SGD, clip_grad_value_  # noqa: E402
+from gdcourse.widgets.clipping import (ClippingExplorer, first_exit,  # noqa: E402
+                                       turn_angle_degrees)
+from gdcourse.widgets.race import (DEFAULT_LRS, RACE_LANDSCAPES,  # noqa: E402
+                                   RACE_OPTIMIZERS, OptimizerRaceExplorer)
+
+
+# ---------------------------------------------------------------- optimizer race
+def test_race_lines_are_the_engines_trajectories():
+    explorer = OptimizerRaceExplorer(landscape="quadratic", optimizers=("SGD", "Adam"),
+                                     steps=50)
+    assert explorer.error is None
+    landscape = RACE_LANDSCAPES["quadratic"][1]()
+    for name in ("SGD", "Adam"):
+        cls, fixed = RACE_OPTIMIZERS[name]
+        run = trace(landscape, cls, 50, lr=DEFAULT_LRS["quadratic"][name], **fixed)
+        x, y = explorer._path_lines[name].get_data()
+        np.testing.assert_allclose(np.column_stack([x, y]), run.path)
+        np.testing.assert_allclose(explorer._loss_lines[name].get_ydata(), run.losses)
+        assert f"{name}: loss {run.final_loss:.1e} after 50 steps" in explorer.summary.value
+    assert not explorer._path_lines["momentum"].get_visible()
+
+
+@pytest.mark.parametrize("landscape", list(RACE_LANDSCAPES))
+@pytest.mark.parametrize("steps, lr", [(10, 1e-5), (300, 10.0)])
+def test_race_extremes_never_error(landscape, steps, lr):
+    explorer = OptimizerRaceExplorer(landscape=landscape, optimizers=tuple(RACE_OPTIMIZERS),
+                                     lrs={name: lr for name in RACE_OPTIMIZERS},
+                                     steps=steps, noise=5.0)
+    assert explorer.error is None
+    assert explorer.summary.value.count(":") >= len(RACE_OPTIMIZERS)
+    assert all(len(line.get_xdata()) >= 1 for line in explorer._path_lines.values())
+
+
+def test_race_divergence_is_reported_and_drawn():
+    explorer = OptimizerRaceExplorer(landscape="rosenbrock", optimizers=("SGD",),
+                                     lrs={"SGD": 1.0})
+    assert "SGD: diverged at step" in explorer.summary.value
+    assert explorer._path_ends["SGD"].get_visible()
+    assert "diverged at step" in explorer._loss_ax.get_legend().get_texts()[0].get_text()
+
+
+def test_race_landscape_change_resets_rates_and_redraws_once():
+    explorer = OptimizerRaceExplorer(landscape="quadratic", lrs={"Adam": 0.5})
+    assert explorer.controls["lr_Adam"].value == 0.5
+    explorer.controls["landscape"].value = "beale"
+    assert explorer.controls["lr_Adam"].value == DEFAULT_LRS["beale"]["Adam"]
+    assert explorer._path_ax.get_title() == RACE_LANDSCAPES["beale"][0]
+    assert explorer.error is None
+
+
+def test_race_no_optimizer_selected_is_a_message_not_an_error():
+    explorer = OptimizerRaceExplorer(optimizers=())
+    assert explorer.error is None
+    assert "No optimizer selected" in explorer.summary.value
+
+
+def test_race_same_seed_same_noisy_lines():
+    a = OptimizerRaceExplorer(noise=1.0, seed=3)
+    b = OptimizerRaceExplorer(noise=1.0, seed=3)
+    c = OptimizerRaceExplorer(noise=1.0, seed=4)
+    np.testing.assert_array_equal(a._path_lines["Adam"].get_xydata(),
+                                  b._path_lines["Adam"].get_xydata())
+    assert not np.array_equal(a._path_lines["Adam"].get_xydata(),
+                              c._path_lines["Adam"].get_xydata())
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"landscape": "moon"}, ValueError), ({"optimizers": ("Lion",)}, ValueError),
+    ({"optimizers": "Adam"}, TypeError), ({"lrs": {"Adam": 100.0}}, ValueError),
+    ({"steps": 5}, ValueError), ({"steps": 2.5}, TypeError), ({"noise": -1}, ValueError),
+])
+def test_race_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        OptimizerRaceExplorer(**kwargs)
+
+
+# ---------------------------------------------------------------- clipping lab
+@pytest.mark.parametrize("path, expected", [
+    ([[0, 0], [0.5, 0.5]], None),
+    ([[0, 0], [2, 0]], (1, [1, 0])),
+    ([[0, 0], [0.5, 0], [0.5, -3]], (2, [0.5, -1])),
+    ([[5, 5], [0, 0]], (0, [5, 5])),
+])
+def test_first_exit(path, expected):
+    result = first_exit(np.array(path, dtype=float), ((-1, 1), (-1, 1)))
+    if expected is None:
+        assert result is None
+    else:
+        assert result[0] == expected[0]
+        np.testing.assert_allclose(result[1], expected[1])
+
+
+@pytest.mark.parametrize("raw, clipped, angle", [
+    ([1, 0], [2, 0], 0.0), ([1, 0], [0, 1], 90.0), ([1, 0], [1, 1], 45.0),
+    ([0, 0], [0, 0], 0.0),
+])
+def test_turn_angle(raw, clipped, angle):
+    assert turn_angle_degrees(np.array(raw), np.array(clipped)) == pytest.approx(angle)
+
+
+def test_clipping_lines_and_lesson():
+    explorer = ClippingExplorer(threshold=1.0, lr=0.1, steps=30)
+    assert explorer.error is None
+    cliff = Cliff()
+    expected = {"none": trace(cliff, SGD, 30, lr=0.1),
+                "value": trace(cliff, SGD, 30, lr=0.1, clip_value=1.0),
+                "norm": trace(cliff, SGD, 30, lr=0.1, max_norm=1.0)}
+    for method, run in expected.items():
+        np.testing.assert_allclose(explorer._paths[method].get_xydata(), run.path)
+    # Clipped by norm, every step is at most lr * threshold long.
+    assert explorer._steps["norm"].get_ydata().max() <= 0.1 + 1e-12
+    # The unclipped first step leaves the plot, and the figure says so.
+    assert explorer._exits["marker"].get_visible()
+    assert "jumps out of the plot" in explorer._exits["text"].get_text()
+    g = cliff.grad(cliff.start)
+    clipped = g.copy()
+    clip_grad_value_(clipped, 1.0)
+    turn = turn_angle_degrees(g, clipped)
+    assert turn > 30
+    summary = explorer.summary.value
+    assert "leaves the plot at step 1" in summary
+    assert "clip by norm 1: direction kept" in summary
+    assert f"direction turned by up to {turn:.0f}°" in summary
+    assert "not a learning-rate schedule" in explorer.fig.get_suptitle()
+
+
+@pytest.mark.parametrize("name, values", [("threshold", (0.01, 100.0)),
+                                          ("lr", (0.001, 1.0)), ("steps", (10, 200))])
+def test_clipping_extremes_never_error(name, values):
+    explorer = ClippingExplorer()
+    for value in values:
+        explorer.controls[name].value = value
+        assert explorer.error is None
+        assert explorer.summary.value.startswith("no clipping")
+
+
+def test_clipping_recovers_after_an_error_message():
+    explorer = ClippingExplorer()
+    explorer._show_message("something went wrong")
+    explorer.controls["lr"].value = 0.05
+    assert explorer.error is None
+    assert len(explorer._paths["norm"].get_xdata()) == 61
+
+
+@pytest.mark.parametrize("kwargs, error", [({"threshold": 0}, ValueError),
+                                           ({"lr": 2.0}, ValueError),
+                                           ({"steps": "10"}, TypeError)])
+def test_clipping_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        ClippingExplorer(**kwargs)
+
+
+def test_clipping_threshold_change_is_blitted_and_changes_the_picture():
+    explorer = ClippingExplorer()
+    background, png = explorer._background, explorer.image.value
+    explorer.controls["threshold"].value = 3.0
+    assert explorer.error is None
+    assert explorer._background is background  # the static raster was kept
+    assert explorer.image.value != png
+
+
+def test_race_learning_rate_change_is_blitted_and_changes_the_picture():
+    explorer = OptimizerRaceExplorer()
+    background, png = explorer._background, explorer.image.value
+    explorer.controls["lr_Adam"].value = 0.1
+    assert explorer.error is None
+    assert explorer._background is background  # the static raster was kept
+    assert explorer.image.value != png
