@@ -163,11 +163,11 @@ class OptimizerRaceExplorer(Explorer):
         for name in RACE_OPTIMIZERS:
             controls[f"use_{name}"] = widgets.Checkbox(
                 value=name in start["optimizers"], description=_OPTIMIZER_DESCRIPTIONS[name],
-                indent=False, layout=widgets.Layout(width="170px"))
+                indent=False, layout=widgets.Layout(width="190px"))
             controls[f"lr_{name}"] = widgets.FloatLogSlider(
                 value=start["lrs"][name], base=10, min=math.log10(LR_RANGE[0]),
                 max=math.log10(LR_RANGE[1]), step=0.05, readout_format=".1e",
-                description="learning rate", style=wide)
+                description="lr", style=wide)
         return controls
 
     def _layout(self) -> widgets.VBox:
@@ -175,8 +175,10 @@ class OptimizerRaceExplorer(Explorer):
         # base class's single wrapped row of 17 controls.
         rows = [widgets.HBox([self.controls[f"use_{name}"], self.controls[f"lr_{name}"]])
                 for name in RACE_OPTIMIZERS]
+        # Two columns where they fit, one on a narrow notebook (a fixed two-column
+        # grid overflowed and cut the rate read-outs off in JupyterLab).
         grid = widgets.GridBox(rows, layout=widgets.Layout(
-            grid_template_columns="repeat(2, max-content)", grid_gap="0 24px"))
+            grid_template_columns="repeat(auto-fill, minmax(500px, 1fr))", grid_gap="0 24px"))
         accordion = widgets.Accordion([grid], selected_index=0)
         accordion.set_title(0, "optimizers and learning rates")
         top = widgets.HBox([self.controls[k] for k in ("landscape", "steps", "noise")],
