@@ -46,7 +46,7 @@ from .optim.lr_scheduler import ReduceLROnPlateau
 __all__ = [
     "Landscape", "Quadratic", "Rosenbrock", "Beale", "Himmelblau", "Saddle", "Cliff",
     "Basins", "LANDSCAPES", "get_landscape", "Trajectory", "trace", "default_label",
-    "ESCAPE_FACTOR",
+    "heavy_ball_rate", "ESCAPE_FACTOR",
 ]
 
 # An iterate this many plot-box half-widths away from the box's centre has escaped:
@@ -211,6 +211,67 @@ def _check_noise(noise_std: Any, rng: Any) -> float:
     return noise_std
 
 
+def heavy_ball_rate(lr: Any, momentum: Any, eigenvalues: Any) -> np.ndarray:
+    r"""Per-step contraction factor of heavy-ball momentum on a quadratic, in closed form.
+
+    On :math:`f(\theta) = \tfrac12 \theta^\top A \theta` the heavy ball
+    :math:`\theta_{t+1} = \theta_t - \eta A\theta_t + \beta(\theta_t - \theta_{t-1})`
+    (which is ``SGD(lr=eta, momentum=beta)``) acts on the error's component along
+    each eigenvector of :math:`A`, with eigenvalue :math:`\lambda`, through the matrix
+
+    .. math::
+
+        \begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix},
+
+    whose eigenvalues are the roots of :math:`z^2 - (1 + \beta - \eta\lambda) z + \beta`.
+    In the long run the error shrinks per step by the largest modulus of these roots
+    over all eigenvalues :math:`\lambda` (the spectral radius): with
+    :math:`a = 1 + \beta - \eta\lambda`, it is :math:`(|a| + \sqrt{a^2 - 4\beta})/2`
+    when :math:`a^2 \ge 4\beta` and :math:`\sqrt\beta` otherwise (complex roots: the
+    error spirals in). Below 1 the run converges, above 1 it diverges. With
+    :math:`\beta = 0` it is plain gradient descent's :math:`\max|1 - \eta\lambda|`.
+
+    Parameters
+    ----------
+    lr, momentum : array_like
+        :math:`\eta \ge 0` and :math:`0 \le \beta < 1`, broadcast together (e.g. a
+        meshgrid).
+    eigenvalues : array_like, 1-D
+        The eigenvalues of :math:`A`, all > 0 (for :class:`Quadratic`, ``(mu, L)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The contraction factor, of the broadcast shape of ``lr`` and ``momentum``.
+
+    References
+    ----------
+    .. [1] B. T. Polyak, "Some methods of speeding up the convergence of iteration
+       methods", USSR Computational Mathematics and Mathematical Physics 4(5), 1964.
+    .. [2] G. Goh, "Why momentum really works", Distill, 2017.
+    """
+    lr = np.asarray(lr, dtype=float)
+    momentum = np.asarray(momentum, dtype=float)
+    eigenvalues = np.asarray(eigenvalues, dtype=float)
+    if eigenvalues.ndim != 1 or eigenvalues.size == 0:
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape "
+                         f"{eigenvalues.shape}")
+    if not np.all(np.isfinite(eigenvalues) & (eigenvalues > 0)):
+        raise ValueError(f"eigenvalues must be finite and > 0, got {eigenvalues}")
+    if not np.all(np.isfinite(lr) & (lr >= 0)):
+        raise ValueError("lr must be finite and >= 0")
+    if not np.all((momentum >= 0) & (momentum < 1)):
+        raise ValueError("momentum must be in [0, 1)")
+    lr, momentum = np.broadcast_arrays(lr, momentum)
+    # A trailing axis for the eigenvalues; the worst one sets the rate.
+    a = 1.0 + momentum[..., None] - lr[..., None] * eigenvalues
+    beta = momentum[..., None]
+    discriminant = a * a - 4.0 * beta
+    real_roots = (np.abs(a) + np.sqrt(np.maximum(discriminant, 0.0))) / 2.0
+    rate = np.where(discriminant >= 0, real_roots, np.sqrt(beta))
+    return rate.max(axis=-1)
+
+
 class Quadratic(Landscape):
     r"""The bowl :math:`f(p) = \tfrac12 p^\top A p`, with the theory of gradient descent.
 
@@ -294,6 +355,14 @@ class Quadratic(Landscape):
         """
         lr = _real("lr", lr, at_least=0.0)
         return max(abs(1.0 - lr * self.mu), abs(1.0 - lr * self.L))
+
+    def heavy_ball_rate(self, lr: Any, momentum: Any) -> np.ndarray:
+        """The contraction factor of ``SGD(lr=lr, momentum=momentum)`` on this quadratic.
+
+        :func:`heavy_ball_rate` with this quadratic's eigenvalues ``(mu, L)``; with
+        ``momentum=0`` it equals :meth:`gd_rate`.
+        """
+        return heavy_ball_rate(lr, momentum, (self.mu, self.L))
 
     def optimal_momentum(self) -> tuple[float, float]:
         r"""Polyak's optimal heavy-ball parameters ``(lr, momentum)`` for this quadratic.

@@ -16,7 +16,7 @@ import pytest
 from gdcourse.divergence import Divergence
 from gdcourse.functions import (
     ESCAPE_FACTOR, LANDSCAPES, Basins, Beale, Cliff, Himmelblau, Landscape, Quadratic,
-    Rosenbrock, Saddle, Trajectory, default_label, get_landscape, trace,
+    Rosenbrock, Saddle, Trajectory, default_label, get_landscape, heavy_ball_rate, trace,
 )
 from gdcourse.optim import (
     SGD, Adagrad, Adam, NAdam, RMSprop, clip_grad_norm_, clip_grad_value_,
@@ -605,3 +605,84 @@ def test_summary_and_explicit_label():
 def test_bad_input_raises_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ----------------------------------------------------------------- heavy ball
+@pytest.mark.parametrize("kappa", [1.0, 10.0, 100.0])
+@pytest.mark.parametrize("lr_factor", [0.0, 0.3, 0.9, 1.0, 1.5, 2.5])
+def test_heavy_ball_rate_without_momentum_is_gd_rate(kappa, lr_factor):
+    quadratic = Quadratic(kappa)
+    lr = lr_factor * quadratic.max_stable_lr
+    assert heavy_ball_rate(lr, 0.0, (quadratic.mu, quadratic.L)) == pytest.approx(
+        quadratic.gd_rate(lr), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("kappa", [1.0, 4.0, 100.0, 1000.0])
+def test_heavy_ball_rate_at_polyaks_optimum(kappa):
+    quadratic = Quadratic(kappa)
+    lr, momentum = quadratic.optimal_momentum()
+    best = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    assert heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)) == pytest.approx(
+        best, abs=1e-7)
+
+
+def test_heavy_ball_rate_matches_eigenvalues_of_the_iteration_matrix():
+    rng = np.random.default_rng(0)
+    eigenvalues = np.array([0.5, 3.0, 40.0])
+    lrs = rng.uniform(0, 0.2, 50)
+    momenta = rng.uniform(0, 0.99, 50)
+    rates = heavy_ball_rate(lrs, momenta, eigenvalues)
+    for lr, beta, rate in zip(lrs, momenta, rates):
+        radius = max(np.abs(np.linalg.eigvals(
+            [[1 + beta - lr * lam, -beta], [1.0, 0.0]])).max() for lam in eigenvalues)
+        assert rate == pytest.approx(radius, rel=1e-9)
+
+
+@pytest.mark.parametrize("kappa, lr, momentum", [
+    (10.0, 0.1, 0.0), (10.0, 0.15, 0.5), (100.0, 0.015, 0.0), (100.0, 0.02, 0.8),
+    (100.0, 0.005, 0.95), (30.0, 0.05, 0.3)])
+def test_heavy_ball_rate_matches_the_measured_contraction_of_trace(kappa, lr, momentum):
+    quadratic = Quadratic(kappa)
+    rate = float(heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)))
+    assert rate < 1
+    # Long enough to forget the start, short enough to stay far from underflow.
+    first, last = 100, 100 + min(400, int(200 / -math.log10(rate)))
+    run = trace(quadratic, SGD, last, lr=lr, momentum=momentum)
+    distance = np.hypot(*run.path.T)
+    measured = (distance[last] / distance[first]) ** (1 / (last - first))
+    assert measured == pytest.approx(rate, rel=0.02)
+
+
+@pytest.mark.parametrize("kappa, lr, momentum", [
+    (10.0, 0.25, 0.0), (100.0, 0.05, 0.0), (100.0, 0.05, 0.6), (1.0, 4.5, 0.9)])
+def test_rate_above_one_means_trace_diverges(kappa, lr, momentum):
+    quadratic = Quadratic(kappa)
+    assert heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)) > 1
+    assert trace(quadratic, SGD, STEPS_FOR_DIVERGENCE, lr=lr, momentum=momentum).diverged
+
+
+STEPS_FOR_DIVERGENCE = 300
+
+
+@pytest.mark.parametrize("args, words", [
+    ((0.1, 0.5, [[1.0, 2.0]]), "1-D"),
+    ((0.1, 0.5, []), "non-empty"),
+    ((0.1, 0.5, [1.0, 0.0]), "> 0"),
+    ((-0.1, 0.5, [1.0]), "lr must be"),
+    ((0.1, 1.0, [1.0]), r"momentum must be in \[0, 1\)"),
+])
+def test_heavy_ball_rate_rejects_bad_input(args, words):
+    with pytest.raises(ValueError, match=words):
+        heavy_ball_rate(*args)
+
+
+def test_heavy_ball_rate_broadcasts_a_grid():
+    lrs, momenta = np.geomspace(1e-4, 1.0, 30), np.linspace(0.0, 0.99, 20)
+    rates = heavy_ball_rate(lrs[None, :], momenta[:, None], (1.0, 10.0))
+    assert rates.shape == (20, 30)
+    assert rates[0, 5] == pytest.approx(heavy_ball_rate(lrs[5], 0.0, (1.0, 10.0)))
+
+
+def test_quadratic_heavy_ball_rate_uses_its_eigenvalues():
+    quadratic = Quadratic(25.0, angle=0.3)
+    assert quadratic.heavy_ball_rate(0.05, 0.5) == heavy_ball_rate(0.05, 0.5, (1.0, 25.0))

@@ -8,8 +8,8 @@ contours, the distance to the minimum step by step (log scale), and a map over
 
     QuadraticExplorer(condition_number=100)
 
-The map comes from :func:`heavy_ball_rate`, the closed-form contraction factor of
-Polyak's heavy ball on a quadratic.
+The map comes from :func:`gdcourse.functions.heavy_ball_rate`, the closed-form
+contraction factor of Polyak's heavy ball on a quadratic.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from ..functions import Quadratic, Trajectory, trace
+from ..functions import Quadratic, Trajectory, heavy_ball_rate, trace
 from ..optim import SGD
 from ..plots import (_DIVERGED_MARKER, _drawable_path, OKABE_ITO, plot_landscape,
                      style_for)
 from ._base import Explorer
 
-__all__ = ["heavy_ball_rate", "QuadraticExplorer"]
+__all__ = ["QuadraticExplorer"]
 
 STEPS = 200
 LR_RANGE = (1e-4, 10.0)
@@ -41,67 +41,6 @@ MAP_LRS = np.geomspace(*LR_RANGE, 201)
 MAP_MOMENTA = np.linspace(0.0, MAX_MOMENTUM, 100)
 # Colour scale of the map: steps to shrink the error ten-fold, 1 to 10^4.
 MAP_STEPS_RANGE = (1.0, 1e4)
-
-
-def heavy_ball_rate(lr: Any, momentum: Any, eigenvalues: Any) -> np.ndarray:
-    r"""Per-step contraction factor of heavy-ball momentum on a quadratic, in closed form.
-
-    On :math:`f(\theta) = \tfrac12 \theta^\top A \theta` the heavy ball
-    :math:`\theta_{t+1} = \theta_t - \eta A\theta_t + \beta(\theta_t - \theta_{t-1})`
-    (which is ``SGD(lr=eta, momentum=beta)``) acts on the error's component along
-    each eigenvector of :math:`A`, with eigenvalue :math:`\lambda`, through the matrix
-
-    .. math::
-
-        \begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix},
-
-    whose eigenvalues are the roots of :math:`z^2 - (1 + \beta - \eta\lambda) z + \beta`.
-    In the long run the error shrinks per step by the largest modulus of these roots
-    over all eigenvalues :math:`\lambda` (the spectral radius): with
-    :math:`a = 1 + \beta - \eta\lambda`, it is :math:`(|a| + \sqrt{a^2 - 4\beta})/2`
-    when :math:`a^2 \ge 4\beta` and :math:`\sqrt\beta` otherwise (complex roots: the
-    error spirals in). Below 1 the run converges, above 1 it diverges. With
-    :math:`\beta = 0` it is plain gradient descent's :math:`\max|1 - \eta\lambda|`.
-
-    Parameters
-    ----------
-    lr, momentum : array_like
-        :math:`\eta \ge 0` and :math:`0 \le \beta < 1`, broadcast together (e.g. a
-        meshgrid).
-    eigenvalues : array_like, 1-D
-        The eigenvalues of :math:`A`, all > 0 (for :class:`Quadratic`, ``(mu, L)``).
-
-    Returns
-    -------
-    numpy.ndarray
-        The contraction factor, of the broadcast shape of ``lr`` and ``momentum``.
-
-    References
-    ----------
-    .. [1] B. T. Polyak, "Some methods of speeding up the convergence of iteration
-       methods", USSR Computational Mathematics and Mathematical Physics 4(5), 1964.
-    .. [2] G. Goh, "Why momentum really works", Distill, 2017.
-    """
-    lr = np.asarray(lr, dtype=float)
-    momentum = np.asarray(momentum, dtype=float)
-    eigenvalues = np.asarray(eigenvalues, dtype=float)
-    if eigenvalues.ndim != 1 or eigenvalues.size == 0:
-        raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape "
-                         f"{eigenvalues.shape}")
-    if not np.all(np.isfinite(eigenvalues) & (eigenvalues > 0)):
-        raise ValueError(f"eigenvalues must be finite and > 0, got {eigenvalues}")
-    if not np.all(np.isfinite(lr) & (lr >= 0)):
-        raise ValueError("lr must be finite and >= 0")
-    if not np.all((momentum >= 0) & (momentum < 1)):
-        raise ValueError("momentum must be in [0, 1)")
-    lr, momentum = np.broadcast_arrays(lr, momentum)
-    # A trailing axis for the eigenvalues; the worst one sets the rate.
-    a = 1.0 + momentum[..., None] - lr[..., None] * eigenvalues
-    beta = momentum[..., None]
-    discriminant = a * a - 4.0 * beta
-    real_roots = (np.abs(a) + np.sqrt(np.maximum(discriminant, 0.0))) / 2.0
-    rate = np.where(discriminant >= 0, real_roots, np.sqrt(beta))
-    return rate.max(axis=-1)
 
 
 def _steps_per_decade(rate: np.ndarray) -> np.ndarray:
@@ -141,8 +80,8 @@ class QuadraticExplorer(Explorer):
     -----
     The map shows, for every (learning rate, momentum), how many steps the heavy ball
     needs to shrink the error ten-fold in the long run, :math:`\ln 0.1 / \ln\rho`
-    with :math:`\rho` from :func:`heavy_ball_rate`; grey where it diverges. It
-    depends only on :math:`\kappa`, so it is drawn once per condition number; moving
+    with :math:`\rho` from :func:`gdcourse.functions.heavy_ball_rate`; grey where it
+    diverges. It depends only on :math:`\kappa`, so it is drawn once per condition number; moving
     the rate or the momentum only moves the marker and the path.
     """
 
