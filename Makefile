@@ -1,7 +1,7 @@
 # Shortcuts for people who prefer make; everything lives in tasks.py (stdlib Python).
 PYTHON ?= python3
 
-.PHONY: lab test setup strip clean
+.PHONY: lab test setup strip clean notebooks
 
 lab:
 	$(PYTHON) tasks.py lab
@@ -17,3 +17,6 @@ strip:
 
 clean:
 	$(PYTHON) tasks.py clean
+
+notebooks:
+	$(PYTHON) tasks.py notebooks

@@ -5,6 +5,7 @@
     python3 tasks.py test     set everything up, then run every test (unit tests + notebooks)
     python3 tasks.py setup    only create/update the environment in .venv
     python3 tasks.py strip    remove outputs from every notebook (do this before committing)
+    python3 tasks.py notebooks  write notebooks/ and notebooks/solutions/ from course/ sources
     python3 tasks.py clean    remove caches and build leftovers (--venv also removes .venv)
 
 On Windows type `py tasks.py lab` instead of `python3 tasks.py lab`.
@@ -26,6 +27,7 @@ MIN_PYTHON = (3, 10)
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 NOTEBOOKS = ROOT / "notebooks"
+SOURCES = ROOT / "course"  # one source per notebook -> student and solved versions
 EXTRAS = "lab,test"
 STAMP = VENV / "gdcourse-setup.stamp"
 PYTEST_ARGS = [
@@ -116,10 +118,9 @@ def setup():
 
 
 def notebook_files():
-    if not NOTEBOOKS.is_dir():
-        return []
     return sorted(
-        p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+        p for folder in (NOTEBOOKS, SOURCES) if folder.is_dir()
+        for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
     )
 
 
@@ -150,6 +151,9 @@ def cmd_test(args):
     say(f"checking that {n} notebook(s) are stored without outputs ...")
     if nbstripout(py, ["--verify"]) != 0:
         fail("some notebooks contain outputs or execution counts; run: python3 tasks.py strip")
+    say("checking that notebooks/ is up to date with its sources in course/ ...")
+    if run([sys.executable, SOURCES / "build.py", "--check"]) != 0:
+        fail("notebooks/ is out of date with course/; run: python3 tasks.py notebooks")
     say("running unit tests and notebooks (pytest + nbval) ...")
     code = run([py, "-m", "pytest", *PYTEST_ARGS, *args])
     if code == 5:
@@ -163,11 +167,21 @@ def cmd_test(args):
 def cmd_strip(args):
     py = setup()
     n = len(notebook_files())
-    say(f"stripping outputs from {n} notebook(s) in notebooks/ ...")
+    say(f"stripping outputs from {n} notebook(s) in notebooks/ and course/ ...")
     code = nbstripout(py, [])
     if code == 0:
         say("done")
     return code
+
+
+def cmd_notebooks(args):
+    """Write the student and solved notebooks from the sources, stripped of outputs."""
+    py = setup()
+    say("stripping outputs from the sources in course/ ...")
+    sources = [str(p.relative_to(ROOT)) for p in sorted(SOURCES.glob("*.ipynb"))]
+    if sources and run([py, "-m", "nbstripout", *sources]) != 0:
+        fail("nbstripout failed on the sources (see above).")
+    return run([sys.executable, SOURCES / "build.py", *args])
 
 
 def cmd_clean(args):
@@ -191,6 +205,7 @@ COMMANDS = {
     "test": cmd_test,
     "setup": cmd_setup,
     "strip": cmd_strip,
+    "notebooks": cmd_notebooks,
     "clean": cmd_clean,
 }
 

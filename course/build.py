@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Write the student and the solved version of every course notebook from one source.
+
+    python3 course/build.py            write notebooks/NN_*.ipynb and notebooks/solutions/
+    python3 course/build.py --check    exit 1 if any written notebook is out of date
+
+Standard library only (``python3 tasks.py notebooks`` runs it too). The sources are
+``course/NN_*.ipynb``: ordinary notebooks, edited in JupyterLab, with two conventions.
+
+Solution code sits between marker lines inside a code cell::
+
+    def momentum_step(theta, velocity, grad, lr, beta):
+        # BEGIN SOLUTION
+        velocity = beta * velocity + grad
+        return theta - lr * velocity, velocity
+        # END SOLUTION
+
+The solved version keeps the code and drops the markers; the student version replaces
+the block with a stub at the marker's indentation::
+
+        # Your code here (replace the next line).
+        raise NotImplementedError
+
+so an exercise left undone raises ``NotImplementedError`` only when called, and its check
+answers "not attempted yet". Whole cells can be limited to one version with a cell tag:
+``solution`` (only in the solved version, e.g. ``assert result.passed``) or ``student``
+(only in the student version).
+
+Both outputs are written stripped (no outputs, no execution counts, cell ids 0, 1, ...)
+in the exact format nbstripout leaves, so ``nbstripout --verify`` accepts them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "course"
+STUDENT_DIR = ROOT / "notebooks"
+SOLUTION_DIR = ROOT / "notebooks" / "solutions"
+
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\s*$")
+END = re.compile(r"^[ \t]*# END SOLUTION\s*$")
+STUB = ("# Your code here (replace the next line).", "raise NotImplementedError")
+BUILD_TAGS = {"solution", "student"}
+
+
+class SourceError(ValueError):
+    """A source notebook breaks the marker conventions (the message names file and cell)."""
+
+
+def source_lines(cell: dict) -> list[str]:
+    source = cell.get("source", "")
+    text = "".join(source) if isinstance(source, list) else source
+    return text.splitlines()
+
+
+def split_solution(lines: list[str], where: str) -> tuple[list[str], list[str]]:
+    """Return (student lines, solution lines) of one code cell."""
+    student, solution = [], []
+    inside = None  # indentation of the open BEGIN marker
+    for number, line in enumerate(lines, 1):
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin:
+            if inside is not None:
+                raise SourceError(f"{where}, line {number}: BEGIN SOLUTION inside another block")
+            inside = begin["indent"]
+            student += [inside + stub for stub in STUB]
+        elif end:
+            if inside is None:
+                raise SourceError(f"{where}, line {number}: END SOLUTION without BEGIN")
+            inside = None
+        else:
+            solution.append(line)
+            if inside is None:
+                student.append(line)
+    if inside is not None:
+        raise SourceError(f"{where}: BEGIN SOLUTION is never closed")
+    return student, solution
+
+
+def as_source(lines: list[str]) -> list[str]:
+    # nbformat stores a cell's text as lines that keep their "\n", the last one without.
+    return [line + "\n" for line in lines[:-1]] + lines[-1:]
+
+
+def clean_cell(cell: dict, index: int, lines: list[str]) -> dict:
+    out = {"cell_type": cell["cell_type"], "id": str(index), "metadata": {}}
+    tags = [t for t in cell.get("metadata", {}).get("tags", []) if t not in BUILD_TAGS]
+    if tags:
+        out["metadata"]["tags"] = tags
+    if cell["cell_type"] == "code":
+        out["execution_count"] = None
+        out["outputs"] = []
+    out["source"] = as_source(lines)
+    return out
+
+
+def build(source: dict, name: str) -> tuple[dict, dict]:
+    """Return (student notebook, solved notebook) built from one source notebook."""
+    versions = {"student": [], "solution": []}
+    for number, cell in enumerate(source["cells"], 1):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        lines = source_lines(cell)
+        if cell["cell_type"] == "code":
+            student, solution = split_solution(lines, f"{name}, cell {number}")
+        else:
+            student = solution = lines
+            if any(BEGIN.match(line) or END.match(line) for line in lines):
+                raise SourceError(f"{name}, cell {number}: solution markers outside a code cell")
+        if "solution" not in tags:
+            versions["student"].append((cell, student))
+        if "student" not in tags:
+            versions["solution"].append((cell, solution))
+    notebooks = []
+    for version in ("student", "solution"):
+        nb = {key: copy.deepcopy(value) for key, value in source.items() if key != "cells"}
+        nb["metadata"] = {k: v for k, v in source.get("metadata", {}).items()
+                          if k in ("kernelspec", "language_info")}
+        nb["cells"] = [clean_cell(cell, i, lines)
+                       for i, (cell, lines) in enumerate(versions[version])]
+        notebooks.append(nb)
+    return notebooks[0], notebooks[1]
+
+
+def dumps(nb: dict) -> str:
+    # The layout nbformat (and so nbstripout) writes: indent 1, sorted keys, UTF-8.
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def outputs() -> dict[Path, str]:
+    """Map every notebook the sources produce to its text."""
+    written = {}
+    for path in sorted(SOURCES.glob("[0-9][0-9]_*.ipynb")):
+        source = json.loads(path.read_text(encoding="utf-8"))
+        student, solution = build(source, path.name)
+        written[STUDENT_DIR / path.name] = dumps(student)
+        written[SOLUTION_DIR / path.name] = dumps(solution)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="only report notebooks that differ from their source")
+    args = parser.parse_args(argv)
+    try:
+        expected = outputs()
+    except SourceError as exc:
+        print(f"course/build.py: {exc}", file=sys.stderr)
+        return 2
+    stale = [p for p, text in expected.items()
+             if not p.exists() or p.read_text(encoding="utf-8") != text]
+    if args.check:
+        for path in stale:
+            print(f"out of date: {path.relative_to(ROOT)} (run: python3 tasks.py notebooks)")
+        return 1 if stale else 0
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(expected[path], encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+    print(f"{len(expected)} notebooks up to date ({len(stale)} rewritten)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,7 @@
+"""Exercises on learning rate (to be written)."""
+
+from ._checking import Exercise
+
+__all__: list[str] = []
+
+EXERCISES: dict[str, Exercise] = {}
