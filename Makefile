@@ -1,13 +1,16 @@
 # Shortcuts for people who prefer make; everything lives in tasks.py (stdlib Python).
 PYTHON ?= python3
 
-.PHONY: lab test setup strip clean notebooks
+.PHONY: lab test test-browser setup strip clean notebooks
 
 lab:
 	$(PYTHON) tasks.py lab
 
 test:
 	$(PYTHON) tasks.py test
+
+test-browser:
+	$(PYTHON) tasks.py browser
 
 setup:
 	$(PYTHON) tasks.py setup

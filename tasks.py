@@ -3,17 +3,21 @@
 
     python3 tasks.py lab      set everything up, then open the course in JupyterLab
     python3 tasks.py test     set everything up, then run every test (unit tests + notebooks)
+    python3 tasks.py browser  the course in a real browser: JupyterLab + headless Chromium
     python3 tasks.py setup    only create/update the environment in .venv
     python3 tasks.py strip    remove outputs from every notebook (do this before committing)
     python3 tasks.py notebooks  write notebooks/ and notebooks/solutions/ from course/ sources
     python3 tasks.py clean    remove caches and build leftovers (--venv also removes .venv)
 
 On Windows type `py tasks.py lab` instead of `python3 tasks.py lab`.
-Extra arguments after `lab` go to JupyterLab, after `test` to pytest.
+Extra arguments after `lab` go to JupyterLab, after `test` and `browser` to pytest.
 
 Setup is idempotent: it creates .venv with the `venv` module if it is missing and runs
 `pip install -e .[lab,test]` only when pyproject.toml (or the checkout's location) changed
 since the last successful install, which is recorded in a stamp file inside .venv.
+`browser` also installs the `browser` extra (Python Playwright) the same way, and needs
+Debian's Chromium (`apt-get install -y chromium`; Playwright downloads no browser here).
+Without Chromium the browser tests are skipped, and this says so.
 """
 
 import hashlib
@@ -30,6 +34,9 @@ NOTEBOOKS = ROOT / "notebooks"
 SOURCES = ROOT / "course"  # one source per notebook -> student and solved versions
 EXTRAS = "lab,test"
 STAMP = VENV / "gdcourse-setup.stamp"
+BROWSER_EXTRAS = EXTRAS + ",browser"
+BROWSER_STAMP = VENV / "gdcourse-setup-browser.stamp"
+CHROMIUM = os.environ.get("GDCOURSE_CHROMIUM", "/usr/bin/chromium")
 PYTEST_ARGS = [
     "tests",
     "notebooks",
@@ -69,10 +76,10 @@ def run(cmd, **kwargs):
             continue
 
 
-def setup_fingerprint():
+def setup_fingerprint(extras=EXTRAS):
     h = hashlib.sha256()
     h.update((ROOT / "pyproject.toml").read_bytes())
-    h.update(f"\nextras={EXTRAS}\nroot={ROOT}\n".encode())
+    h.update(f"\nextras={extras}\nroot={ROOT}\n".encode())
     return h.hexdigest()
 
 
@@ -81,7 +88,7 @@ def package_installed(py):
     return run([py, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
 
 
-def setup():
+def setup(extras=EXTRAS, stamp_file=STAMP):
     """Create .venv if needed and install the package with its extras if needed."""
     py = venv_python()
     if not py.exists():
@@ -101,18 +108,18 @@ def setup():
                 f"could not create the virtual environment ({exc}).\n"
                 "  On Debian/Ubuntu: sudo apt install python3-venv   (then run this again)"
             )
-    fingerprint = setup_fingerprint()
-    stamp = STAMP.read_text().strip() if STAMP.exists() else ""
+    fingerprint = setup_fingerprint(extras)
+    stamp = stamp_file.read_text().strip() if stamp_file.exists() else ""
     if stamp == fingerprint and package_installed(py):
-        say("environment is up to date (.venv)")
+        say(f"environment is up to date (.venv, [{extras}])")
         return py
-    say(f"installing gdcourse and its dependencies [{EXTRAS}] into .venv (about a minute the first time) ...")
+    say(f"installing gdcourse and its dependencies [{extras}] into .venv (about a minute the first time) ...")
     cmd = [py, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
-           "-q", "-e", f".[{EXTRAS}]"]
+           "-q", "-e", f".[{extras}]"]
     if run(cmd) != 0:
-        STAMP.unlink(missing_ok=True)
+        stamp_file.unlink(missing_ok=True)
         fail("pip install failed (see the messages above).")
-    STAMP.write_text(fingerprint + "\n")
+    stamp_file.write_text(fingerprint + "\n")
     say("environment ready")
     return py
 
@@ -137,8 +144,20 @@ def cmd_setup(args):
     return 0
 
 
+def one_blas_thread():
+    """Run NumPy's matrix products on one thread in this process's children (kernels too).
+
+    The course's matrices are tiny (at most 64 x 128); a second BLAS thread only waits
+    for a core, and on a busy 2-core machine training ran 2-10x slower with it
+    (benchmarks/README.md). Values already set by the user are kept.
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def cmd_lab(args):
     py = setup()
+    one_blas_thread()
     if getattr(os, "geteuid", lambda: 1)() == 0 and "--allow-root" not in args:
         args = [*args, "--allow-root"]  # JupyterLab refuses to run as root otherwise (containers)
     say("starting JupyterLab on notebooks/ (stop it with Ctrl+C, twice) ...")
@@ -147,6 +166,7 @@ def cmd_lab(args):
 
 def cmd_test(args):
     py = setup()
+    one_blas_thread()
     n = len(notebook_files())
     say(f"checking that {n} notebook(s) are stored without outputs ...")
     if nbstripout(py, ["--verify"]) != 0:
@@ -161,6 +181,39 @@ def cmd_test(args):
     if code != 0:
         fail(f"tests failed (pytest exit code {code}).", code)
     say("all tests passed")
+    return 0
+
+
+def loudly(lines):
+    bar = "!" * 78
+    print("\n".join(["", bar, *(f"!! {line}" for line in lines), bar, ""]),
+          file=sys.stderr, flush=True)
+
+
+def cmd_browser(args):
+    setup()
+    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+    missing = []
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        missing.append(f"chromium not found at {CHROMIUM}: apt-get install -y chromium "
+                       "(or set GDCOURSE_CHROMIUM)")
+    probe = [py, "-c", "import playwright.sync_api"]
+    if run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
+        missing.append("Python Playwright cannot be imported in .venv "
+                       f"(pip install -e .[{BROWSER_EXTRAS}])")
+    if missing:
+        loudly(["THE BROWSER TESTS WILL BE SKIPPED, NOT RUN:", *missing])
+    say("running the course in JupyterLab in headless Chromium (pytest tests/browser) ...")
+    code = run([py, "-m", "pytest", "tests/browser", *args])
+    if missing:
+        loudly(["THE BROWSER TESTS WERE SKIPPED, NOT RUN:", *missing])
+    if code == 5:
+        fail("pytest collected no browser tests; that counts as a failure.", 5)
+    if code != 0:
+        fail(f"browser tests failed (pytest exit code {code}); "
+             "screenshots in build/browser-screenshots/", code)
+    if not missing:
+        say("browser tests passed; screenshots in build/browser-screenshots/")
     return 0
 
 
@@ -203,6 +256,7 @@ def cmd_clean(args):
 COMMANDS = {
     "lab": cmd_lab,
     "test": cmd_test,
+    "browser": cmd_browser,
     "setup": cmd_setup,
     "strip": cmd_strip,
     "notebooks": cmd_notebooks,

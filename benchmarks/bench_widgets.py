@@ -1,7 +1,8 @@
-"""Update time of the course's fast explorers, against the 50 ms median target.
+"""Update time of the course's explorers: fast ones against the 50 ms median target.
 
 Run: ``MPLBACKEND=Agg .venv/bin/python benchmarks/bench_widgets.py`` (``--changes N``
-for more or fewer control changes per explorer).
+for more or fewer control changes per explorer, ``--runs N`` for more or fewer presses
+of Run per heavy explorer, ``--one-blas-thread`` to limit BLAS to one thread).
 
 For each explorer in :data:`CASES`: construct it, warm up (one pass over every value,
 so that caches such as per-landscape contours are filled the way a learner's first
@@ -20,6 +21,10 @@ every change would cost without blitting), measured once after the sweep.
 To add an explorer, append one line to :data:`CASES`::
 
     (TrainingExplorer, {}, [("lr", [1e-3, 1e-2]), ("batch_size", [16, 64])]),
+
+Heavy explorers (:data:`HEAVY_CASES`) compute only when Run is pressed: the table gives
+the median time of a press of Run (computation, a full redraw and the PNG), and of a
+change of a live control (redrawn from the stored result, no computation).
 """
 
 from __future__ import annotations
@@ -32,10 +37,13 @@ import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+from gdcourse.widgets.batch_size import BatchSizeExplorer  # noqa: E402
 from gdcourse.widgets.clipping import ClippingExplorer  # noqa: E402
 from gdcourse.widgets.descent import StepByStepExplorer  # noqa: E402
+from gdcourse.widgets.initialisation import InitialisationExplorer  # noqa: E402
 from gdcourse.widgets.quadratic import QuadraticExplorer  # noqa: E402
 from gdcourse.widgets.race import OptimizerRaceExplorer  # noqa: E402
+from gdcourse.widgets.range_test import RangeTestExplorer  # noqa: E402
 from gdcourse.widgets.schedules import PlateauExplorer, ScheduleExplorer  # noqa: E402
 
 TARGET_SECONDS = 0.050
@@ -56,6 +64,16 @@ CASES = [
      [("lr", [0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1])]),
     (PlateauExplorer, {},
      [("patience", [2, 3, 4, 5, 6, 8, 10]), ("factor", [0.3, 0.4, 0.5, 0.6, 0.7])]),
+]
+
+
+# (explorer class, constructor arguments, (live control, values to cycle through) or
+# None). Each is run with its defaults, as a notebook cell would show it.
+HEAVY_CASES = [
+    (BatchSizeExplorer, {}, None),
+    (BatchSizeExplorer, {"compare": True, "epochs": 1}, None),
+    (InitialisationExplorer, {}, ("histograms", ["gradient", "activation"])),
+    (RangeTestExplorer, {}, ("smoothing", [0.9, 0.95, 0.98, 0.5, 0.0])),
 ]
 
 
@@ -91,6 +109,24 @@ def measure(explorer_cls, kwargs, controls, changes: int = 30) -> dict[str, list
     return times
 
 
+def measure_heavy(explorer_cls, kwargs, live, runs: int = 3) -> dict[str, list[float]]:
+    """Seconds per press of Run and per change of a live control."""
+    explorer = explorer_cls(**kwargs)
+    times: dict[str, list[float]] = {"run": [], "live": []}
+    for _ in range(runs):
+        explorer.run_button.click()
+        times["run"].append(explorer.last_update_seconds)
+    if live is not None:
+        name, values = live
+        for value in values * 2:
+            if explorer.controls[name].value != value:
+                explorer.controls[name].value = value
+                times["live"].append(explorer.last_update_seconds)
+    if explorer.error is not None:
+        raise RuntimeError(f"{explorer_cls.__name__}: {explorer.error}")
+    return times
+
+
 def _ms(values: list[float], q: float) -> float:
     """The ``q`` quantile in milliseconds (nearest rank; the true median for 0.5)."""
     if q == 0.5:
@@ -103,7 +139,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=30,
                         help="control changes per explorer (default 30)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="presses of Run per heavy explorer (default 3)")
+    parser.add_argument("--one-blas-thread", action="store_true",
+                        help="limit BLAS to one thread (threadpoolctl)")
     args = parser.parse_args()
+    if args.one_blas_thread:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
     print(f"target: median update under {TARGET_SECONDS * 1e3:.0f} ms per change "
           "(computation + drawing + render + PNG); times in ms; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
@@ -119,6 +163,17 @@ def main() -> None:
               f"{median * 1e3:>7.1f} {_ms(times['update'], 0.9):>6.1f} "
               f"{_ms(times['update'], 1.0):>6.1f} | {_ms(times['full'], 0.5):>11.1f} | "
               f"{met}")
+    print(f"\nheavy explorers: median ms per press of Run ({args.runs} presses) and per "
+          "change of a live control")
+    header = f"{'explorer':<44} | {'Run':>7} | {'live change':>11}"
+    print(header)
+    print("-" * len(header))
+    for explorer_cls, kwargs, live in HEAVY_CASES:
+        times = measure_heavy(explorer_cls, kwargs, live, args.runs)
+        name = explorer_cls.__name__ + "".join(f", {k}={v!r}" for k, v in kwargs.items())
+        live_text = (f"{_ms(times['live'], 0.5):>11.1f}" if times["live"]
+                     else f"{'-':>11}")
+        print(f"{name:<44} | {_ms(times['run'], 0.5):>7.0f} | {live_text}")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ PyTorch: :mod:`gdcourse.optim` mirrors ``torch.optim``,
 
 The experiment engine: :mod:`~gdcourse.functions` (2-D landscapes and ``trace``),
 :mod:`~gdcourse.data`, :mod:`~gdcourse.models`, :mod:`~gdcourse.gradcheck`,
-:mod:`~gdcourse.train`, :mod:`~gdcourse.lr_finder`, :mod:`~gdcourse.divergence`;
-figures in :mod:`~gdcourse.plots`.
+:mod:`~gdcourse.train`, :mod:`~gdcourse.lr_finder`, :mod:`~gdcourse.plateau`,
+:mod:`~gdcourse.divergence`; figures in :mod:`~gdcourse.plots`.
 
 Importing gdcourse loads only NumPy: :mod:`gdcourse.plots` (matplotlib) is imported on
 first use, and the data loaders import scikit-learn when called.
@@ -17,7 +17,8 @@ first use, and the data loaders import scikit-learn when called.
 import importlib
 from typing import Any
 
-from . import data, divergence, functions, gradcheck, init, lr_finder, models, optim, train
+from . import (data, divergence, functions, gradcheck, init, lr_finder, models, optim,
+               plateau, train)
 
 __version__ = "0.1.0"
 
@@ -27,7 +28,7 @@ _LAZY_MODULES = ("plots", "progress", "widgets")
 
 __all__ = [
     "data", "divergence", "functions", "gradcheck", "init", "lr_finder", "models",
-    "optim", "train", *_LAZY_MODULES, "__version__",
+    "optim", "plateau", "train", *_LAZY_MODULES, "__version__",
 ]
 
 

@@ -23,15 +23,23 @@ The landscapes:
 * :class:`Basins` — several basins of different depth.
 
 :data:`LANDSCAPES` maps each name to its class; :func:`get_landscape` builds one by
-name.
+name. Two 1-D losses, :class:`Parabola` and :class:`DoubleWell` (in :data:`CURVES`),
+are landscapes flat along :math:`y`, so the same :func:`trace` runs them.
+
+Around :func:`trace`: :func:`race` runs several optimizers from the same start with the
+same gradient noise; :func:`first_exit` finds where a path leaves the plotting box;
+:func:`largest_value_clipping_turn` measures how far clipping by value turns the
+gradient along a path; :func:`steps_per_decade` turns a contraction factor into the
+number of steps that shrink the error ten-fold.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +53,10 @@ from .optim.lr_scheduler import ReduceLROnPlateau
 
 __all__ = [
     "Landscape", "Quadratic", "Rosenbrock", "Beale", "Himmelblau", "Saddle", "Cliff",
-    "Basins", "LANDSCAPES", "get_landscape", "Trajectory", "trace", "default_label",
-    "heavy_ball_rate", "ESCAPE_FACTOR",
+    "Basins", "LANDSCAPES", "get_landscape", "Curve", "Parabola", "DoubleWell", "CURVES",
+    "Trajectory", "trace", "race", "default_label", "heavy_ball_rate", "steps_per_decade",
+    "exit_point", "first_exit", "turn_angle_degrees", "largest_value_clipping_turn",
+    "ESCAPE_FACTOR",
 ]
 
 # An iterate this many plot-box half-widths away from the box's centre has escaped:
@@ -197,6 +207,36 @@ class Landscape:
             grad += noise_std * rng.standard_normal(2)
         return grad
 
+    def value_range(self, points_per_side: int = 101) -> tuple[float, float]:
+        """The smallest and largest finite value on an even grid over :attr:`bounds`.
+
+        For a loss axis that must hold every value a run inside the box can take,
+        e.g. on the :class:`Saddle`, which has no minimum to measure from.
+
+        Parameters
+        ----------
+        points_per_side : int, default 101
+            Grid points along each axis, at least 2.
+
+        Returns
+        -------
+        (float, float)
+            ``(low, high)``; equal for a landscape that is constant over the box.
+        """
+        if (not isinstance(points_per_side, numbers.Integral)
+                or isinstance(points_per_side, bool) or points_per_side < 2):
+            raise ValueError(f"points_per_side must be an integer >= 2, got "
+                             f"{points_per_side!r}")
+        (xmin, xmax), (ymin, ymax) = self.bounds
+        X, Y = np.meshgrid(np.linspace(xmin, xmax, points_per_side),
+                           np.linspace(ymin, ymax, points_per_side))
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = np.asarray(self(X, Y), dtype=float)
+        finite = values[np.isfinite(values)]
+        if not finite.size:
+            raise ValueError(f"{self.name} has no finite value on its box {self.bounds}")
+        return float(finite.min()), float(finite.max())
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -270,6 +310,33 @@ def heavy_ball_rate(lr: Any, momentum: Any, eigenvalues: Any) -> np.ndarray:
     real_roots = (np.abs(a) + np.sqrt(np.maximum(discriminant, 0.0))) / 2.0
     rate = np.where(discriminant >= 0, real_roots, np.sqrt(beta))
     return rate.max(axis=-1)
+
+
+def steps_per_decade(rate: Any) -> np.ndarray:
+    r"""Steps that shrink the error ten-fold at a per-step contraction factor ``rate``.
+
+    An error multiplied by :math:`\rho < 1` every step falls ten-fold in
+    :math:`\ln 0.1 / \ln \rho` steps: the number a map of
+    :func:`heavy_ball_rate` over (learning rate, momentum) is easiest to read in.
+
+    Parameters
+    ----------
+    rate : array_like
+        Contraction factors :math:`\rho \ge 0`, e.g. from :func:`heavy_ball_rate`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Of the shape of ``rate``: positive where :math:`\rho < 1` (0 where
+        :math:`\rho = 0`, which lands on the minimum in one step), NaN where the error
+        does not shrink (:math:`\rho \ge 1`) or ``rate`` is NaN.
+    """
+    rate = np.asarray(rate, dtype=float)
+    if np.any(rate < 0):
+        raise ValueError("rate must be >= 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.log(10.0) / -np.log(rate)
+    return np.where(rate < 1.0, steps, np.nan)
 
 
 class Quadratic(Landscape):
@@ -748,6 +815,98 @@ def get_landscape(name: str, **kwargs: Any) -> Landscape:
 
 
 # =============================================================================
+# Two 1-D losses, as landscapes flat along y
+# =============================================================================
+class Curve(Landscape):
+    r"""A 1-D loss :math:`g(x)` seen as the landscape :math:`f(x, y) = g(x)`.
+
+    The gradient is :math:`(g'(x), 0)`, so :math:`y` never moves from 0 and
+    :func:`trace` runs a curve exactly like the 1-D descent
+    :math:`x \leftarrow x - \eta\, g'(x)`.
+
+    Subclasses implement ``g(x)`` and its derivative ``slope(x)`` (both elementwise on
+    arrays) and set the class attributes below.
+
+    Attributes
+    ----------
+    minima_x : tuple of float
+        The minima's :math:`x`; :attr:`minima` holds them as points ``(x, 0)``.
+    x_bounds : (float, float)
+        The interesting range of :math:`x`; :attr:`bounds` is it times ``(-1, 1)``
+        along :math:`y`, which only matters to the escape test of :func:`trace`.
+    start_x : float
+        The default start; :attr:`start` is ``(start_x, 0)``.
+    """
+
+    minima_x: tuple[float, ...] = ()
+    x_bounds: tuple[float, float] = (-1.0, 1.0)
+    start_x: float = 0.0
+
+    def __init__(self) -> None:
+        self.minima = _read_only(np.array([[x, 0.0] for x in self.minima_x],
+                                          dtype=float).reshape(-1, 2))
+        self.min_value = float(min(self.g(x) for x in self.minima_x))
+        self.bounds = (self.x_bounds, (-1.0, 1.0))
+        self.start = _read_only([self.start_x, 0.0])
+
+    def g(self, x: Any) -> Any:
+        """The loss at ``x`` (elementwise on arrays)."""
+        raise NotImplementedError
+
+    def slope(self, x: Any) -> Any:
+        """The derivative :math:`g'(x)` (elementwise on arrays)."""
+        raise NotImplementedError
+
+    def _value(self, x, y):
+        return self.g(x) + 0.0 * y  # 0 * y: broadcast like a 2-D landscape on a grid
+
+    def _grad(self, x, y):
+        return (self.slope(x), 0.0)
+
+
+class Parabola(Curve):
+    r""":math:`g(x) = x^2`: curvature 2, so descent converges iff :math:`\eta < 1`.
+
+    At :math:`\eta = 0.5` it lands on the minimum in one step; at :math:`\eta = 1` it
+    jumps between :math:`\pm x_0` for ever.
+    """
+
+    name = "parabola"
+    minima_x = (0.0,)
+    x_bounds = (-5.0, 5.0)
+    start_x = 4.0
+
+    def g(self, x):
+        return x * x
+
+    def slope(self, x):
+        return 2.0 * x
+
+
+class DoubleWell(Curve):
+    r""":math:`g(x) = (x^2 - 1)^2`: two minima at :math:`x = \pm 1` (curvature 8).
+
+    From :math:`x_0 = 2` small steps roll into the near well, larger ones jump over
+    the hump at 0 into the far one, and beyond :math:`\eta \approx 0.2` the first
+    step lands so high up the far wall that the run blows up.
+    """
+
+    name = "double well"
+    minima_x = (-1.0, 1.0)
+    x_bounds = (-2.2, 2.2)
+    start_x = 2.0
+
+    def g(self, x):
+        return (x * x - 1.0) ** 2
+
+    def slope(self, x):
+        return 4.0 * x * (x * x - 1.0)
+
+
+CURVES: dict[str, type[Curve]] = {cls.name: cls for cls in (Parabola, DoubleWell)}
+
+
+# =============================================================================
 # The runner
 # =============================================================================
 @dataclass(eq=False)
@@ -800,6 +959,15 @@ class Trajectory:
     def diverged(self) -> bool:
         return self.divergence is not None
 
+    @property
+    def step_lengths(self) -> np.ndarray:
+        r"""The length of each step, :math:`\lVert\theta_{t+1} - \theta_t\rVert`.
+
+        Shape ``(n,)``; inf or NaN for a step to a point that overflowed.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.hypot(*np.diff(self.path, axis=0).T)
+
     def distance_to_minimum(self) -> float:
         """Distance from the final point to the nearest known minimum (NaN if none)."""
         if len(self.minima) == 0:
@@ -814,6 +982,72 @@ class Trajectory:
         steps = self.steps_taken
         return (f"{self.label}: loss {self.final_loss:.1e} after {steps} "
                 f"step{'' if steps == 1 else 's'}")
+
+
+def exit_point(inside: Any, outside: Any, bounds: Any) -> np.ndarray:
+    """Where the segment from ``inside`` to ``outside`` crosses the edge of the box.
+
+    Parameters
+    ----------
+    inside : array_like, shape (2,)
+        A point in the box ``bounds = ((xmin, xmax), (ymin, ymax))``.
+    outside : array_like, shape (2,)
+        A point outside it. A coordinate that is not finite (an iterate that
+        overflowed) gives no direction to follow: the other one decides, and with
+        none left the result is ``inside``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(2,)``, on the edge of the box (``inside`` itself if no finite
+        direction leads out).
+    """
+    inside = np.asarray(inside, dtype=float)
+    outside = np.asarray(outside, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        direction = outside - inside
+        fraction = 1.0
+        for axis, (low, high) in enumerate(bounds):
+            if not np.isfinite(outside[axis]) or direction[axis] == 0:
+                continue
+            for edge in (low, high):
+                t = (edge - inside[axis]) / direction[axis]
+                if 0 <= t < fraction:
+                    fraction = t
+        return inside + fraction * np.nan_to_num(direction, posinf=0.0, neginf=0.0)
+
+
+def first_exit(path: Any, bounds: Any) -> tuple[int, np.ndarray] | None:
+    """Where a path first leaves the box: ``(k, edge point)``, or None if it never does.
+
+    Parameters
+    ----------
+    path : array_like, shape (n, 2)
+        Points, e.g. :attr:`Trajectory.path`; a non-finite point counts as outside.
+    bounds : ((float, float), (float, float))
+        The box ``((xmin, xmax), (ymin, ymax))``, e.g. :attr:`Landscape.bounds`.
+
+    Returns
+    -------
+    (int, numpy.ndarray) or None
+        ``k`` is the index of the first point outside the box; the edge point is where
+        the segment from point ``k - 1`` crosses the edge (:func:`exit_point`). A path
+        that starts outside gives ``(0, path[0])``.
+    """
+    path = np.asarray(path, dtype=float)
+    if path.ndim != 2 or path.shape[1] != 2:
+        raise ValueError(f"path must have shape (n, 2), got {path.shape}")
+    (xmin, xmax), (ymin, ymax) = bounds
+    with np.errstate(invalid="ignore"):
+        inside = ((path[:, 0] >= xmin) & (path[:, 0] <= xmax)
+                  & (path[:, 1] >= ymin) & (path[:, 1] <= ymax))
+    outside = np.flatnonzero(~inside)
+    if not outside.size:
+        return None
+    k = int(outside[0])
+    if k == 0:
+        return 0, path[0].copy()
+    return k, exit_point(path[k - 1], path[k], bounds)
 
 
 def _format_value(value: Any) -> str:
@@ -901,8 +1135,9 @@ def trace(landscape: Landscape | str, optimizer_cls: type[Optimizer], steps: int
         Clip the gradient to this norm (:func:`~gdcourse.optim.clip_grad_norm_`).
     clip_value : float, optional
         Clamp each gradient component to ``[-clip_value, clip_value]``
-        (:func:`~gdcourse.optim.clip_grad_value_`). With both, the value clamp comes
-        first, so the norm bound holds for the gradient the optimizer gets.
+        (:func:`~gdcourse.optim.clip_grad_value_`). With both, the norm clip comes
+        first and the value clamp second, as in :func:`gdcourse.train.train`; both
+        bounds hold for the gradient the optimizer gets.
     noise_std : float, default 0
         Standard deviation of the Gaussian noise added to each gradient component
         (a stand-in for mini-batch noise); see :meth:`Landscape.noisy_grad`.
@@ -990,12 +1225,14 @@ def trace(landscape: Landscape | str, optimizer_cls: type[Optimizer], steps: int
             # the gradient (elsewhere they would multiply by 1): each call costs more
             # than an Adam step on two numbers. Written with "not <=" so that NaN
             # gradients still go through them, as in a plain loop.
+            # With both, the norm clip comes first and then the value clamp, as in
+            # gdcourse.train; clamping only shrinks components, so both bounds hold.
+            if max_norm is not None and not grad_norm + 1e-6 <= max_norm:
+                clip_grad_norm_(g, max_norm)
+                gx, gy = g.tolist()
             if clip_value is not None and not (abs(gx) <= clip_value
                                                and abs(gy) <= clip_value):
                 clip_grad_value_(g, clip_value)
-                grad_norm = math.hypot(*g.tolist())
-            if max_norm is not None and not grad_norm + 1e-6 <= max_norm:
-                clip_grad_norm_(g, max_norm)
             lrs[taken] = group["lr"]
             opt.step([g])
             taken += 1
@@ -1024,3 +1261,108 @@ def trace(landscape: Landscape | str, optimizer_cls: type[Optimizer], steps: int
         path=path[:taken + 1], losses=losses[:taken + 1], lrs=lrs[:taken],
         grad_norms=grad_norms[:taken], divergence=divergence, label=label,
         landscape_name=landscape.name, minima=landscape.minima)
+
+
+def race(landscape: Landscape | str,
+         contenders: Mapping[str, tuple[type[Optimizer], Mapping[str, Any]]],
+         steps: int, *, noise_std: float = 0.0, rng: np.random.Generator | None = None,
+         **common: Any) -> dict[str, Trajectory]:
+    """Run several optimizers on one landscape from the same start, with the same noise.
+
+    A fair comparison: every contender gets the same start, the same step budget and,
+    with ``noise_std > 0``, the same sequence of gradient noise; only the method and
+    its settings differ.
+
+    Parameters
+    ----------
+    landscape : Landscape or str
+    contenders : mapping of str to (optimizer class, mapping)
+        ``name -> (optimizer_cls, kwargs)``; the kwargs go to :func:`trace` (optimizer
+        arguments such as ``lr``, and ``scheduler``, ``max_norm``, ``clip_value``,
+        ``label``). The name is the run's label unless the kwargs give one.
+    steps : int
+    noise_std : float, default 0
+        Gradient noise, as in :func:`trace`.
+    rng : numpy.random.Generator, optional
+        Needed when ``noise_std > 0``. It is not advanced: each contender draws from
+        its own copy of it, which is what gives them all the same noise.
+    **common
+        :func:`trace` arguments shared by every contender (e.g. ``lr``, ``start``);
+        a contender's own kwargs win over these.
+
+    Returns
+    -------
+    dict of str to Trajectory
+        In the order of ``contenders``.
+    """
+    if not isinstance(contenders, Mapping):
+        raise TypeError(f"contenders must be a mapping name -> (optimizer class, "
+                        f"kwargs), got {type(contenders).__name__}")
+    if rng is not None:
+        require_generator(rng)
+    runs: dict[str, Trajectory] = {}
+    for name, (optimizer_cls, kwargs) in contenders.items():
+        runs[name] = trace(landscape, optimizer_cls, steps, noise_std=noise_std,
+                           rng=copy.deepcopy(rng), **{"label": name, **common, **kwargs})
+    return runs
+
+
+def turn_angle_degrees(raw: Any, clipped: Any) -> float | np.ndarray:
+    """The angle between a gradient and its clipped version, in degrees.
+
+    Clipping by norm only shortens a gradient (angle 0); clipping by value clamps each
+    component on its own and so can turn it.
+
+    Parameters
+    ----------
+    raw, clipped : array_like, shape (..., d)
+        Gradients along the last axis; leading axes are broadcast (one angle each).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        In [0, 180]; 0 where either gradient is 0 or not finite. A float for 1-D
+        input.
+    """
+    raw, clipped = np.asarray(raw, dtype=float), np.asarray(clipped, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        raw_norm = np.linalg.norm(raw, axis=-1, keepdims=True)
+        clipped_norm = np.linalg.norm(clipped, axis=-1, keepdims=True)
+        u, v = raw / raw_norm, clipped / clipped_norm
+        # Kahan's form, 2 atan2(|u - v|, |u + v|): exact 0 for parallel vectors, where
+        # arccos of a rounded cosine would give a millionth of a degree.
+        angles = np.degrees(2.0 * np.arctan2(np.linalg.norm(u - v, axis=-1),
+                                             np.linalg.norm(u + v, axis=-1)))
+        norms = (raw_norm * clipped_norm)[..., 0]
+        angles = np.where((norms > 0) & np.isfinite(norms), angles, 0.0)
+    return float(angles) if angles.ndim == 0 else angles
+
+
+def largest_value_clipping_turn(landscape: Landscape, path: Any,
+                                clip_value: float) -> float:
+    """How far clipping by value turns the exact gradient, at the worst point of a path.
+
+    Parameters
+    ----------
+    landscape : Landscape
+    path : array_like, shape (n, 2)
+        The points whose gradients are clipped, e.g. the points of a run that a step
+        was taken from (``run.path[:-1]``).
+    clip_value : float
+        The bound of :func:`~gdcourse.optim.clip_grad_value_`, >= 0.
+
+    Returns
+    -------
+    float
+        The largest :func:`turn_angle_degrees` over the points, in degrees; 0 for an
+        empty path or where no component exceeds ``clip_value``.
+    """
+    clip_value = _real("clip_value", clip_value, at_least=0.0)
+    path = np.asarray(path, dtype=float).reshape(-1, 2)
+    path = path[np.isfinite(path).all(axis=1)]  # a diverged run's last point has no gradient
+    if not len(path):
+        return 0.0
+    raw = np.array([landscape.grad(point) for point in path])
+    clipped = raw.copy()
+    clip_grad_value_(clipped, clip_value)
+    return float(np.max(turn_angle_degrees(raw, clipped)))

@@ -17,6 +17,12 @@ bias correction as Adam's moment estimates):
 with :math:`\beta` = ``smoothing`` = 0.98 by default. The run stops early once
 :math:`\hat\ell_i` exceeds ``diverge_factor`` (4) times its smallest value so far.
 
+The stop rule only decides where the curve ends: the loss of a step does not depend on
+it. So one test recorded with the rule switched off (``diverge_factor=math.inf``) can
+be cut afterwards for any ``smoothing`` and ``diverge_factor``
+(:func:`replay_range_test`), exactly as a new test with those settings would have
+recorded it.
+
 References
 ----------
 L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", IEEE WACV 2017
@@ -46,7 +52,8 @@ from .divergence import check_divergence
 from .optim import Optimizer
 
 __all__ = [
-    "RangeTestResult", "lr_range_test", "range_test_lrs", "smooth_losses", "suggest_lrs"]
+    "RangeTestResult", "lr_range_test", "range_test_lrs", "smooth_losses", "suggest_lrs",
+    "replay_stop_rule", "replay_range_test"]
 
 _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
@@ -252,12 +259,97 @@ def _sweep(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray,
             smoothed = average / (1.0 - smoothing ** (i + 1))
             best = min(best, smoothed)
             if smoothed > diverge_factor * best:
-                return losses, (f"smoothed loss above {diverge_factor:g} x its minimum "
-                                f"at lr {lr:.2g}")
+                return losses, _stop_rule_reason(diverge_factor, lr)
             for group in optimizer.param_groups:
                 group["lr"] = float(lr)
             optimizer.step(grads)
     return losses, None
+
+
+def _stop_rule_reason(diverge_factor: float, lr: float) -> str:
+    return f"smoothed loss above {diverge_factor:g} x its minimum at lr {lr:.2g}"
+
+
+def replay_stop_rule(losses: Any, smoothing: float,
+                     diverge_factor: float) -> tuple[int, bool]:
+    """Where :func:`lr_range_test`'s stop rule would have ended a sequence of losses.
+
+    The range test stops at the first step whose smoothed loss exceeds
+    ``diverge_factor`` times the smallest smoothed loss so far, and keeps that step.
+
+    Parameters
+    ----------
+    losses : array_like
+        Raw mini-batch losses of a range test run with the stop rule switched off
+        (``diverge_factor=math.inf``).
+    smoothing : float
+        The :math:`\\beta` of :func:`smooth_losses`, in [0, 1).
+    diverge_factor : float
+        Greater than 1.
+
+    Returns
+    -------
+    n_kept : int
+        How many steps the test would have recorded.
+    stopped : bool
+        Whether the rule fired (False: ``losses`` ran out first).
+    """
+    losses = np.asarray(losses, dtype=float)
+    smoothed = smooth_losses(losses, smoothing)
+    with np.errstate(**_QUIET):
+        best_so_far = np.minimum.accumulate(smoothed)
+        above = smoothed > diverge_factor * best_so_far
+    if above.any():
+        return int(np.argmax(above)) + 1, True
+    return len(losses), False
+
+
+def replay_range_test(recorded: RangeTestResult, smoothing: float = 0.98,
+                      diverge_factor: float = 4.0) -> RangeTestResult:
+    """What :func:`lr_range_test` with these settings returns, from a longer recording.
+
+    The raw loss of a step does not depend on ``smoothing`` or ``diverge_factor``
+    (they only decide when the test stops), so cutting a test recorded with the stop
+    rule switched off where the rule fires (:func:`replay_stop_rule`), smoothing the
+    kept losses and suggesting rates on them gives exactly the result of a new test
+    from the same model, optimizer and data, at no cost. That is what lets a slider
+    move these two settings live.
+
+    Parameters
+    ----------
+    recorded : RangeTestResult
+        From ``lr_range_test(..., diverge_factor=math.inf)``: the test ran to
+        ``end_lr`` or until the loss or the parameters stopped being finite (its
+        ``stop_reason`` then says so).
+    smoothing : float, default 0.98
+        In [0, 1).
+    diverge_factor : float, default 4.0
+        Greater than 1.
+
+    Returns
+    -------
+    RangeTestResult
+        The first ``len(result.lrs)`` steps of ``recorded``, with the smoothed losses,
+        stop reason and suggestions of a test run with these settings.
+    """
+    if not 0.0 <= smoothing < 1.0:
+        raise ValueError(f"smoothing must be in [0, 1), got {smoothing!r}")
+    if not diverge_factor > 1.0:
+        raise ValueError(f"diverge_factor must be > 1, got {diverge_factor!r}")
+    lrs, losses = np.asarray(recorded.lrs), np.asarray(recorded.losses)
+    kept, stopped = replay_stop_rule(losses, smoothing, diverge_factor)
+    if kept == len(losses) and recorded.stop_reason is not None:
+        # The recording ended with a divergence, which the test checks before its
+        # stop rule: on that last step the divergence is the reason either way.
+        reason = recorded.stop_reason
+    elif stopped:
+        reason = _stop_rule_reason(diverge_factor, float(lrs[kept - 1]))
+    else:
+        reason = None
+    smoothed = smooth_losses(losses[:kept], smoothing)
+    return RangeTestResult(lrs=lrs[:kept], losses=losses[:kept], smoothed_losses=smoothed,
+                           stopped_early=reason is not None, stop_reason=reason,
+                           suggestions=suggest_lrs(lrs[:kept], smoothed))
 
 
 def _endless_batches(X: np.ndarray, y: np.ndarray, batch_size: int | None,

@@ -67,6 +67,7 @@ __all__ = [
     "SoftmaxRegression",
     "MLP",
     "LayerStats",
+    "count_distinct_rows",
     "sigmoid",
     "softmax",
     "log_softmax",
@@ -588,6 +589,45 @@ class LayerStats:
     weight_grad_std: float
     activation_values: np.ndarray
     weight_grad_values: np.ndarray
+
+
+def count_distinct_rows(matrix: np.ndarray, rtol: float = 1e-9) -> int:
+    """The number of different rows of ``matrix``, up to a relative tolerance.
+
+    Applied to a weight of shape ``(units, inputs)``, it counts the units that differ:
+    after training from ``zeros`` or ``constant`` initialisation every row of a hidden
+    layer's weight stays identical (each unit gets the same gradient), and the layer
+    acts as a single unit; random initialisation breaks that symmetry.
+
+    Two rows are the same when no entry differs by more than ``rtol`` times the
+    largest absolute entry of the matrix. Rows are grouped greedily: each row joins
+    the first earlier group whose representative it matches.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        2-D, with at least one row; finite.
+    rtol : float, default 1e-9
+        Identical units are bit-for-bit equal in practice; the margin only guards
+        against a BLAS that sums the columns of a product in different orders.
+
+    Returns
+    -------
+    int
+        1 when all rows are equal, ``len(matrix)`` when all differ.
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or len(matrix) == 0:
+        raise ValueError(f"matrix must be 2-D with at least one row, got shape "
+                         f"{matrix.shape}")
+    if not np.isfinite(matrix).all():
+        raise ValueError("matrix contains NaN or infinity")
+    tolerance = rtol * max(float(np.abs(matrix).max()), np.finfo(float).tiny)
+    representatives: list[np.ndarray] = []
+    for row in matrix:
+        if not any(np.abs(row - rep).max() <= tolerance for rep in representatives):
+            representatives.append(row)
+    return len(representatives)
 
 
 def _saturated_fraction(activation: str, values: np.ndarray) -> float | None:

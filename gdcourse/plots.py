@@ -41,13 +41,22 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .functions import first_exit
+
 __all__ = [
     "PALETTE",
     "OKABE_ITO",
     "OPTIMIZER_COLORS",
     "color_for",
     "style_for",
+    "MIN_MARKER",
+    "START_MARKER",
+    "DIVERGED_MARKER",
+    "markevery_for",
+    "short_divergence",
+    "drawable_path",
     "message_axes",
+    "set_loss_axis",
     "plot_landscape",
     "plot_loss_curves",
     "plot_train_val",
@@ -108,11 +117,14 @@ _OPTIMIZER_WORDS = (
     ("gd", "SGD"),
 )
 
-_MIN_MARKER = {"marker": "*", "markersize": 16, "markerfacecolor": OKABE_ITO["yellow"],
+# The marks every figure of the course shares: a minimum is a yellow star, a starting
+# point a white circle, and the point where a run diverged a cross in the run's colour
+# (pass ``color=``). Use them as ``ax.plot(x, y, **MIN_MARKER)``.
+MIN_MARKER = {"marker": "*", "markersize": 16, "markerfacecolor": OKABE_ITO["yellow"],
                "markeredgecolor": "black", "markeredgewidth": 1.0, "linestyle": "none"}
-_START_MARKER = {"marker": "o", "markersize": 9, "markerfacecolor": "white",
+START_MARKER = {"marker": "o", "markersize": 9, "markerfacecolor": "white",
                  "markeredgecolor": "black", "markeredgewidth": 1.5, "linestyle": "none"}
-_DIVERGED_MARKER = {"marker": "X", "markersize": 11, "markeredgecolor": "white",
+DIVERGED_MARKER = {"marker": "X", "markersize": 11, "markeredgecolor": "white",
                     "markeredgewidth": 0.8, "linestyle": "none"}
 # Light greys under the paths: low loss white, high loss grey, so that every palette
 # colour stays readable on top.
@@ -252,8 +264,19 @@ def message_axes(ax, text: str):
                          "edgecolor": "#A8A8A8"})
 
 
-def _short_divergence(divergence) -> str:
-    """'diverged at step 37: loss is inf' from the full sentence (advice dropped)."""
+def short_divergence(divergence) -> str:
+    """The divergence sentence without its advice, for a legend entry or a title.
+
+    Parameters
+    ----------
+    divergence : gdcourse.divergence.Divergence or str
+        E.g. ``"diverged at step 37: loss is inf — try a smaller learning rate"``.
+
+    Returns
+    -------
+    str
+        ``"diverged at step 37: loss is inf"``; any other text unchanged.
+    """
     return str(divergence).split(" — ")[0]
 
 
@@ -322,8 +345,12 @@ def _set_log_y(ax, values: np.ndarray, label: str) -> None:
         ax.set_ylabel(label)
 
 
-def _markevery(n_points: int) -> int:
-    """About a dozen markers per line, whatever its length."""
+def markevery_for(n_points: int) -> int:
+    """The ``markevery`` that puts about a dozen markers on a line of ``n_points``.
+
+    Markers tell the lines apart in grey scale; a marker on every point of a long
+    path would hide the path.
+    """
     return max(1, math.ceil(n_points / 12))
 
 
@@ -353,40 +380,37 @@ def _landscape_levels(Z: np.ndarray, levels: int, log_levels: bool, min_value=No
     return np.unique(base + np.geomspace(low, span, levels))
 
 
-def _exit_point(inside: np.ndarray, outside: np.ndarray, bounds) -> np.ndarray:
-    """Where the segment from ``inside`` to ``outside`` crosses the box's edge."""
-    (xmin, xmax), (ymin, ymax) = bounds
-    direction = outside - inside
-    t_exit = 1.0
-    for axis, (low, high) in enumerate(((xmin, xmax), (ymin, ymax))):
-        if not np.isfinite(outside[axis]) or direction[axis] == 0:
-            continue
-        for edge in (low, high):
-            t = (edge - inside[axis]) / direction[axis]
-            if 0 <= t < t_exit:
-                t_exit = t
-    return inside + t_exit * np.nan_to_num(direction, posinf=0.0, neginf=0.0)
+def drawable_path(path: np.ndarray, bounds, diverged: bool) -> tuple[np.ndarray, bool]:
+    """The part of a path to draw, and whether it was cut.
 
+    A diverged path is drawn up to where it leaves the box, ending on the edge
+    (:func:`gdcourse.functions.first_exit`); any path stops before its first
+    non-finite point, because matplotlib cannot draw coordinates like 1e300.
 
-def _drawable_path(path: np.ndarray, bounds, diverged: bool):
-    """The part of a path to draw and whether it was cut.
+    Parameters
+    ----------
+    path : numpy.ndarray
+        Shape ``(n, 2)``, e.g. :attr:`gdcourse.functions.Trajectory.path`.
+    bounds : ((float, float), (float, float))
+        The plotted box ``((xmin, xmax), (ymin, ymax))``.
+    diverged : bool
+        Whether the run diverged (then the path is cut at the box's edge).
 
-    A diverged path is drawn up to where it leaves the box (ending on the edge);
-    any path stops before its first non-finite point, because matplotlib cannot
-    draw coordinates like 1e300.
+    Returns
+    -------
+    drawn : numpy.ndarray
+        Shape ``(m, 2)``, finite.
+    cut : bool
+        Whether ``drawn`` is shorter than (or ends elsewhere than) ``path``.
     """
-    (xmin, xmax), (ymin, ymax) = bounds
-    n = _finite_prefix(path)
     if diverged:
-        inside = ((path[:, 0] >= xmin) & (path[:, 0] <= xmax)
-                  & (path[:, 1] >= ymin) & (path[:, 1] <= ymax))
-        outside = np.flatnonzero(~inside)
-        if outside.size and outside[0] > 0:
-            k = int(outside[0])
-            edge = _exit_point(path[k - 1], path[k], bounds)
+        exit_ = first_exit(path, bounds)
+        if exit_ is not None:
+            k, edge = exit_
+            if k == 0:  # started outside: nothing sensible to draw
+                return path[:1], True
             return np.vstack([path[:k], edge]), True
-        if outside.size:  # started outside: nothing sensible to draw
-            return path[:1], True
+    n = _finite_prefix(path)
     return path[:n], n < len(path)
 
 
@@ -457,18 +481,18 @@ def plot_landscape(landscape, trajectories=(), *, ax=None, levels: int = 30,
             raise ValueError(f"trajectory {label!r}: path must have shape (n + 1, 2), "
                              f"but has shape {path.shape}")
         divergence = getattr(trajectory, "divergence", None)
-        drawn, cut = _drawable_path(path, bounds, divergence is not None)
+        drawn, cut = drawable_path(path, bounds, divergence is not None)
         if divergence is not None:
-            label = f"{label}\n{_short_divergence(divergence)}"
+            label = f"{label}\n{short_divergence(divergence)}"
         if len(drawn):
             ax.plot(drawn[:, 0], drawn[:, 1], color=style["color"],
                     linestyle=style["linestyle"], marker=style["marker"],
-                    markevery=_markevery(len(drawn)), markersize=5, linewidth=1.8,
+                    markevery=markevery_for(len(drawn)), markersize=5, linewidth=1.8,
                     label=label, zorder=3)
             starts.append(tuple(drawn[0]))
             if divergence is not None:  # may sit on the edge: draw it whole
                 ax.plot(*drawn[-1], color=style["color"], zorder=4, clip_on=False,
-                        **_DIVERGED_MARKER)
+                        **DIVERGED_MARKER)
 
     if show_start:
         if not starts and getattr(landscape, "start", None) is not None:
@@ -478,12 +502,12 @@ def plot_landscape(landscape, trajectories=(), *, ax=None, levels: int = 30,
         if len(unique_starts):
             ax.plot(unique_starts[:, 0], unique_starts[:, 1], zorder=5,
                     label="start" if len(unique_starts) == 1 else "starts",
-                    **_START_MARKER)
+                    **START_MARKER)
     minima = np.asarray(getattr(landscape, "minima", np.empty((0, 2))), dtype=float)
     if show_minima and minima.size:
         minima = minima.reshape(-1, 2)
         ax.plot(minima[:, 0], minima[:, 1], zorder=6,
-                label="minimum" if len(minima) == 1 else "minima", **_MIN_MARKER)
+                label="minimum" if len(minima) == 1 else "minima", **MIN_MARKER)
 
     # Fix the view to the landscape: a diverged path must not zoom the plot out to 1e30.
     ax.set_xlim(xmin, xmax)
@@ -499,6 +523,49 @@ def plot_landscape(landscape, trajectories=(), *, ax=None, levels: int = 30,
                  pad=10)
     _legend(ax, below=True)
     return fig
+
+
+def set_loss_axis(ax, landscape, *, span: tuple[float, float] = (1e-16, 1e4),
+                  margin: float = 0.08) -> float | None:
+    """Fix the y axis for the losses of runs on ``landscape`` before any run is drawn.
+
+    Limits chosen from the landscape alone stay put while a slider changes the runs,
+    so an explorer only has to move its lines. With a known minimum :math:`f^*` the
+    axis shows the gap :math:`f - f^*` on a log scale, from ``span[0]`` to ``span[1]``
+    times the gap at the start: a converging run falls along a straight line, a
+    diverging one leaves at the top. Without a minimum (the saddle) it shows the loss
+    itself, on a linear scale over the range of the loss in the box.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    landscape : gdcourse.functions.Landscape
+    span : (float, float), default (1e-16, 1e4)
+        The log axis's limits as multiples of the starting gap.
+    margin : float, default 0.08
+        The linear axis's room above and below the loss range, as a fraction of it.
+
+    Returns
+    -------
+    float or None
+        The minimum to subtract from the losses before plotting them, or None when
+        the axis shows the losses as they are.
+    """
+    start = float(landscape.value(landscape.start))
+    if math.isfinite(landscape.min_value):
+        gap = max(start - landscape.min_value, 1e-12)
+        ax.set_yscale("log", nonpositive="mask")
+        ax.set_ylim(gap * span[0], gap * span[1])
+        depths = [landscape.value(point) for point in landscape.minima]
+        minimum = "minimum" if np.allclose(depths, depths[0]) else "deepest minimum"
+        ax.set_ylabel(f"loss − {minimum} (log scale)")
+        return landscape.min_value
+    low, high = landscape.value_range()
+    room = margin * (high - low) if high > low else 1.0
+    ax.set_yscale("linear")
+    ax.set_ylim(low - room, high + room)
+    ax.set_ylabel("loss (linear: no minimum)")
+    return None
 
 
 # ------------------------------------------------------------------- loss curves
@@ -611,9 +678,9 @@ def plot_loss_curves(runs, *, x: str = "step", log: bool = True, ax=None, labels
         xs, losses = xs[:n], losses[:n]
         divergence = getattr(run, "divergence", None)
         if divergence is not None:
-            label = f"{label} — {_short_divergence(divergence)}"
+            label = f"{label} — {short_divergence(divergence)}"
         line_kw = {"color": style["color"], "linestyle": style["linestyle"]}
-        marker_kw = {"marker": style["marker"], "markevery": _markevery(n),
+        marker_kw = {"marker": style["marker"], "markevery": markevery_for(n),
                      "markersize": 5}
         if smooth is not None and n:
             ax.plot(xs, losses, color=style["color"], alpha=0.3, linewidth=0.8)
@@ -623,7 +690,7 @@ def plot_loss_curves(runs, *, x: str = "step", log: bool = True, ax=None, labels
             ax.plot(xs, losses, linewidth=1.8, label=label, **line_kw, **marker_kw)
         if divergence is not None and n:
             ax.plot(xs[-1], losses[-1], color=style["color"], zorder=4,
-                    **_DIVERGED_MARKER)
+                    **DIVERGED_MARKER)
         drawn_values.append(losses)
     values = np.concatenate(drawn_values) if drawn_values else np.empty(0)
     if log:
@@ -686,7 +753,7 @@ def plot_train_val(history, *, ax=None):
         if n:
             target.plot(np.arange(1, n + 1), values[:n], color=color,
                         linestyle=linestyle, marker=marker,
-                        markevery=_markevery(n), markersize=5, label=label)
+                        markevery=markevery_for(n), markersize=5, label=label)
 
     losses = np.concatenate([train_loss, val_loss])
     if not np.isfinite(losses).any():
@@ -701,7 +768,7 @@ def plot_train_val(history, *, ax=None):
     _set_log_y(loss_ax, losses, "loss")
     loss_title = "loss"
     if divergence is not None:
-        loss_title += f"\n{_short_divergence(divergence)}"
+        loss_title += f"\n{short_divergence(divergence)}"
     for axes in (loss_ax, metric_ax):
         axes.set_xlabel("epoch")
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -709,7 +776,7 @@ def plot_train_val(history, *, ax=None):
     if twin:
         metric_ax.set_ylabel(f"{metric_name} (dotted)")
         if divergence is not None:
-            loss_ax.set_title(_short_divergence(divergence), fontsize=10,
+            loss_ax.set_title(short_divergence(divergence), fontsize=10,
                               color=OKABE_ITO["vermillion"])
         # One legend for both y-axes, below the plot: inside, the twin axes would
         # draw its lines over it.
@@ -762,7 +829,7 @@ def plot_schedule(schedules, *, ax=None, log: bool = False):
     for (label, rates), style in zip(pairs, styles):
         steps = np.arange(len(rates))
         ax.plot(steps, rates, drawstyle="steps-post", label=label, linewidth=1.8,
-                markevery=_markevery(len(rates)), markersize=5, **style)
+                markevery=markevery_for(len(rates)), markersize=5, **style)
     values = np.concatenate([r for _, r in pairs]) if pairs else np.empty(0)
     if log:
         _set_log_y(ax, values, "learning rate")

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 try:
     from hypothesis import HealthCheck, settings
 except ImportError:  # hypothesis is in the `test` extra; plain unit tests still run without it
@@ -22,3 +24,36 @@ if settings is not None:
     settings.load_profile(
         os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "gdcourse")
     )
+
+
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # comes with scikit-learn; without it the tests only run slower
+    threadpool_limits = None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_blas_thread():
+    """BLAS on one thread, as benchmarks/README.md advises for these small matrices.
+
+    On a busy 2-core machine a second BLAS thread mostly waits for a core: the heavy
+    explorers' training runs took ten times longer with two threads.
+    """
+    if threadpool_limits is None:
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+@pytest.fixture
+def skip_rendering(monkeypatch):
+    """For widget tests that check the drawn data, not the picture.
+
+    The explorer still computes and sets every line, label and title; only the PNG
+    render (layout, rasterising, encoding: most of an update's time) is skipped. The
+    tests of the picture itself, and the slider-extremes tests, render.
+    """
+    from gdcourse.widgets import Explorer
+
+    monkeypatch.setattr(Explorer, "_render", lambda self: None)

@@ -106,6 +106,16 @@ def test_compare_accepts_equivalent_values(actual, expected):
     assert compare(actual, expected) is None
 
 
+def test_matmul_shape_error_gets_a_shape_hint():
+    exercise = exercises.EXERCISES["numerical_gradient"]
+
+    def transposed(f, theta, h=1e-5):
+        return np.ones((2, 3)) @ np.ones((2, 3))
+
+    result = exercise.check(transposed)
+    assert "ValueError" in result.message and "last axis" in result.hint
+
+
 def test_generic_hints_for_sign_and_factor():
     assert "opposite sign" in compare(-np.arange(1.0, 4.0), np.arange(1.0, 4.0)).hint
     assert "times 2" in compare(2 * np.arange(1.0, 4.0), np.arange(1.0, 4.0)).hint

@@ -15,8 +15,10 @@ import pytest
 
 from gdcourse.divergence import Divergence
 from gdcourse.functions import (
-    ESCAPE_FACTOR, LANDSCAPES, Basins, Beale, Cliff, Himmelblau, Landscape, Quadratic,
-    Rosenbrock, Saddle, Trajectory, default_label, get_landscape, heavy_ball_rate, trace,
+    CURVES, ESCAPE_FACTOR, LANDSCAPES, Basins, Beale, Cliff, DoubleWell, Himmelblau,
+    Landscape, Parabola, Quadratic, Rosenbrock, Saddle, Trajectory, default_label,
+    exit_point, first_exit, get_landscape, heavy_ball_rate, largest_value_clipping_turn,
+    race, steps_per_decade, trace, turn_angle_degrees,
 )
 from gdcourse.optim import (
     SGD, Adagrad, Adam, NAdam, RMSprop, clip_grad_norm_, clip_grad_value_,
@@ -61,10 +63,10 @@ def reference_trace(landscape, optimizer_cls, steps, *, start=None, scheduler=No
     for _ in range(steps):
         g = landscape.noisy_grad(theta, noise_std, rng)
         norms.append(np.linalg.norm(g))
+        if max_norm is not None:  # norm first, then value: the order of gdcourse.train
+            clip_grad_norm_([g], max_norm)
         if clip_value is not None:
             clip_grad_value_([g], clip_value)
-        if max_norm is not None:
-            clip_grad_norm_([g], max_norm)
         lrs.append(opt.param_groups[0]["lr"])
         opt.step([g])
         loss = landscape.value(theta)
@@ -686,3 +688,183 @@ def test_heavy_ball_rate_broadcasts_a_grid():
 def test_quadratic_heavy_ball_rate_uses_its_eigenvalues():
     quadratic = Quadratic(25.0, angle=0.3)
     assert quadratic.heavy_ball_rate(0.05, 0.5) == heavy_ball_rate(0.05, 0.5, (1.0, 25.0))
+
+
+def test_steps_per_decade_by_hand():
+    # 0.1 per step: one step per decade; 0.5: log(10) / log(2) steps; 0: lands at once.
+    np.testing.assert_allclose(steps_per_decade([0.1, 0.5, 0.0]),
+                               [1.0, math.log(10) / math.log(2), 0.0])
+    assert np.isnan(steps_per_decade([1.0, 1.5, np.nan])).all()  # no decrease
+    with pytest.raises(ValueError, match="rate must be >= 0"):
+        steps_per_decade(-0.1)
+
+
+def test_steps_per_decade_matches_a_measured_run():
+    # Plain GD on a kappa = 10 quadratic at the optimal rate multiplies both error
+    # components by exactly -9/11 per step, so the distance falls ten-fold every
+    # steps_per_decade steps: by 10 ** (-k / steps) after k steps.
+    quadratic = Quadratic(10.0)
+    steps = float(steps_per_decade(quadratic.gd_rate(quadratic.optimal_lr)))
+    run = trace(quadratic, SGD, 60, lr=quadratic.optimal_lr)
+    distance = np.hypot(*run.path.T)
+    for k in (1, 17, 60):
+        assert distance[k] / distance[0] == pytest.approx(10 ** (-k / steps), rel=1e-9)
+
+
+# =============================================================================
+# The 1-D curves
+# =============================================================================
+@pytest.mark.parametrize("curve_cls", [Parabola, DoubleWell])
+@pytest.mark.parametrize("x", [-2.1, -1.0, -0.3, 0.0, 0.7, 1.5, 2.0])
+def test_curve_slope_matches_finite_differences(curve_cls, x):
+    curve = curve_cls()
+    h = 1e-6
+    numeric = (curve.g(x + h) - curve.g(x - h)) / (2 * h)
+    assert curve.slope(x) == pytest.approx(numeric, rel=1e-6, abs=1e-6)
+    # As a landscape: f(x, y) = g(x), gradient (g'(x), 0).
+    assert curve.value([x, 0.3]) == pytest.approx(curve.g(x))
+    np.testing.assert_allclose(curve.grad([x, 0.3]), [curve.slope(x), 0.0])
+
+
+@pytest.mark.parametrize("curve_cls, x, value", [
+    (Parabola, 3.0, 9.0), (Parabola, -0.5, 0.25),
+    (DoubleWell, 0.0, 1.0), (DoubleWell, 2.0, 9.0), (DoubleWell, -1.0, 0.0)])
+def test_curve_values_by_hand(curve_cls, x, value):
+    assert curve_cls().g(x) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("curve_cls", [Parabola, DoubleWell])
+def test_curve_minima_are_stationary_and_lowest(curve_cls):
+    curve = curve_cls()
+    xs = np.linspace(*curve.x_bounds, 2001)
+    for x, y in curve.minima:
+        assert y == 0.0
+        assert curve.slope(x) == 0.0
+        assert curve.g(x) == curve.min_value
+    assert curve.min_value <= curve.g(xs).min()
+    assert not curve.minima.flags.writeable and not curve.start.flags.writeable
+    assert CURVES[curve.name] is curve_cls
+
+
+@pytest.mark.parametrize("lr, steps", [(0.1, 7), (0.3, 25), (0.9, 12)])
+def test_parabola_trace_is_the_hand_computed_descent(lr, steps):
+    # x_{t+1} = x_t - lr * 2 x_t = (1 - 2 lr) x_t from x_0 = 4; y stays 0.
+    run = trace(Parabola(), SGD, steps, lr=lr)
+    expected = 4.0 * (1 - 2 * lr) ** np.arange(steps + 1)
+    np.testing.assert_allclose(run.path[:, 0], expected, rtol=1e-12, atol=1e-300)
+    np.testing.assert_array_equal(run.path[:, 1], 0.0)
+    np.testing.assert_allclose(run.losses, expected ** 2, rtol=1e-12, atol=1e-300)
+
+
+def test_double_well_large_step_blows_up():
+    # From x = 2, lr = 0.3: x1 = 2 - 0.3 * 24 = -5.2, then |x| grows cubically.
+    run = trace(DoubleWell(), SGD, 10, lr=0.3)
+    assert run.path[1, 0] == pytest.approx(-5.2)
+    assert run.diverged and run.divergence.step == 3
+
+
+# =============================================================================
+# Paths and the plotting box
+# =============================================================================
+@pytest.mark.parametrize("path, expected", [
+    ([[0, 0], [0.5, 0.5]], None),
+    ([[0, 0], [2, 0]], (1, [1, 0])),
+    ([[0, 0], [0.5, 0], [0.5, -3]], (2, [0.5, -1])),
+    ([[5, 5], [0, 0]], (0, [5, 5])),
+    # An overflowed coordinate gives no direction: the finite one decides...
+    ([[0, 0], [0.5, 0.5], [np.inf, -3.5]], (2, [0.5, -1])),
+    # ... and with none left the exit is the last point inside.
+    ([[0, 0], [0.5, 0.5], [np.nan, np.nan]], (2, [0.5, 0.5])),
+])
+def test_first_exit(path, expected):
+    result = first_exit(np.array(path, dtype=float), ((-1, 1), (-1, 1)))
+    if expected is None:
+        assert result is None
+    else:
+        assert result[0] == expected[0]
+        np.testing.assert_allclose(result[1], expected[1])
+
+
+def test_exit_point_takes_the_nearest_edge():
+    # From the centre towards (3, 2): it meets x = 1 at t = 1/3, before y = 1 at 1/2.
+    np.testing.assert_allclose(exit_point([0, 0], [3, 2], ((-1, 1), (-1, 1))),
+                               [1.0, 2.0 / 3.0])
+
+
+def test_step_lengths():
+    run = Trajectory(path=np.array([[0.0, 0.0], [3.0, 4.0], [3.0, 4.0], [np.inf, 4.0]]),
+                     losses=np.zeros(4), lrs=np.zeros(3), grad_norms=np.zeros(3),
+                     divergence=None, label="", landscape_name="")
+    np.testing.assert_array_equal(run.step_lengths, [5.0, 0.0, np.inf])
+
+
+def test_value_range_covers_the_box():
+    low, high = Saddle().value_range(points_per_side=11)
+    assert (low, high) == (-25.0, 25.0)  # x^2 - y^2 on [-5, 5]^2
+    low, high = Quadratic(4.0).value_range()
+    assert low == 0.0 and high == pytest.approx(0.5 * (25 + 4 * 25))
+    with pytest.raises(ValueError, match="points_per_side"):
+        Saddle().value_range(points_per_side=1)
+
+
+# =============================================================================
+# Clipping by value turns the gradient
+# =============================================================================
+@pytest.mark.parametrize("raw, clipped, angle", [
+    ([1, 0], [2, 0], 0.0), ([1, 0], [0, 1], 90.0), ([1, 0], [1, 1], 45.0),
+    ([1, 0], [-1, 0], 180.0), ([0, 0], [0, 0], 0.0), ([np.inf, 1], [1, 1], 0.0),
+])
+def test_turn_angle(raw, clipped, angle):
+    assert turn_angle_degrees(np.array(raw), np.array(clipped)) == pytest.approx(angle)
+
+
+def test_turn_angle_of_many_gradients_at_once():
+    angles = turn_angle_degrees([[1, 0], [1, 0], [0, 0]], [[0, 1], [1, 1], [1, 0]])
+    np.testing.assert_allclose(angles, [90.0, 45.0, 0.0])
+
+
+def test_largest_value_clipping_turn_matches_a_plain_loop():
+    cliff = Cliff()
+    run = trace(cliff, SGD, 60, lr=0.1, clip_value=1.0)
+    expected = 0.0
+    for point in run.path[:-1]:
+        g = cliff.grad(point)
+        clipped = g.copy()
+        clip_grad_value_(clipped, 1.0)
+        cosine = g @ clipped / (np.linalg.norm(g) * np.linalg.norm(clipped))
+        expected = max(expected, math.degrees(math.acos(min(1.0, cosine))))
+    turn = largest_value_clipping_turn(cliff, run.path[:-1], 1.0)
+    assert turn == pytest.approx(expected)
+    assert turn > 30  # on the wall the gradient points mostly along x
+    # A bound above every component leaves every gradient as it is.
+    assert largest_value_clipping_turn(cliff, run.path[:-1], 1e3) == 0.0
+    assert largest_value_clipping_turn(cliff, np.empty((0, 2)), 1.0) == 0.0
+
+
+# =============================================================================
+# The race
+# =============================================================================
+def test_race_gives_every_contender_the_same_noise():
+    rng = np.random.default_rng(5)
+    state = rng.bit_generator.state
+    runs = race("Rosenbrock", {"a": (Adam, {"lr": 0.05}), "b": (Adam, {"lr": 0.05}),
+                               "plain": (SGD, {"lr": 1e-3})}, 40, noise_std=2.0, rng=rng)
+    assert list(runs) == ["a", "b", "plain"]
+    np.testing.assert_array_equal(runs["a"].path, runs["b"].path)
+    reference = trace("Rosenbrock", SGD, 40, lr=1e-3, noise_std=2.0,
+                      rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(runs["plain"].path, reference.path)
+    assert rng.bit_generator.state == state  # not advanced
+    assert [run.label for run in runs.values()] == ["a", "b", "plain"]
+
+
+def test_race_shares_common_arguments_and_lets_a_contender_override_them():
+    runs = race(Cliff(), {"none": (SGD, {}), "norm": (SGD, {"max_norm": 1.0,
+                                                           "label": "clip by norm"})},
+                30, lr=0.1)
+    np.testing.assert_array_equal(runs["none"].path, trace(Cliff(), SGD, 30, lr=0.1).path)
+    np.testing.assert_array_equal(runs["norm"].path,
+                                  trace(Cliff(), SGD, 30, lr=0.1, max_norm=1.0).path)
+    assert runs["norm"].label == "clip by norm"
+    with pytest.raises(TypeError, match="contenders must be a mapping"):
+        race(Cliff(), [(SGD, {})], 3)

@@ -219,15 +219,36 @@ def test_the_table_names_every_parameter_and_the_verdict():
     assert lines[1].split()[0] == "W1" and lines[1].endswith("ok")
     assert lines[2].split()[0] == "b1" and lines[2].endswith("FAILED")
     assert lines[2].split()[2] == "2.00e+00"  # a sign flip has relative error 2
-    assert lines[-1] == "FAILED (rtol=1e-06)"
-    assert str(check_gradients(model, X, y)).splitlines()[-1] == "passed (rtol=1e-06)"
+    assert lines[-1] == "FAILED (rtol=1e-06, atol=1e-08)"
+    assert str(check_gradients(model, X, y)).splitlines()[-1] == "passed (rtol=1e-06, atol=1e-08)"
 
 
 def test_rtol_decides():
     model, X, y = _regression_problem()
-    result = check_gradients(model, X, y, rtol=0.0)
+    result = check_gradients(model, X, y, rtol=0.0, atol=0.0)
     assert not result.passed  # round-off is never exactly zero
-    assert check_gradients(model, X, y, rtol=1e-6).passed
+    assert check_gradients(model, X, y, rtol=1e-6, atol=0.0).passed
+
+
+def test_a_gradient_that_is_zero_up_to_rounding_passes_through_atol():
+    # Linear regression on centred features and target: at w = 0 the bias gradient is
+    # 2·mean(y) = 0 up to rounding, so its relative error compares noise with noise.
+    from gdcourse.models import LinearRegression
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 3))
+    X -= X.mean(axis=0)
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=40)
+    y -= y.mean()
+    model = LinearRegression(3, rng=rng)
+    model.params[0][...] = 0.0
+    result = check_gradients(model, X, y)
+    assert result.relative_errors[1] > 1e-3  # relative error alone would call it a bug
+    assert result.passed
+    assert not check_gradients(model, X, y, atol=0.0).passed
+    # atol does not hide a real bug: a wrong bias gradient of size 1e-3 still fails.
+    buggy = _Buggy(model, lambda g, n: [g[0], g[1] + 1e-3])
+    assert not check_gradients(buggy, X, y).passed
 
 
 def test_wrong_number_of_gradients_is_an_error():

@@ -12,7 +12,8 @@ import pytest
 
 from gdcourse.data import load_digits
 from gdcourse.lr_finder import (
-    RangeTestResult, lr_range_test, range_test_lrs, smooth_losses, suggest_lrs)
+    RangeTestResult, lr_range_test, range_test_lrs, replay_range_test, replay_stop_rule,
+    smooth_losses, suggest_lrs)
 from gdcourse.models import MLP, LinearRegression
 from gdcourse.optim import SGD, Adam
 
@@ -112,6 +113,16 @@ def test_suggestions_for_the_digits_mlp_are_usable_rates():
     assert result.stopped_early
     for lr in result.suggestions.values():
         assert 1e-3 <= lr <= 1e-1
+
+
+@pytest.mark.parametrize("losses, smoothing, factor, expected", [
+    ([1.0, 1.0, 1.0], 0.0, 2.0, (3, False)),
+    ([2.0, 1.0, 2.5, 5.0], 0.0, 2.0, (3, True)),  # 2.5 > 2 x 1
+    ([2.0, 1.0, 2.0, 9.0], 0.0, 2.0, (4, True)),  # 2.0 is not above 2 x 1
+    ([1.0, np.inf], 0.5, 4.0, (2, True)),
+])
+def test_replay_stop_rule_by_hand(losses, smoothing, factor, expected):
+    assert replay_stop_rule(np.array(losses), smoothing, factor) == expected
 
 
 # --------------------------------------------------------------------------- the run
@@ -276,3 +287,52 @@ def test_bad_data_and_optimizer_are_named():
         lr_range_test(model, opt, X, y[:-1], rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match="optimizer"):
         lr_range_test(model, None, X, y, rng=np.random.default_rng(0))
+
+
+# --------------------------------------------------------------------------- replay
+def sweep(**kwargs):
+    """A range test on the regression problem that ends in a blow-up (end_lr >> 2/L)."""
+    X, y, _ = regression_problem(0)
+    model, opt = model_and_sgd(momentum=0.9)
+    return lr_range_test(model, opt, X, y, start_lr=1e-5, end_lr=1e3, num_steps=120,
+                         batch_size=32, rng=np.random.default_rng(0), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    """The same test with the stop rule off: it runs until the loss stops being finite."""
+    result = sweep(diverge_factor=np.inf)
+    assert result.stop_reason is not None and "minimum" not in result.stop_reason
+    return result
+
+
+@pytest.mark.parametrize("smoothing, diverge_factor", [
+    (0.98, 4.0), (0.0, 1.5), (0.9, 10.0), (0.5, 2.0), (0.99, 1.5),
+    (0.98, 1e300),  # the rule never fires: the recording's own ending is the reason
+])
+def test_replaying_a_recording_is_running_the_test(recorded, smoothing, diverge_factor):
+    direct = sweep(smoothing=smoothing, diverge_factor=diverge_factor)
+    replayed = replay_range_test(recorded, smoothing, diverge_factor)
+    np.testing.assert_array_equal(replayed.lrs, direct.lrs)
+    np.testing.assert_array_equal(replayed.losses, direct.losses)
+    np.testing.assert_array_equal(replayed.smoothed_losses, direct.smoothed_losses)
+    assert replayed.stopped_early == direct.stopped_early
+    assert replayed.stop_reason == direct.stop_reason
+    assert replayed.suggestions == direct.suggestions
+
+
+def test_replay_of_a_recording_that_ran_to_the_end():
+    X, y, L = regression_problem(0)
+    model, opt = model_and_sgd()
+    kwargs = dict(start_lr=1e-6, end_lr=0.05 / L, num_steps=50, rng=np.random.default_rng(0))
+    recording = lr_range_test(model, opt, X, y, diverge_factor=np.inf, **kwargs)
+    replayed = replay_range_test(recording, 0.98, 4.0)
+    assert not replayed.stopped_early and replayed.stop_reason is None
+    assert len(replayed.lrs) == 50
+
+
+@pytest.mark.parametrize("smoothing, diverge_factor, match", [
+    (1.0, 4.0, "smoothing"), (-0.1, 4.0, "smoothing"), (0.9, 1.0, "diverge_factor")])
+def test_replay_rejects_bad_settings(recorded, smoothing, diverge_factor, match):
+    with pytest.raises(ValueError, match=match):
+        replay_range_test(recorded, smoothing, diverge_factor)

@@ -20,6 +20,7 @@ torch = pytest.importorskip("torch")
 
 import gdcourse.optim as gd_optim  # noqa: E402
 from gdcourse.optim import lr_scheduler as gd_sched  # noqa: E402
+from gdcourse.plateau import noisy_validation_curve, run_plateau  # noqa: E402
 
 torch_sched = torch.optim.lr_scheduler
 
@@ -502,3 +503,20 @@ def test_same_errors_as_torch(lib, opt_name, make, error, message):
             make(module, make_optimizer(lib, opt_name))
     assert type(info.value) is error
 
+
+
+@pytest.mark.parametrize("patience, cooldown, threshold, mode", [
+    (3, 0, 1e-4, "rel"), (5, 4, 1e-2, "rel"), (0, 2, 1e-3, "abs"), (10, 1, 0.05, "abs")])
+def test_run_plateau_matches_torch(patience, cooldown, threshold, mode):
+    metrics = noisy_validation_curve(120, 0.05, np.random.default_rng(patience))
+    kwargs = {"patience": patience, "cooldown": cooldown, "threshold": threshold,
+              "threshold_mode": mode, "factor": 0.5, "min_lr": 1e-3}
+    record = run_plateau(metrics, lr=0.1, **kwargs)
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    sched = torch_sched.ReduceLROnPlateau(opt, **kwargs)
+    torch_lrs = []
+    for metric in metrics:
+        torch_lrs.append(opt.param_groups[0]["lr"])
+        sched.step(float(metric))
+    np.testing.assert_allclose(record.lrs, torch_lrs)
+    assert record.final_lr == pytest.approx(opt.param_groups[0]["lr"])

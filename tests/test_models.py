@@ -15,6 +15,7 @@ from gdcourse.models import (
     LinearRegression,
     LogisticRegression,
     SoftmaxRegression,
+    count_distinct_rows,
     log_softmax,
     sigmoid,
     softmax,
@@ -745,3 +746,41 @@ def test_reprs():
     assert repr(LinearRegression(3, 2, rng=rng)) == "LinearRegression(n_features=3, n_outputs=2)"
     assert repr(SoftmaxRegression(3, 4, rng=rng)) == "SoftmaxRegression(n_features=3, n_classes=4)"
     assert repr(LogisticRegression(3, rng=rng)) == "LogisticRegression(n_features=3)"
+
+
+# ----------------------------------------------------------------- distinct units
+@pytest.mark.parametrize("matrix, expected", [
+    (np.eye(4), 4),
+    (np.ones((5, 3)), 1),
+    (np.zeros((6, 2)), 1),
+    (np.array([[1.0, 2.0], [1.0, 2.0], [2.0, 1.0]]), 2),
+    (np.array([[1.0, 2.0], [1.0, 2.0 + 1e-13], [1.0, 2.0 + 1e-6]]), 2),
+    (np.array([[3.0, -1.0]]), 1),
+])
+def test_count_distinct_rows(matrix, expected):
+    assert count_distinct_rows(matrix) == expected
+
+
+@pytest.mark.parametrize("matrix, message", [
+    (np.ones(3), "2-D"),
+    (np.ones((0, 3)), "at least one row"),
+    (np.array([[1.0, np.nan]]), "NaN"),
+])
+def test_count_distinct_rows_rejects_bad_input(matrix, message):
+    with pytest.raises(ValueError, match=message):
+        count_distinct_rows(matrix)
+
+
+@pytest.mark.parametrize("scheme, distinct", [("zeros", 1), ("constant", 1),
+                                              ("kaiming_normal", 8)])
+def test_symmetric_initialisation_keeps_hidden_units_identical_through_training(
+        scheme, distinct):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((64, 5)), rng.integers(0, 3, 64)
+    mlp = MLP([5, 8, 3], "tanh", init=scheme, rng=rng)
+    opt = SGD(mlp.params, lr=0.5)
+    for _ in range(10):
+        opt.step(mlp.loss_and_grads(X, y)[1])
+    if scheme == "constant":
+        assert np.ptp(mlp.params[0]) > 0  # the weights moved, every row alike
+    assert count_distinct_rows(mlp.params[0]) == distinct

@@ -590,3 +590,56 @@ def test_message_axes_works_inside_a_subfigure():
     plots.message_axes(ax, "diverged at step 3: loss is inf — try a smaller learning rate")
     assert any("diverged at step 3" in t.get_text() for t in ax.texts)
     plt.close(fig)
+
+
+# ------------------------------------------------------------- shared helpers
+BOX = ((-1.0, 1.0), (-1.0, 1.0))
+
+
+@pytest.mark.parametrize("path, diverged, drawn, cut", [
+    ([[0, 0], [0.5, 0.5]], False, [[0, 0], [0.5, 0.5]], False),
+    # A run that ends outside without diverging is drawn whole (the view clips it).
+    ([[0, 0], [2, 0]], False, [[0, 0], [2, 0]], False),
+    ([[0, 0], [2, 0], [8, 0]], True, [[0, 0], [1, 0]], True),  # ends on the edge
+    ([[5, 5], [9, 9]], True, [[5, 5]], True),                   # started outside
+    ([[0, 0], [0.5, 0], [np.nan, np.nan]], False, [[0, 0], [0.5, 0]], True),
+])
+def test_drawable_path(path, diverged, drawn, cut):
+    result, was_cut = plots.drawable_path(np.array(path, dtype=float), BOX, diverged)
+    np.testing.assert_allclose(result, drawn)
+    assert was_cut is cut
+
+
+def test_markevery_for_puts_about_a_dozen_markers_on_a_line():
+    assert plots.markevery_for(1) == 1
+    assert plots.markevery_for(12) == 1
+    assert plots.markevery_for(300) == 25
+    assert len(range(0, 300, plots.markevery_for(300))) == 12
+
+
+def test_short_divergence_drops_the_advice():
+    divergence = Divergence(37, "loss is inf")
+    assert plots.short_divergence(divergence) == "diverged at step 37: loss is inf"
+    assert plots.short_divergence("no advice here") == "no advice here"
+
+
+@pytest.mark.parametrize("name, floor, scale, label", [
+    ("Rosenbrock", 0.0, "log", "loss − minimum (log scale)"),
+    ("Basins", "min_value", "log", "loss − deepest minimum (log scale)"),
+    ("Himmelblau", 0.0, "log", "loss − minimum (log scale)"),  # four equal minima
+    ("Saddle", None, "linear", "loss (linear: no minimum)"),
+])
+def test_set_loss_axis_fixes_limits_from_the_landscape(name, floor, scale, label):
+    from gdcourse.functions import get_landscape
+
+    landscape = get_landscape(name)
+    fig, ax = plt.subplots()
+    returned = plots.set_loss_axis(ax, landscape, span=(1e-10, 1e3), margin=0.1)
+    assert returned == (landscape.min_value if floor == "min_value" else floor)
+    assert ax.get_yscale() == scale and ax.get_ylabel() == label
+    low, high = ax.get_ylim()
+    if scale == "log":
+        gap = landscape.value(landscape.start) - landscape.min_value
+        assert (low, high) == pytest.approx((gap * 1e-10, gap * 1e3))
+    else:  # x^2 - y^2 over [-5, 5]^2 is [-25, 25], with 10% room
+        assert (low, high) == pytest.approx((-30.0, 30.0))

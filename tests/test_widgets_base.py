@@ -158,3 +158,241 @@ def test_the_image_is_a_png_of_the_figure_size():
     assert picture.format == "PNG"
     assert picture.size == (int(explorer.fig.get_figwidth() * explorer.fig.dpi),
                             int(explorer.fig.get_figheight() * explorer.fig.dpi))
+
+
+# ---------------------------------------------------------------- cleared artists
+LINE_RGB = (31, 119, 180)  # matplotlib's first colour, "C0": the line's
+
+
+def shows_the_line(explorer):
+    from PIL import Image
+    import io
+
+    pixels = np.asarray(Image.open(io.BytesIO(explorer.image.value)))[..., :3]
+    return bool((pixels == LINE_RGB).all(axis=-1).any())
+
+
+def test_an_artist_taken_off_by_a_clear_is_not_drawn():
+    explorer = AnimatedLine(slope=2.0)
+    assert shows_the_line(explorer)
+    explorer.fig.axes[0].clear()  # as a message or a new landscape does
+    explorer.redraw_all()
+    explorer._render()
+    assert explorer.line.axes is None and explorer.line in explorer._animated
+    assert not shows_the_line(explorer)
+    # Put back, it is drawn again, and moves with the next update.
+    explorer.reattach(explorer.fig.axes[0], explorer.line)
+    explorer.fig.axes[0].set_ylim(-25, 25)
+    explorer.redraw_all()
+    explorer.controls["slope"].value = 5.0
+    assert explorer.line.axes is explorer.fig.axes[0]
+    assert shows_the_line(explorer)
+    assert explorer.line.get_ydata()[1] == 5.0
+
+
+def test_a_replaced_title_is_not_drawn():
+    explorer = AnimatedLine()
+    old_title = explorer.fig.axes[0].title
+    explorer.animate(old_title)
+    old_title.set_text("old title")
+    explorer.fig.axes[0].clear()  # makes a new title; the old one keeps its axes
+    assert old_title.axes is explorer.fig.axes[0]
+    drawn = []
+    explorer.fig.draw_artist = drawn.append
+    explorer.redraw_all()
+    explorer._render()
+    assert old_title not in drawn
+
+
+def test_forget_draws_an_artist_with_the_static_part_again():
+    explorer = AnimatedLine(slope=2.0)
+    explorer.forget(explorer.line)
+    assert explorer.line not in explorer._animated and not explorer.line.get_animated()
+    assert explorer._background is None  # the static part changed
+    explorer.controls["slope"].value = -3.0
+    assert shows_the_line(explorer)  # now drawn by the full render
+
+
+def test_reattach_leaves_an_artist_that_is_still_there():
+    explorer = AnimatedLine()
+    ax = explorer.fig.axes[0]
+    explorer.reattach(ax, explorer.line)
+    assert ax.get_lines().count(explorer.line) == 1
+
+
+# ---------------------------------------------------------------- live controls
+class LiveHeavyLine(HeavyLine):
+    """Heavy: the slope needs Run; the scale redraws at once from the stored result."""
+
+    live_controls = ("scale",)
+
+    def _make_controls(self):
+        controls = super()._make_controls()
+        controls["scale"] = widgets.FloatSlider(value=1.0, min=0.0, max=2.0)
+        return controls
+
+    def _compute(self, slope, scale):
+        return super()._compute(slope)
+
+    def _derive(self, result, *, scale, slope):
+        return result * scale
+
+
+def test_a_live_control_redraws_the_stored_result_without_recomputing():
+    explorer = LiveHeavyLine(slope=2.0)
+    assert explorer.computations == 1
+    explorer.controls["scale"].value = 0.5
+    assert explorer.computations == 1
+    assert explorer.line.get_ydata()[1] == 1.0  # slope 2 x scale 0.5
+    assert explorer.status.value == ""
+
+
+def test_other_controls_say_the_picture_is_stale_until_run():
+    explorer = LiveHeavyLine(slope=2.0)
+    explorer.controls["slope"].value = 4.0
+    assert explorer.computations == 1
+    assert explorer.status.value == "<i>settings changed: press Run to recompute</i>"
+    explorer.controls["scale"].value = 2.0  # live: the old slope, still stale
+    assert explorer.line.get_ydata()[1] == 4.0 and explorer.computations == 1
+    assert "press Run" in explorer.status.value
+    explorer.controls["slope"].value = 2.0  # back to what was computed
+    assert explorer.status.value == ""
+    explorer.controls["slope"].value = 4.0
+    explorer.run_button.click()
+    assert explorer.computations == 2 and explorer.status.value == ""
+    assert explorer.line.get_ydata()[1] == 8.0
+
+
+def test_a_live_change_after_a_failed_run_computes_again():
+    explorer = LiveHeavyLine()
+    explorer.controls["slope"].value = 13.0
+    explorer.run_button.click()
+    assert isinstance(explorer.error, ValueError) and explorer.computations == 2
+    explorer.controls["slope"].value = 3.0
+    explorer.controls["scale"].value = 2.0  # no stored result: it must compute
+    assert explorer.computations == 3 and explorer.error is None
+    assert explorer.line.get_ydata()[1] == 6.0
+    assert explorer.status.value == ""
+
+
+def test_the_stale_note_can_be_worded_by_the_explorer():
+    class Worded(LiveHeavyLine):
+        stale_note = "slope changed: press Run <now>"
+
+    explorer = Worded()
+    explorer.controls["slope"].value = 4.0
+    assert explorer.status.value == "<i>slope changed: press Run &lt;now&gt;</i>"
+
+
+def test_live_controls_must_name_inputs():
+    class Misnamed(LiveHeavyLine):
+        live_controls = ("scale", "note")  # "note" only shows text
+
+    with pytest.raises(ValueError, match="note"):
+        Misnamed()
+
+
+# ---------------------------------------------------------------- argument checks
+@pytest.mark.parametrize("value, kwargs, error, words", [
+    (0.5, {}, None, None),
+    (3, {"integer": True}, None, None),
+    (np.int64(3), {"integer": True}, None, None),
+    (2.0, {}, ValueError, "x must be between 0 and 1, got 2.0"),
+    (float("nan"), {}, ValueError, "x must be between 0 and 1"),
+    ("0.5", {}, TypeError, "x must be a number, got '0.5'"),
+    (True, {}, TypeError, "x must be a number"),
+    (0.5, {"integer": True}, TypeError, "x must be an integer, got 0.5"),
+])
+def test_check_number(value, kwargs, error, words):
+    from gdcourse.widgets._base import check_number
+
+    if error is None:
+        check_number("x", value, 0, 1 if not kwargs else 5, **kwargs)
+    else:
+        with pytest.raises(error, match=words):
+            check_number("x", value, 0, 1, **kwargs)
+
+
+def test_check_number_without_an_upper_bound():
+    from gdcourse.widgets._base import check_number
+
+    check_number("seed", 10**12, 0, float("inf"), integer=True)
+    with pytest.raises(ValueError, match="seed must be at least 0, got -1"):
+        check_number("seed", -1, 0, float("inf"), integer=True)
+
+
+@pytest.mark.parametrize("value, ok", [("a", True), (1, True), (True, False),
+                                       ("c", False), ([1], False)])
+def test_check_choice(value, ok):
+    from gdcourse.widgets._base import check_choice
+
+    if ok:
+        check_choice("kind", value, {"a": "A", 1: "one"})
+    else:
+        with pytest.raises(ValueError, match="kind must be one of 'a', 1, got"):
+            check_choice("kind", value, {"a": "A", 1: "one"})
+
+
+def test_hold_sets_several_controls_with_one_update():
+    explorer = Line()
+    with explorer.hold():
+        explorer.controls["slope"].value = 4.0
+        explorer.controls["slope"].value = 5.0
+    assert explorer.computations == 1  # nothing recomputed inside
+    explorer.update()
+    assert explorer.computations == 2 and explorer.line.get_ydata()[1] == 5.0
+    explorer.controls["slope"].value = 6.0  # after the block, changes update again
+    assert explorer.computations == 3
+
+
+def test_an_explorers_own_reaction_to_a_change_still_runs_under_hold():
+    class Reacting(Line):
+        def _on_change(self, change):
+            self.reactions = getattr(self, "reactions", 0) + 1
+            super()._on_change(change)
+
+    explorer = Reacting()
+    with explorer.hold():
+        explorer.controls["slope"].value = 4.0
+        explorer.update()  # deferred too: the block is one change
+    assert explorer.reactions == 1 and explorer.computations == 1
+
+
+def test_clear_axes_keeps_an_animated_title_animated():
+    explorer = AnimatedLine()
+    ax = explorer.fig.axes[0]
+    old_title = ax.title
+    explorer.animate(old_title)
+    explorer._show_message("a message")  # clears the axes: the title is replaced
+    explorer.clear_axes(ax)  # and again, as an explorer putting its panel back
+    assert old_title not in explorer._animated and not old_title.get_animated()
+    assert ax.title in explorer._animated and ax.title is not old_title
+    assert explorer.line in explorer._animated  # lines stay registered, for reattach
+
+
+def test_set_values_is_one_update_and_names_the_controls():
+    explorer = LiveHeavyLine()
+    explorer.set_values(slope=3.0, scale=2.0)  # heavy: a Run with these settings
+    assert explorer.computations == 2 and explorer.line.get_ydata()[1] == 6.0
+    assert explorer.status.value == ""
+    with pytest.raises(ValueError, match="no such control: note; the controls are "
+                                         "slope, scale"):
+        explorer.set_values(note="x")
+
+
+def test_every_explorer_is_marked_and_its_sliders_have_room_for_label_and_track():
+    # Found in JupyterLab: a 300 px slider with a long label had a 0-40 px track.
+    import ipywidgets
+
+    from gdcourse.widgets import PlateauExplorer, QuadraticExplorer
+
+    for explorer in (QuadraticExplorer(), PlateauExplorer()):
+        assert "gdcourse-explorer" in explorer.widget._dom_classes
+        sliders = [c for c in explorer.controls.values()
+                   if isinstance(c, (ipywidgets.FloatSlider, ipywidgets.IntSlider,
+                                     ipywidgets.FloatLogSlider))]
+        assert sliders
+        for slider in sliders:
+            width = int(slider.layout.width.removesuffix("px"))
+            assert width - 7 * len(slider.description) >= 260, slider.description
+        assert explorer.image.layout.margin == "0"

@@ -9,45 +9,21 @@ import math  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdcourse.functions import LANDSCAPES, Quadratic, heavy_ball_rate, trace  # noqa: E402
+from gdcourse.functions import (CURVES, LANDSCAPES, Quadratic, heavy_ball_rate,  # noqa: E402
+                                 steps_per_decade, trace)
 from gdcourse.optim import SGD  # noqa: E402
-from gdcourse.widgets.descent import (  # noqa: E402
-    CURVES, MAX_STEPS, RUN_STEPS, DoubleWell, Parabola, StepByStepExplorer)
-from gdcourse.widgets.quadratic import (  # noqa: E402
-    MAP_LRS, MAP_MOMENTA, QuadraticExplorer, _steps_per_decade)
+from gdcourse.widgets.descent import (MAX_STEPS, RUN_STEPS,  # noqa: E402
+                                      StepByStepExplorer)
+from gdcourse.widgets.quadratic import (MAP_LRS, MAP_MOMENTA,  # noqa: E402
+                                        MAP_STEPS_RANGE, QuadraticExplorer)
 
 ALL_LANDSCAPES = list(CURVES) + list(LANDSCAPES)
 
 
-# ============================================================================ curves
-@pytest.mark.parametrize("curve_cls", [Parabola, DoubleWell])
-@pytest.mark.parametrize("x", [-2.1, -1.0, -0.3, 0.0, 0.7, 1.5, 2.0])
-def test_curve_slope_matches_finite_differences(curve_cls, x):
-    curve = curve_cls()
-    h = 1e-6
-    numeric = (curve.g(x + h) - curve.g(x - h)) / (2 * h)
-    assert curve.slope(x) == pytest.approx(numeric, rel=1e-6, abs=1e-6)
-    # As a landscape: f(x, y) = g(x), gradient (g'(x), 0).
-    assert curve.value([x, 0.3]) == pytest.approx(curve.g(x))
-    np.testing.assert_allclose(curve.grad([x, 0.3]), [curve.slope(x), 0.0])
-
-
-@pytest.mark.parametrize("curve_cls, x, value", [
-    (Parabola, 3.0, 9.0), (Parabola, -0.5, 0.25),
-    (DoubleWell, 0.0, 1.0), (DoubleWell, 2.0, 9.0), (DoubleWell, -1.0, 0.0)])
-def test_curve_values_by_hand(curve_cls, x, value):
-    assert curve_cls().g(x) == pytest.approx(value)
-
-
-@pytest.mark.parametrize("curve_cls", [Parabola, DoubleWell])
-def test_curve_minima_are_stationary_and_lowest(curve_cls):
-    curve = curve_cls()
-    xs = np.linspace(*curve.x_bounds, 2001)
-    for x, y in curve.minima:
-        assert y == 0.0
-        assert curve.slope(x) == 0.0
-        assert curve.g(x) == curve.min_value
-    assert curve.min_value <= curve.g(xs).min()
+@pytest.fixture(scope="module")
+def stepper():
+    """One explorer for the tests that set every control they rely on."""
+    return StepByStepExplorer()
 
 
 # ============================================================================ step by step
@@ -55,34 +31,37 @@ def _line(line):
     return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
 
 
+@pytest.mark.usefixtures("skip_rendering")
 @pytest.mark.parametrize("lr, steps", [(0.1, 0), (0.1, 7), (0.3, 25), (0.9, 12)])
-def test_parabola_path_is_the_hand_computed_descent(lr, steps):
-    # x_{t+1} = x_t - lr * 2 x_t = (1 - 2 lr) x_t, from x_0 = 4.
-    explorer = StepByStepExplorer("parabola", lr=lr, steps=steps)
-    xs, ys = _line(explorer._path_line)
+def test_parabola_path_is_the_hand_computed_descent(stepper, lr, steps):
+    # x_{t+1} = x_t - lr * 2 x_t = (1 - 2 lr) x_t, from x_0 = 4; drawn on the curve.
+    stepper.set_values(landscape="parabola", lr=lr, steps=steps)
+    xs, ys = _line(stepper._path_line)
     expected = 4.0 * (1 - 2 * lr) ** np.arange(steps + 1)
     np.testing.assert_allclose(xs, expected, rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(ys, expected ** 2, rtol=1e-12, atol=1e-300)
-    assert explorer.error is None
-    assert f"after {steps} step" in explorer.summary.value
+    assert stepper.error is None
+    assert f"after {steps} step" in stepper.summary.value
 
 
-@pytest.mark.parametrize("name, lr", [("Rosenbrock", 1e-3), ("Himmelblau", 0.01),
-                                      ("Quadratic", 0.1), ("Beale", 1e-3)])
-def test_2d_path_and_losses_equal_trace(name, lr):
-    explorer = StepByStepExplorer(name, lr=lr, steps=40)
+@pytest.mark.usefixtures("skip_rendering")
+@pytest.mark.parametrize("name, lr", [("Rosenbrock", 1e-3), ("Himmelblau", 0.01)])
+def test_2d_path_and_losses_equal_trace(stepper, name, lr):
+    stepper.set_values(landscape=name, lr=lr, steps=40)
     run = trace(name, SGD, 40, lr=lr)
-    xs, ys = _line(explorer._path_line)
+    xs, ys = _line(stepper._path_line)
     np.testing.assert_array_equal(np.column_stack([xs, ys]), run.path)
-    steps, gaps = _line(explorer._loss_line)
+    steps, gaps = _line(stepper._loss_line)
     np.testing.assert_array_equal(steps, np.arange(41))
     np.testing.assert_allclose(gaps, run.losses - LANDSCAPES[name]().min_value)
-    assert explorer._ax_loss.get_yscale() == "log"
-    assert explorer._ax_loss.get_title() == run.label
+    assert stepper._ax_loss.get_yscale() == "log"
+    assert stepper._ax_loss.get_title() == run.label
 
 
-def test_buttons_step_run_reset():
-    explorer = StepByStepExplorer("double well", lr=0.05)
+@pytest.mark.usefixtures("skip_rendering")
+def test_buttons_step_run_reset(stepper):
+    explorer = stepper
+    explorer.set_values(landscape="double well", lr=0.05, steps=0)
     explorer.controls["step"].click()
     assert explorer.controls["steps"].value == 1
     explorer.controls["run"].click()
@@ -94,30 +73,39 @@ def test_buttons_step_run_reset():
     assert len(_line(explorer._path_line)[0]) == 1
 
 
-def test_pressing_step_equals_typing_the_count():
-    pressed = StepByStepExplorer("Rosenbrock", lr=1e-3)
+@pytest.mark.usefixtures("skip_rendering")
+def test_pressing_step_equals_typing_the_count(stepper):
+    explorer = stepper
+    explorer.set_values(landscape="Rosenbrock", lr=1e-3, steps=0)
     for _ in range(5):
-        pressed.controls["step"].click()
-    typed = StepByStepExplorer("Rosenbrock", lr=1e-3, steps=5)
-    for a, b in zip(_line(pressed._path_line), _line(typed._path_line)):
+        explorer.controls["step"].click()
+    pressed = _line(explorer._path_line)
+    explorer.controls["reset"].click()
+    explorer.controls["steps"].value = 5
+    for a, b in zip(pressed, _line(explorer._path_line)):
         np.testing.assert_array_equal(a, b)
+    assert len(pressed[0]) == 6
 
 
-def test_run_stops_at_the_step_limit():
-    explorer = StepByStepExplorer("parabola", lr=0.01, steps=MAX_STEPS - 3)
+@pytest.mark.usefixtures("skip_rendering")
+def test_run_stops_at_the_step_limit(stepper):
+    explorer = stepper
+    explorer.set_values(landscape="parabola", lr=0.01, steps=MAX_STEPS - 3)
     explorer.controls["run"].click()
     assert explorer.controls["steps"].value == MAX_STEPS
     assert explorer.controls["step"].disabled and explorer.controls["run"].disabled
     assert "Reset" in explorer.summary.value
 
 
+@pytest.mark.usefixtures("skip_rendering")
 @pytest.mark.parametrize("name, lr, steps, where", [
     ("parabola", 1.5, 25, "diverged at step 14"),
     ("double well", 0.3, 10, "diverged at step 3"),
     ("Rosenbrock", 0.01, 10, "diverged at step 3"),
 ])
-def test_divergence_is_shown_and_the_path_before_it_kept(name, lr, steps, where):
-    explorer = StepByStepExplorer(name, lr=lr, steps=steps)
+def test_divergence_is_shown_and_the_path_before_it_kept(stepper, name, lr, steps, where):
+    explorer = stepper
+    explorer.set_values(landscape=name, lr=lr, steps=steps)
     assert explorer.error is None
     assert where in explorer.summary.value
     assert explorer._message.get_visible()
@@ -134,32 +122,34 @@ def test_divergence_is_shown_and_the_path_before_it_kept(name, lr, steps, where)
     assert not explorer.controls["step"].disabled
 
 
-def test_saddle_has_a_linear_loss_axis():
-    explorer = StepByStepExplorer("Saddle", lr=0.1, steps=30)
-    assert explorer._ax_loss.get_yscale() == "linear"
-    assert "no minimum" in explorer._ax_loss.get_ylabel()
-    np.testing.assert_allclose(_line(explorer._loss_line)[1],
+@pytest.mark.usefixtures("skip_rendering")
+def test_saddle_has_a_linear_loss_axis(stepper):
+    stepper.set_values(landscape="Saddle", lr=0.1, steps=30)
+    assert stepper._ax_loss.get_yscale() == "linear"
+    assert "no minimum" in stepper._ax_loss.get_ylabel()
+    np.testing.assert_allclose(_line(stepper._loss_line)[1],
                                trace("Saddle", SGD, 30, lr=0.1).losses)
 
 
 @pytest.mark.parametrize("name", ALL_LANDSCAPES)
-def test_every_landscape_at_the_slider_ends(name):
-    explorer = StepByStepExplorer(name)  # one background per landscape: fast
-    for lr in (1e-4, 10.0):
-        for steps in (0, MAX_STEPS):
-            explorer.controls["lr"].value = lr
-            explorer.controls["steps"].value = steps
-            assert explorer.error is None, (lr, steps)
-            assert explorer.summary.value.startswith(name)
-            assert len(_line(explorer._path_line)[0]) >= 1
-            assert len(_line(explorer._loss_line)[0]) >= 1
-            assert explorer._ax_path.get_visible() and explorer._ax_loss.get_visible()
-            low, high = explorer._ax_loss.get_ylim()
-            assert math.isfinite(low) and math.isfinite(high) and low < high
+def test_every_landscape_at_the_slider_ends(stepper, name):
+    explorer = stepper
+    # Without a step the rate makes no difference: one setting covers both ends.
+    for lr, steps in ((10.0, 0), (10.0, MAX_STEPS), (1e-4, MAX_STEPS)):
+        explorer.set_values(landscape=name, lr=lr, steps=steps)
+        assert explorer.error is None, (lr, steps)
+        assert explorer.summary.value.startswith(name)
+        assert len(_line(explorer._path_line)[0]) >= 1
+        assert len(_line(explorer._loss_line)[0]) >= 1
+        assert explorer._ax_path.get_visible() and explorer._ax_loss.get_visible()
+        low, high = explorer._ax_loss.get_ylim()
+        assert math.isfinite(low) and math.isfinite(high) and low < high
 
 
-def test_switching_landscapes_redraws_the_background():
-    explorer = StepByStepExplorer("Rosenbrock", lr=1e-3, steps=10)
+@pytest.mark.usefixtures("skip_rendering")
+def test_switching_landscapes_redraws_the_background(stepper):
+    explorer = stepper
+    explorer.set_values(landscape="Rosenbrock", lr=1e-3, steps=10)
     assert explorer._ax_path.get_title() == "Rosenbrock"
     explorer.controls["landscape"].value = "parabola"
     assert explorer._ax_path.get_title() == "parabola"
@@ -171,9 +161,12 @@ def test_switching_landscapes_redraws_the_background():
         trace("Himmelblau", SGD, 10, lr=1e-3).path)
 
 
-def test_same_settings_same_picture():
+@pytest.mark.usefixtures("skip_rendering")
+def test_same_settings_same_picture(stepper):
+    # A fresh explorer draws what one that has been moved around draws.
     a = StepByStepExplorer("Basins", lr=0.05, steps=60)
-    b = StepByStepExplorer("Basins", lr=0.05, steps=60)
+    b = stepper
+    b.set_values(landscape="Basins", lr=0.05, steps=60)
     for line_a, line_b in ((a._path_line, b._path_line), (a._loss_line, b._loss_line)):
         for x, y in zip(_line(line_a), _line(line_b)):
             np.testing.assert_array_equal(x, y)
@@ -194,6 +187,7 @@ def test_step_by_step_rejects_bad_arguments(kwargs, error, words):
         StepByStepExplorer(**kwargs)
 
 
+@pytest.mark.usefixtures("skip_rendering")
 def test_dropdown_labels_are_accepted():
     explorer = StepByStepExplorer("1-D: double well")
     assert explorer.controls["landscape"].value == "double well"
@@ -213,10 +207,18 @@ class CountingQuadraticExplorer(QuadraticExplorer):
         return super()._compute(**values)
 
 
+@pytest.fixture(scope="module")
+def quadratic_explorer():
+    """One explorer for the tests that set every control they rely on."""
+    return CountingQuadraticExplorer()
+
+
+@pytest.mark.usefixtures("skip_rendering")
 @pytest.mark.parametrize("kappa, lr, momentum", [(10.0, 0.15, 0.0), (100.0, 0.01, 0.7),
                                                  (1000.0, 0.003, 0.9)])
-def test_quadratic_path_error_and_marker(kappa, lr, momentum):
-    explorer = QuadraticExplorer(condition_number=kappa, lr=lr, momentum=momentum)
+def test_quadratic_path_error_and_marker(quadratic_explorer, kappa, lr, momentum):
+    explorer = quadratic_explorer
+    explorer.set_values(condition_number=kappa, lr=lr, momentum=momentum)
     run = trace(Quadratic(kappa), SGD, 200, lr=lr, momentum=momentum)
     np.testing.assert_array_equal(np.column_stack(_line(explorer._path_line)), run.path)
     steps, distance = _line(explorer._error_line)
@@ -230,10 +232,13 @@ def test_quadratic_path_error_and_marker(kappa, lr, momentum):
     assert explorer.summary.value.startswith(run.summary())
 
 
-def test_map_depends_only_on_the_condition_number():
-    explorer = QuadraticExplorer(condition_number=50.0)
-    expected = _steps_per_decade(heavy_ball_rate(MAP_LRS[None, :], MAP_MOMENTA[:, None],
-                                                 (1.0, 50.0)))
+@pytest.mark.usefixtures("skip_rendering")
+def test_map_depends_only_on_the_condition_number(quadratic_explorer):
+    explorer = quadratic_explorer
+    explorer.set_values(condition_number=50.0, lr=0.15, momentum=0.0)
+    expected = np.clip(steps_per_decade(heavy_ball_rate(MAP_LRS[None, :],
+                                                        MAP_MOMENTA[:, None], (1.0, 50.0))),
+                       *MAP_STEPS_RANGE)
     drawn = explorer._map.get_array()
     np.testing.assert_allclose(drawn.filled(np.nan), expected, equal_nan=True)
     assert np.isnan(expected).any() and np.isfinite(expected).any()
@@ -245,9 +250,11 @@ def test_map_depends_only_on_the_condition_number():
     assert explorer._gd_limit.get_xdata()[0] == pytest.approx(2 / 200.0)
 
 
+@pytest.mark.usefixtures("skip_rendering")
 @pytest.mark.parametrize("button, use_momentum", [("optimal", True), ("optimal_gd", False)])
-def test_optimal_buttons(button, use_momentum):
-    explorer = CountingQuadraticExplorer(condition_number=100.0, lr=1.0, momentum=0.2)
+def test_optimal_buttons(quadratic_explorer, button, use_momentum):
+    explorer = quadratic_explorer
+    explorer.set_values(condition_number=100.0, lr=1.0, momentum=0.2)
     before = explorer.computations
     explorer.controls[button].click()
     assert explorer.computations == before + 1  # both sliders moved, one redraw
@@ -260,8 +267,10 @@ def test_optimal_buttons(button, use_momentum):
     assert f"error × {best:.3g} per step" in explorer.summary.value
 
 
-def test_quadratic_divergence_message():
-    explorer = QuadraticExplorer(condition_number=10.0, lr=0.25)
+@pytest.mark.usefixtures("skip_rendering")
+def test_quadratic_divergence_message(quadratic_explorer):
+    explorer = quadratic_explorer
+    explorer.set_values(condition_number=10.0, lr=0.25, momentum=0.0)
     assert explorer.error is None
     assert "diverged at step 24" in explorer.summary.value
     assert "diverges" in explorer.summary.value
@@ -273,12 +282,11 @@ def test_quadratic_divergence_message():
 
 
 @pytest.mark.parametrize("kappa", [1.0, 1000.0])
-def test_quadratic_slider_ends(kappa):
-    explorer = QuadraticExplorer(condition_number=kappa)
+def test_quadratic_slider_ends(quadratic_explorer, kappa):
+    explorer = quadratic_explorer
     for lr in (1e-4, 10.0):
         for momentum in (0.0, 0.99):
-            explorer.controls["lr"].value = lr
-            explorer.controls["momentum"].value = momentum
+            explorer.set_values(condition_number=kappa, lr=lr, momentum=momentum)
             assert explorer.error is None, (lr, momentum)
             assert len(_line(explorer._path_line)[0]) >= 1
             low, high = explorer._ax_error.get_ylim()
@@ -286,9 +294,11 @@ def test_quadratic_slider_ends(kappa):
             assert "per step" in explorer.summary.value
 
 
-def test_quadratic_same_settings_same_picture():
+@pytest.mark.usefixtures("skip_rendering")
+def test_quadratic_same_settings_same_picture(quadratic_explorer):
     a = QuadraticExplorer(condition_number=30.0, lr=0.05, momentum=0.6)
-    b = QuadraticExplorer(condition_number=30.0, lr=0.05, momentum=0.6)
+    b = quadratic_explorer
+    b.set_values(condition_number=30.0, lr=0.05, momentum=0.6)
     for x, y in zip(_line(a._path_line), _line(b._path_line)):
         np.testing.assert_array_equal(x, y)
 
@@ -306,13 +316,15 @@ def test_quadratic_rejects_bad_arguments(kwargs, error, words):
 
 
 # ---------------------------------------------------------------- blitting
-@pytest.mark.parametrize("make, lr", [
-    (lambda: StepByStepExplorer("double well", lr=0.01, steps=20), 0.03),
-    (lambda: StepByStepExplorer("Rosenbrock", lr=1e-3, steps=20), 2e-3),
-    (lambda: QuadraticExplorer(condition_number=10.0, lr=0.05), 0.1),
+@pytest.mark.parametrize("fixture, values, lr", [
+    ("stepper", {"landscape": "double well", "lr": 0.01, "steps": 20}, 0.03),
+    ("stepper", {"landscape": "Rosenbrock", "lr": 1e-3, "steps": 20}, 2e-3),
+    ("quadratic_explorer", {"condition_number": 10.0, "lr": 0.05, "momentum": 0.0}, 0.1),
 ])
-def test_a_learning_rate_change_is_blitted_and_changes_the_picture(make, lr):
-    explorer = make()
+def test_a_learning_rate_change_is_blitted_and_changes_the_picture(request, fixture,
+                                                                   values, lr):
+    explorer = request.getfixturevalue(fixture)
+    explorer.set_values(**values)
     background, png = explorer._background, explorer.image.value
     explorer.controls["lr"].value = lr
     assert explorer.error is None

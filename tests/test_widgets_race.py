@@ -7,15 +7,27 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdcourse.functions import Cliff, trace  # noqa: E402
+from gdcourse.functions import Cliff, trace, turn_angle_degrees  # noqa: E402
 from gdcourse.optim import SGD, clip_grad_value_  # noqa: E402
-from gdcourse.widgets.clipping import (ClippingExplorer, first_exit,  # noqa: E402
-                                       turn_angle_degrees)
+from gdcourse.widgets.clipping import ClippingExplorer  # noqa: E402
 from gdcourse.widgets.race import (DEFAULT_LRS, RACE_LANDSCAPES,  # noqa: E402
                                    RACE_OPTIMIZERS, OptimizerRaceExplorer)
 
 
+@pytest.fixture(scope="module")
+def racer():
+    """One race for the tests that set every control they rely on."""
+    return OptimizerRaceExplorer()
+
+
+@pytest.fixture(scope="module")
+def clipper():
+    """One clipping lab for the tests that set every control they rely on."""
+    return ClippingExplorer()
+
+
 # ---------------------------------------------------------------- optimizer race
+@pytest.mark.usefixtures("skip_rendering")
 def test_race_lines_are_the_engines_trajectories():
     explorer = OptimizerRaceExplorer(landscape="quadratic", optimizers=("SGD", "Adam"),
                                      steps=50)
@@ -32,16 +44,18 @@ def test_race_lines_are_the_engines_trajectories():
 
 
 @pytest.mark.parametrize("landscape", list(RACE_LANDSCAPES))
-@pytest.mark.parametrize("steps, lr", [(10, 1e-5), (300, 10.0)])
-def test_race_extremes_never_error(landscape, steps, lr):
-    explorer = OptimizerRaceExplorer(landscape=landscape, optimizers=tuple(RACE_OPTIMIZERS),
-                                     lrs={name: lr for name in RACE_OPTIMIZERS},
-                                     steps=steps, noise=5.0)
-    assert explorer.error is None
-    assert explorer.summary.value.count(":") >= len(RACE_OPTIMIZERS)
-    assert all(len(line.get_xdata()) >= 1 for line in explorer._path_lines.values())
+def test_race_extremes_never_error(racer, landscape):
+    explorer = racer
+    for steps, lr in [(10, 1e-5), (300, 10.0)]:
+        explorer.set_values(landscape=landscape, steps=steps, noise=5.0,
+                     **{f"use_{name}": True for name in RACE_OPTIMIZERS},
+                     **{f"lr_{name}": lr for name in RACE_OPTIMIZERS})
+        assert explorer.error is None, (steps, lr)
+        assert explorer.summary.value.count(":") >= len(RACE_OPTIMIZERS)
+        assert all(len(line.get_xdata()) >= 1 for line in explorer._path_lines.values())
 
 
+@pytest.mark.usefixtures("skip_rendering")
 def test_race_divergence_is_reported_and_drawn():
     explorer = OptimizerRaceExplorer(landscape="rosenbrock", optimizers=("SGD",),
                                      lrs={"SGD": 1.0})
@@ -50,6 +64,7 @@ def test_race_divergence_is_reported_and_drawn():
     assert "diverged at step" in explorer._loss_ax.get_legend().get_texts()[0].get_text()
 
 
+@pytest.mark.usefixtures("skip_rendering")
 def test_race_landscape_change_resets_rates_and_redraws_once():
     explorer = OptimizerRaceExplorer(landscape="quadratic", lrs={"Adam": 0.5})
     assert explorer.controls["lr_Adam"].value == 0.5
@@ -59,20 +74,24 @@ def test_race_landscape_change_resets_rates_and_redraws_once():
     assert explorer.error is None
 
 
+@pytest.mark.usefixtures("skip_rendering")
 def test_race_no_optimizer_selected_is_a_message_not_an_error():
     explorer = OptimizerRaceExplorer(optimizers=())
     assert explorer.error is None
     assert "No optimizer selected" in explorer.summary.value
 
 
-def test_race_same_seed_same_noisy_lines():
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_same_seed_same_noisy_lines(racer):
     a = OptimizerRaceExplorer(noise=1.0, seed=3)
     b = OptimizerRaceExplorer(noise=1.0, seed=3)
-    c = OptimizerRaceExplorer(noise=1.0, seed=4)
     np.testing.assert_array_equal(a._path_lines["Adam"].get_xydata(),
                                   b._path_lines["Adam"].get_xydata())
+    # The shared race has seed 0: the same settings, other noise.
+    racer.set_values(**{name: control.value for name, control in a.controls.items()
+                           if name in a.values()})
     assert not np.array_equal(a._path_lines["Adam"].get_xydata(),
-                              c._path_lines["Adam"].get_xydata())
+                              racer._path_lines["Adam"].get_xydata())
 
 
 @pytest.mark.parametrize("kwargs, error", [
@@ -86,29 +105,7 @@ def test_race_bad_arguments(kwargs, error):
 
 
 # ---------------------------------------------------------------- clipping lab
-@pytest.mark.parametrize("path, expected", [
-    ([[0, 0], [0.5, 0.5]], None),
-    ([[0, 0], [2, 0]], (1, [1, 0])),
-    ([[0, 0], [0.5, 0], [0.5, -3]], (2, [0.5, -1])),
-    ([[5, 5], [0, 0]], (0, [5, 5])),
-])
-def test_first_exit(path, expected):
-    result = first_exit(np.array(path, dtype=float), ((-1, 1), (-1, 1)))
-    if expected is None:
-        assert result is None
-    else:
-        assert result[0] == expected[0]
-        np.testing.assert_allclose(result[1], expected[1])
-
-
-@pytest.mark.parametrize("raw, clipped, angle", [
-    ([1, 0], [2, 0], 0.0), ([1, 0], [0, 1], 90.0), ([1, 0], [1, 1], 45.0),
-    ([0, 0], [0, 0], 0.0),
-])
-def test_turn_angle(raw, clipped, angle):
-    assert turn_angle_degrees(np.array(raw), np.array(clipped)) == pytest.approx(angle)
-
-
+@pytest.mark.usefixtures("skip_rendering")
 def test_clipping_lines_and_lesson():
     explorer = ClippingExplorer(threshold=1.0, lr=0.1, steps=30)
     assert explorer.error is None
@@ -121,8 +118,8 @@ def test_clipping_lines_and_lesson():
     # Clipped by norm, every step is at most lr * threshold long.
     assert explorer._steps["norm"].get_ydata().max() <= 0.1 + 1e-12
     # The unclipped first step leaves the plot, and the figure says so.
-    assert explorer._exits["marker"].get_visible()
-    assert "jumps out of the plot" in explorer._exits["text"].get_text()
+    assert explorer._exit_marker.get_visible()
+    assert "jumps out of the plot" in explorer._exit_note.get_text()
     g = cliff.grad(cliff.start)
     clipped = g.copy()
     clip_grad_value_(clipped, 1.0)
@@ -137,20 +134,24 @@ def test_clipping_lines_and_lesson():
 
 @pytest.mark.parametrize("name, values", [("threshold", (0.01, 100.0)),
                                           ("lr", (0.001, 1.0)), ("steps", (10, 200))])
-def test_clipping_extremes_never_error(name, values):
-    explorer = ClippingExplorer()
+def test_clipping_extremes_never_error(clipper, name, values):
+    explorer = clipper
+    explorer.set_values(threshold=1.0, lr=0.1, steps=60)
     for value in values:
         explorer.controls[name].value = value
         assert explorer.error is None
         assert explorer.summary.value.startswith("no clipping")
 
 
-def test_clipping_recovers_after_an_error_message():
-    explorer = ClippingExplorer()
+def test_clipping_recovers_after_an_error_message(clipper):
+    explorer = clipper
+    explorer.set_values(threshold=1.0, lr=0.1, steps=60)
     explorer._show_message("something went wrong")
     explorer.controls["lr"].value = 0.05
     assert explorer.error is None
     assert len(explorer._paths["norm"].get_xdata()) == 61
+    assert not any("went wrong" in text.get_text() for text in explorer._path_ax.texts)
+    assert explorer._path_ax.get_legend() is not None  # the landscape is back
 
 
 @pytest.mark.parametrize("kwargs, error", [({"threshold": 0}, ValueError),
@@ -161,8 +162,9 @@ def test_clipping_bad_arguments(kwargs, error):
         ClippingExplorer(**kwargs)
 
 
-def test_clipping_threshold_change_is_blitted_and_changes_the_picture():
-    explorer = ClippingExplorer()
+def test_clipping_threshold_change_is_blitted_and_changes_the_picture(clipper):
+    explorer = clipper
+    explorer.set_values(threshold=1.0, lr=0.1, steps=60)
     background, png = explorer._background, explorer.image.value
     explorer.controls["threshold"].value = 3.0
     assert explorer.error is None
@@ -170,8 +172,11 @@ def test_clipping_threshold_change_is_blitted_and_changes_the_picture():
     assert explorer.image.value != png
 
 
-def test_race_learning_rate_change_is_blitted_and_changes_the_picture():
-    explorer = OptimizerRaceExplorer()
+def test_race_learning_rate_change_is_blitted_and_changes_the_picture(racer):
+    explorer = racer
+    explorer.set_values(landscape="rosenbrock", steps=150, noise=0.0,
+                 **{f"use_{name}": name in ("SGD", "Adam") for name in RACE_OPTIMIZERS},
+                 **{f"lr_{name}": lr for name, lr in DEFAULT_LRS["rosenbrock"].items()})
     background, png = explorer._background, explorer.image.value
     explorer.controls["lr_Adam"].value = 0.1
     assert explorer.error is None

@@ -11,13 +11,34 @@ from gdcourse.functions import Quadratic, trace  # noqa: E402
 from gdcourse.optim import SGD  # noqa: E402
 from gdcourse.optim.lr_scheduler import (CosineAnnealingLR, LinearLR,  # noqa: E402
                                          SequentialLR, exponential_decay, lr_curve)
+from gdcourse.plateau import noisy_validation_curve, run_plateau  # noqa: E402
 from gdcourse.widgets.schedules import (SCHEDULE_DEFAULTS, SCHEDULES,  # noqa: E402
                                         WARMUP_START_FACTOR, PlateauExplorer,
-                                        ScheduleExplorer, build_schedule,
-                                        noisy_validation_curve, run_plateau)
+                                        ScheduleExplorer, build_schedule)
+
+
+# The explorers' default settings, to start a test on a shared explorer from.
+COMPOSER_DEFAULTS = {"schedule": "cosine", "lr": 0.05, "warmup": 10, "steps": 200,
+                     "landscape": "quadratic", "noise": 0.5, **SCHEDULE_DEFAULTS}
+PLATEAU_DEFAULTS = {"patience": 5, "factor": 0.5, "threshold": 1e-4,
+                    "threshold_mode": "rel", "cooldown": 0, "min_lr": 1e-4, "noise": 0.03}
+DEFAULTS = {"composer": COMPOSER_DEFAULTS, "plateau": PLATEAU_DEFAULTS}
+
+
+@pytest.fixture(scope="module")
+def composer():
+    """One composer for the tests that set every control they rely on."""
+    return ScheduleExplorer()
+
+
+@pytest.fixture(scope="module")
+def plateau():
+    """One plateau explorer for the tests that set every control they rely on."""
+    return PlateauExplorer()
 
 
 # ---------------------------------------------------------------- composer
+@pytest.mark.usefixtures("skip_rendering")
 def test_schedule_curve_and_runs_match_the_engine():
     explorer = ScheduleExplorer(schedule="cosine", lr=0.05, warmup=10, steps=100, noise=0.0)
     assert explorer.error is None
@@ -38,20 +59,23 @@ def test_schedule_curve_and_runs_match_the_engine():
     assert explorer._warmup_span.get_visible()
 
 
-def test_keras_option_is_the_articles_exponential_decay():
-    explorer = ScheduleExplorer(schedule="keras", warmup=0, steps=60, lr=0.1,
-                                decay_steps=20, decay_rate=0.5, staircase=True)
+@pytest.mark.usefixtures("skip_rendering")
+def test_keras_option_is_the_articles_exponential_decay(composer):
+    explorer = composer
+    explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": "keras", "warmup": 0,
+                              "steps": 60, "lr": 0.1, "decay_steps": 20,
+                              "decay_rate": 0.5, "staircase": True})
     expected = exponential_decay(np.arange(60), 0.1, 20, 0.5, staircase=True)
     np.testing.assert_allclose(explorer._curve.get_ydata(), expected)
 
 
-@pytest.mark.parametrize("schedule", list(SCHEDULES))
-def test_every_schedule_at_the_extremes(schedule):
-    explorer = ScheduleExplorer(schedule=schedule)
-    for warmup, steps in [(0, 50), (100, 50), (0, 300), (100, 300)]:
-        explorer.controls["warmup"].value = warmup
-        explorer.controls["steps"].value = steps
-        assert explorer.error is None, (warmup, steps)
+@pytest.mark.parametrize("warmup, steps", [(0, 50), (100, 50), (0, 300), (100, 300)])
+def test_every_schedule_at_the_extremes(composer, warmup, steps):
+    explorer = composer
+    for schedule in SCHEDULES:
+        explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": schedule,
+                                  "warmup": warmup, "steps": steps})
+        assert explorer.error is None, schedule
         curve = explorer._curve.get_ydata()
         assert len(curve) == steps and np.all(np.isfinite(curve))
         if warmup >= steps:  # the schedule never starts: a pure warm-up
@@ -61,28 +85,36 @@ def test_every_schedule_at_the_extremes(schedule):
 @pytest.mark.parametrize("name", [n for n in SCHEDULE_DEFAULTS
                                   if n not in ("cyclic_mode", "anneal_strategy",
                                                "staircase", "milestones")])
-def test_schedule_parameter_slider_ends(name):
+def test_schedule_parameter_slider_ends(composer, name):
     schedule = next(key for key, (_, used) in SCHEDULES.items() if name in used)
-    explorer = ScheduleExplorer(schedule=schedule)
+    explorer = composer
+    explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": schedule})
     control = explorer.controls[name]
     for value in (control.min, control.max):
         control.value = value if not hasattr(control, "base") else control.base ** value
         assert explorer.error is None, (name, value)
+        assert len(explorer._curve.get_ydata()) == 200
 
 
 @pytest.mark.parametrize("name, options", [("cyclic_mode", ("triangular", "triangular2",
                                                             "exp_range")),
                                            ("anneal_strategy", ("cos", "linear"))])
-def test_schedule_dropdown_options(name, options):
+def test_schedule_dropdown_options(composer, name, options):
     schedule = next(key for key, (_, used) in SCHEDULES.items() if name in used)
-    explorer = ScheduleExplorer(schedule=schedule)
+    explorer = composer
+    explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": schedule})
+    curves = []
     for option in options:
         explorer.controls[name].value = option
         assert explorer.error is None
+        curves.append(explorer._curve.get_ydata().copy())
+    assert not np.array_equal(curves[0], curves[1])  # the option changed the schedule
 
 
-def test_only_relevant_controls_are_shown():
-    explorer = ScheduleExplorer(schedule="step")
+@pytest.mark.usefixtures("skip_rendering")
+def test_only_relevant_controls_are_shown(composer):
+    explorer = composer
+    explorer.controls["schedule"].value = "step"
     shown = {n for n in SCHEDULE_DEFAULTS if explorer.controls[n].layout.display != "none"}
     assert shown == {"step_size", "gamma"}
     explorer.controls["schedule"].value = "onecycle"
@@ -90,15 +122,21 @@ def test_only_relevant_controls_are_shown():
     assert shown == set(SCHEDULES["onecycle"][1])
 
 
-def test_schedule_divergence_is_a_message():
-    explorer = ScheduleExplorer(schedule="constant", lr=1.0, warmup=0)
+@pytest.mark.usefixtures("skip_rendering")
+def test_schedule_divergence_is_a_message(composer):
+    explorer = composer
+    explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": "constant", "lr": 1.0,
+                              "warmup": 0})
     assert explorer.error is None
     assert "diverged at step" in explorer.summary.value
     assert explorer._loss_ends["fixed"].get_visible()
 
 
-def test_schedule_same_seed_same_lines():
-    a, b = ScheduleExplorer(noise=1.0, seed=1), ScheduleExplorer(noise=1.0, seed=1)
+@pytest.mark.usefixtures("skip_rendering")
+def test_schedule_same_seed_same_lines(composer):
+    # A fresh composer and the shared one (both seed 0), set alike, see the same noise.
+    a, b = ScheduleExplorer(noise=1.0), composer
+    b.set_values(**a.values())
     np.testing.assert_array_equal(a._loss_lines["schedule"].get_ydata(),
                                   b._loss_lines["schedule"].get_ydata())
 
@@ -118,69 +156,7 @@ def test_schedule_bad_arguments(kwargs, error):
 
 
 # ---------------------------------------------------------------- plateau
-def test_noisy_validation_curve():
-    clean = noisy_validation_curve(50, 0.0, np.random.default_rng(0))
-    e = np.arange(1, 51)
-    np.testing.assert_allclose(clean, 0.2 + 0.8 * np.exp(-e / 15.0))
-    a = noisy_validation_curve(50, 0.1, np.random.default_rng(7))
-    b = noisy_validation_curve(50, 0.1, np.random.default_rng(7))
-    np.testing.assert_array_equal(a, b)
-    assert np.all(a > 0) and not np.allclose(a, clean)
-
-
-@pytest.mark.parametrize("kwargs", [{"epochs": 0}, {"noise": -0.1},
-                                    {"floor": 2.0}, {"decay_epochs": 0}])
-def test_noisy_validation_curve_bad_input(kwargs):
-    args = {"epochs": 10, "noise": 0.0, "rng": np.random.default_rng(0), **kwargs}
-    with pytest.raises(ValueError):
-        noisy_validation_curve(**args)
-
-
-# Hand-worked with PyTorch's rule: an epoch is bad unless it beats the best (here by
-# any amount: threshold 0); the rate drops when the bad epochs *after the best* exceed
-# `patience`; then `cooldown` epochs are not counted.
-METRICS = [1.0, 0.9, 0.95, 0.92, 0.91, 0.93, 0.94, 0.95, 0.96, 0.97]
-
-
-@pytest.mark.parametrize("patience, cooldown, drops, cooling", [
-    # best 0.9 at epoch 2; bad epochs 3, 4, 5 -> 3 > 2 at epoch 5; then 6, 7, 8 -> 8
-    (2, 0, (5, 8), ()),
-    # cooldown 2: epochs 6 and 7 do not count; bad epochs 8, 9, 10 -> drop at 10
-    (2, 2, (5, 10), (6, 7)),
-    # patience 0: every bad epoch drops the rate (3, 4, ...), cooldown 1 skips one
-    (0, 1, (3, 5, 7, 9), (4, 6, 8, 10)),
-    (8, 0, (), ()),  # only 8 bad epochs after the best
-])
-def test_run_plateau_hand_worked(patience, cooldown, drops, cooling):
-    record = run_plateau(METRICS, lr=1.0, patience=patience, cooldown=cooldown,
-                         factor=0.5, threshold=0.0)
-    assert record.drops == drops
-    assert tuple(np.flatnonzero(record.in_cooldown) + 1) == cooling
-    assert record.final_lr == 0.5 ** len(drops)
-    # The rate of the epoch after a drop is the reduced one.
-    for epoch in drops:
-        if epoch < len(METRICS):
-            assert record.lrs[epoch] == record.lrs[epoch - 1] * 0.5
-    np.testing.assert_allclose(record.best[1:], 0.9)
-
-
-@pytest.mark.parametrize("patience, cooldown, threshold, mode", [
-    (3, 0, 1e-4, "rel"), (5, 4, 1e-2, "rel"), (0, 2, 1e-3, "abs"), (10, 1, 0.05, "abs")])
-def test_run_plateau_matches_torch(patience, cooldown, threshold, mode):
-    torch = pytest.importorskip("torch")
-    metrics = noisy_validation_curve(120, 0.05, np.random.default_rng(patience))
-    kwargs = {"patience": patience, "cooldown": cooldown, "threshold": threshold,
-              "threshold_mode": mode, "factor": 0.5, "min_lr": 1e-3}
-    record = run_plateau(metrics, lr=0.1, **kwargs)
-    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
-    torch_lrs = []
-    for metric in metrics:
-        torch_lrs.append(opt.param_groups[0]["lr"])
-        sched.step(float(metric))
-    np.testing.assert_allclose(record.lrs, torch_lrs)
-
-
+@pytest.mark.usefixtures("skip_rendering")
 def test_plateau_explorer_draws_the_record():
     explorer = PlateauExplorer(patience=3, cooldown=2, noise=0.05, seed=2)
     assert explorer.error is None
@@ -201,8 +177,9 @@ def test_plateau_explorer_draws_the_record():
 
 @pytest.mark.parametrize("name", ["patience", "factor", "threshold", "cooldown", "min_lr",
                                   "noise"])
-def test_plateau_slider_ends(name):
-    explorer = PlateauExplorer()
+def test_plateau_slider_ends(plateau, name):
+    explorer = plateau
+    explorer.set_values(**PLATEAU_DEFAULTS)
     control = explorer.controls[name]
     for value in (control.min, control.max):
         control.value = value if not hasattr(control, "base") else control.base ** value
@@ -212,8 +189,10 @@ def test_plateau_slider_ends(name):
     assert explorer.error is None
 
 
-def test_plateau_never_reduced_message():
-    explorer = PlateauExplorer(patience=30, noise=0.0)
+@pytest.mark.usefixtures("skip_rendering")
+def test_plateau_never_reduced_message(plateau):
+    explorer = plateau
+    explorer.set_values(**{**PLATEAU_DEFAULTS, "patience": 30, "noise": 0.0})
     assert explorer.summary.value == "rate never reduced; final 1.0e-01"
 
 
@@ -225,13 +204,12 @@ def test_plateau_bad_arguments(kwargs):
 
 
 # ---------------------------------------------------------------- blitting
-@pytest.mark.parametrize("make, name, value", [
-    (lambda: ScheduleExplorer(lr=0.05), "lr", 0.06),
-    (lambda: PlateauExplorer(patience=5), "patience", 6),
-    (lambda: PlateauExplorer(factor=0.5), "factor", 0.4),
-])
-def test_an_ordinary_change_is_blitted_and_changes_the_picture(make, name, value):
-    explorer = make()
+@pytest.mark.parametrize("fixture, name, value", [
+    ("composer", "lr", 0.06), ("plateau", "patience", 6), ("plateau", "factor", 0.4)])
+def test_an_ordinary_change_is_blitted_and_changes_the_picture(request, fixture, name,
+                                                               value):
+    explorer = request.getfixturevalue(fixture)
+    explorer.set_values(**DEFAULTS[fixture])
     background, png = explorer._background, explorer.image.value
     explorer.controls[name].value = value
     assert explorer.error is None
@@ -239,15 +217,16 @@ def test_an_ordinary_change_is_blitted_and_changes_the_picture(make, name, value
     assert explorer.image.value != png
 
 
-@pytest.mark.parametrize("make, name, value", [
-    (lambda: ScheduleExplorer(lr=0.05), "lr", 0.06),
-    (lambda: PlateauExplorer(patience=5), "patience", 6),
-])
-def test_after_a_message_the_panel_comes_back_without_it(make, name, value):
-    explorer = make()
+@pytest.mark.parametrize("fixture, name, value", [("composer", "lr", 0.06),
+                                                  ("plateau", "patience", 6)])
+def test_after_a_message_the_panel_comes_back_without_it(request, fixture, name, value):
+    explorer = request.getfixturevalue(fixture)
+    explorer.set_values(**DEFAULTS[fixture])
     explorer._show_message("a message")  # what an exception in an update shows
     explorer.controls[name].value = value
     assert explorer.error is None
     assert not any("a message" in t.get_text() for ax in explorer.fig.axes
                    for t in ax.texts)
     assert explorer._title.get_text() and explorer._title.axes is not None
+    assert explorer._title in explorer._animated  # the new title moves with updates
+    assert all(ax.get_visible() for ax in explorer.fig.axes)

@@ -150,6 +150,12 @@ class Exercise:
         Tolerances of the value comparison (``numpy.isclose`` semantics).
     kind : {"function", "class"}
         What the learner is asked to write; used for the type check of the attempt itself.
+    repeatable : bool
+        For exercises whose randomness must come from the ``rng`` argument: the first
+        case is run a second time (with a freshly seeded generator again), and an attempt
+        that answers differently is told to use the generator it was given. This catches
+        ``np.random.default_rng()`` without a seed and NumPy's global functions without
+        touching NumPy's global state.
     """
 
     title: str
@@ -159,6 +165,7 @@ class Exercise:
     rtol: float = 1e-7
     atol: float = 1e-10
     kind: str = "function"
+    repeatable: bool = False
 
     def check(self, attempt: Any) -> CheckResult:
         """Grade ``attempt``: not attempted, failed with a message and hint, or passed."""
@@ -186,6 +193,16 @@ class Exercise:
                     f"{type(exc).__name__}: {exc}",
                     _exception_hint(exc),
                 )
+        if self.repeatable and compare(self.cases[0].run(attempt), outputs[0],
+                                       rtol=self.rtol, atol=self.atol) is not None:
+            return self._result(
+                FAILED,
+                f"Value: with {self.cases[0].description}, two runs with the same inputs "
+                "and the same seed gave different results.",
+                "use the rng you are given (e.g. rng.permutation(n)): "
+                "np.random.default_rng() without a seed, or NumPy's global np.random "
+                "functions, give a different answer on every run, so nobody can repeat "
+                "your experiment.")
         for case, output in zip(self.cases, outputs):
             expected = case.run(self.reference)
             problem = compare(output, expected, rtol=self.rtol, atol=self.atol)
@@ -337,6 +354,9 @@ def _fmt(value: Any) -> str:
 def _exception_hint(exc: Exception) -> str:
     if isinstance(exc, NameError):
         return "a name is not defined: run the cells above this one first, and check spelling."
+    if isinstance(exc, ValueError) and "core dimension" in str(exc):
+        return ("a matrix product (@) got shapes that do not fit: for A @ B the last axis "
+                "of A must equal the first of B; print their .shape, a .T may be missing.")
     if isinstance(exc, ValueError) and "broadcast" in str(exc):
         return "two arrays of different shapes were combined; print their .shape to see which."
     if isinstance(exc, TypeError):

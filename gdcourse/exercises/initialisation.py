@@ -1,7 +1,226 @@
-"""Exercises on initialisation (to be written)."""
+"""Exercises on initialisation: fans of a weight shape, Xavier's bound, He's standard deviation.
 
-from ._checking import Exercise
+Everything follows PyTorch's weight-shape convention, ``(out_features, in_features)``
+for a dense layer and ``(out_channels, in_channels, *kernel_size)`` for a convolution,
+as :mod:`gdcourse.init` does; ``tests/test_exercises_initialisation.py`` checks the
+references against :mod:`gdcourse.init` and ``torch.nn.init``.
+"""
 
-__all__: list[str] = []
+from __future__ import annotations
 
-EXERCISES: dict[str, Exercise] = {}
+import math
+from typing import Callable
+
+from ._checking import Case, CheckResult, Exercise, Mistake
+
+__all__ = ["check_fan_in_and_fan_out", "check_xavier_uniform_bound", "check_he_normal_std"]
+
+
+# --------------------------------------------------------------------------- fans
+def _fan_in_and_fan_out(shape: tuple[int, ...]) -> tuple[int, int]:
+    """``(fan_in, fan_out)`` of a weight of shape ``(out, in, *kernel)``."""
+    receptive_field = math.prod(shape[2:])
+    return shape[1] * receptive_field, shape[0] * receptive_field
+
+
+def _fans_swapped(shape):
+    fan_in, fan_out = _fan_in_and_fan_out(shape)
+    return fan_out, fan_in
+
+
+def _no_receptive_field(shape):
+    return shape[1], shape[0]
+
+
+def _swapped_no_receptive_field(shape):
+    return shape[0], shape[1]
+
+
+def _receptive_field_in_fan_in_only(shape):
+    return shape[1] * math.prod(shape[2:]), shape[0]
+
+
+def _shape_case(shape: tuple[int, ...], what: str) -> Case:
+    return Case(f"shape={shape} ({what})", lambda impl: impl(tuple(shape)))
+
+
+FAN_IN_AND_FAN_OUT = Exercise(
+    title="fan-in and fan-out of a weight",
+    reference=_fan_in_and_fan_out,
+    cases=(
+        _shape_case((128, 256), "nn.Linear(256, 128)"),
+        _shape_case((10, 64), "nn.Linear(64, 10)"),
+        _shape_case((16, 8, 3, 3), "nn.Conv2d(8, 16, kernel_size=3)"),
+    ),
+    mistakes=(
+        Mistake("fans swapped", _fans_swapped,
+                "fan_in and fan_out are swapped: PyTorch stores a weight as (out, in), so "
+                "fan_in = shape[1] (the inputs each unit sums over) and fan_out = shape[0]."),
+        Mistake("fans swapped, receptive field ignored", _swapped_no_receptive_field,
+                "fan_in and fan_out are swapped: PyTorch stores a weight as (out, in, ...), so "
+                "fan_in = shape[1] and fan_out = shape[0] — and for a convolution both are "
+                "multiplied by the receptive field prod(shape[2:])."),
+        Mistake("receptive field ignored", _no_receptive_field,
+                "right for dense layers; for a convolution (out, in, k, k) each output sums "
+                "over in·k·k inputs: multiply both fans by the receptive field "
+                "prod(shape[2:])."),
+        Mistake("receptive field in fan_in only", _receptive_field_in_fan_in_only,
+                "the receptive field prod(shape[2:]) multiplies fan_out too: "
+                "fan_out = shape[0] · prod(shape[2:])."),
+    ),
+)
+
+
+# --------------------------------------------------------------------------- Xavier
+def _xavier_uniform_bound(fan_in: int, fan_out: int, gain: float = 1.0) -> float:
+    """``a`` of Xavier's U(−a, a): ``gain · sqrt(6 / (fan_in + fan_out))``."""
+    return gain * math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def _fan_in_only(fan_in, fan_out, gain=1.0):
+    return gain * math.sqrt(6.0 / fan_in)
+
+
+def _three_instead_of_six(fan_in, fan_out, gain=1.0):
+    return gain * math.sqrt(3.0 / (fan_in + fan_out))
+
+
+def _xavier_std(fan_in, fan_out, gain=1.0):
+    return gain * math.sqrt(2.0 / (fan_in + fan_out))
+
+
+def _missing_sqrt(fan_in, fan_out, gain=1.0):
+    return gain * 6.0 / (fan_in + fan_out)
+
+
+def _gain_ignored(fan_in, fan_out, gain=1.0):
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def _gain_inside_sqrt(fan_in, fan_out, gain=1.0):
+    return math.sqrt(6.0 * gain / (fan_in + fan_out))
+
+
+def _xavier_case(fan_in: int, fan_out: int, gain: float, what: str) -> Case:
+    return Case(f"fan_in={fan_in}, fan_out={fan_out}, gain={gain:.6g} ({what})",
+                lambda impl: impl(fan_in, fan_out, gain=gain))
+
+
+XAVIER_UNIFORM_BOUND = Exercise(
+    title="Xavier (Glorot) uniform bound",
+    reference=_xavier_uniform_bound,
+    cases=(
+        _xavier_case(256, 128, 1.0, "sigmoid layer"),
+        _xavier_case(64, 32, 5.0 / 3.0, "tanh layer, gain 5/3"),
+        _xavier_case(300, 100, 2.0, "gain 2"),
+    ),
+    mistakes=(
+        Mistake("fan_in only", _fan_in_only,
+                "Xavier averages the two fans: the bound is gain·√(6 / (fan_in + fan_out)). "
+                "√(6 / fan_in) is He's uniform bound for ReLU."),
+        Mistake("3 instead of 6", _three_instead_of_six,
+                "U(−a, a) has variance a²/3, and Xavier wants variance 2/(fan_in + fan_out), "
+                "so a² = 3·2/(fan_in + fan_out): the numerator is 6, not 3."),
+        Mistake("std instead of bound", _xavier_std,
+                "that is the standard deviation gain·√(2 / (fan_in + fan_out)) (used by "
+                "xavier_normal_); the uniform bound is √3 times larger: "
+                "gain·√(6 / (fan_in + fan_out))."),
+        Mistake("missing square root", _missing_sqrt,
+                "6 / (fan_in + fan_out) is a², the bound squared: take the square root, "
+                "then multiply by the gain."),
+        Mistake("gain ignored", _gain_ignored,
+                "multiply by the gain: bound = gain·√(6 / (fan_in + fan_out))."),
+        Mistake("gain inside the square root", _gain_inside_sqrt,
+                "the gain scales the standard deviation, so it multiplies the square root "
+                "from outside: gain·√(6 / (fan_in + fan_out))."),
+    ),
+)
+
+
+# --------------------------------------------------------------------------- He
+def _he_normal_std(shape: tuple[int, ...]) -> float:
+    """He's std for ReLU, mode "fan_in": ``sqrt(2 / fan_in)`` of a weight shape."""
+    fan_in, _ = _fan_in_and_fan_out(shape)
+    return math.sqrt(2.0 / fan_in)
+
+
+def _he_fan_out(shape):
+    _, fan_out = _fan_in_and_fan_out(shape)
+    return math.sqrt(2.0 / fan_out)
+
+
+def _he_fan_out_no_receptive_field(shape):
+    return math.sqrt(2.0 / shape[0])
+
+
+def _lecun(shape):
+    fan_in, _ = _fan_in_and_fan_out(shape)
+    return math.sqrt(1.0 / fan_in)
+
+
+def _he_variance(shape):
+    fan_in, _ = _fan_in_and_fan_out(shape)
+    return 2.0 / fan_in
+
+
+def _he_no_receptive_field(shape):
+    return math.sqrt(2.0 / shape[1])
+
+
+def _he_xavier(shape):
+    fan_in, fan_out = _fan_in_and_fan_out(shape)
+    return math.sqrt(2.0 / (fan_in + fan_out))
+
+
+HE_NORMAL_STD = Exercise(
+    title="He (Kaiming) normal standard deviation",
+    reference=_he_normal_std,
+    cases=(
+        _shape_case((128, 256), "nn.Linear(256, 128)"),
+        _shape_case((10, 64), "nn.Linear(64, 10)"),
+        _shape_case((16, 8, 3, 3), "nn.Conv2d(8, 16, kernel_size=3)"),
+    ),
+    mistakes=(
+        Mistake("fan_out instead of fan_in", _he_fan_out,
+                "mode 'fan_in' uses the number of *inputs* of a unit, shape[1] (times the "
+                "receptive field): PyTorch stores weights as (out, in)."),
+        Mistake("fan_out instead of fan_in, receptive field ignored",
+                _he_fan_out_no_receptive_field,
+                "mode 'fan_in' uses the number of *inputs* of a unit: shape[1] (PyTorch stores "
+                "weights as (out, in, ...)), times the receptive field prod(shape[2:]) for a "
+                "convolution."),
+        Mistake("1/fan_in (LeCun)", _lecun,
+                "√(1 / fan_in) is LeCun's initialisation; ReLU zeroes half its inputs, which "
+                "He et al. make up for with a factor 2: √(2 / fan_in)."),
+        Mistake("variance instead of std", _he_variance,
+                "2 / fan_in is the variance; the standard deviation is its square root, "
+                "√(2 / fan_in)."),
+        Mistake("receptive field ignored", _he_no_receptive_field,
+                "for a convolution (out, in, k, k), fan_in = in·k·k: multiply shape[1] by "
+                "prod(shape[2:])."),
+        Mistake("Xavier's variance", _he_xavier,
+                "√(2 / (fan_in + fan_out)) is Xavier's std for tanh/sigmoid; He's for ReLU "
+                "uses fan_in alone: √(2 / fan_in)."),
+    ),
+)
+
+EXERCISES = {
+    "fan_in_and_fan_out": FAN_IN_AND_FAN_OUT,
+    "xavier_uniform_bound": XAVIER_UNIFORM_BOUND,
+    "he_normal_std": HE_NORMAL_STD,
+}
+
+
+def check_fan_in_and_fan_out(fan_in_and_fan_out: Callable) -> CheckResult:
+    """Check ``fan_in_and_fan_out(shape)`` → ``(fan_in, fan_out)`` for a shape ``(out, in, ...)``."""
+    return FAN_IN_AND_FAN_OUT.check(fan_in_and_fan_out)
+
+
+def check_xavier_uniform_bound(xavier_uniform_bound: Callable) -> CheckResult:
+    """Check ``xavier_uniform_bound(fan_in, fan_out, gain=1.0)`` → the bound ``a`` of U(−a, a)."""
+    return XAVIER_UNIFORM_BOUND.check(xavier_uniform_bound)
+
+
+def check_he_normal_std(he_normal_std: Callable) -> CheckResult:
+    """Check ``he_normal_std(shape)`` → ``sqrt(2 / fan_in)`` for a weight of shape ``(out, in, ...)``."""
+    return HE_NORMAL_STD.check(he_normal_std)

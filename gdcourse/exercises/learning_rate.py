@@ -1,7 +1,300 @@
-"""Exercises on learning rate (to be written)."""
+"""Exercises on the learning rate (chapter 3).
 
-from ._checking import Exercise
+* :func:`check_quadratic_rates` — the largest stable rate, the best rate and the best
+  contraction factor of plain gradient descent on a quadratic, from its curvatures;
+* :func:`check_range_test_lrs` — the exponentially growing rates of a range test;
+* :func:`check_range_test_stop` — the stop rule of a range test: a bias-corrected
+  moving average compared with its best value so far.
 
-__all__: list[str] = []
+The references agree with :class:`gdcourse.functions.Quadratic` and
+:mod:`gdcourse.lr_finder` (see ``tests/test_exercises_learning_rate.py``).
+"""
 
-EXERCISES: dict[str, Exercise] = {}
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from ._checking import Case, CheckResult, Exercise, Mistake
+
+__all__ = ["check_quadratic_rates", "check_range_test_lrs", "check_range_test_stop"]
+
+
+# =============================================================================
+# 1. Stable rate, best rate and contraction factor on a quadratic
+# =============================================================================
+def _quadratic_rates(curvatures: np.ndarray) -> tuple[float, float, float]:
+    """``(2/L, 2/(L+μ), (L-μ)/(L+μ))`` with ``L = max``, ``μ = min`` of the curvatures."""
+    curvatures = np.asarray(curvatures, dtype=float)
+    L, mu = float(curvatures.max()), float(curvatures.min())
+    return 2.0 / L, 2.0 / (L + mu), (L - mu) / (L + mu)
+
+
+def _one_over_L(curvatures):
+    _, best_lr, rate = _quadratic_rates(curvatures)
+    L = float(np.max(curvatures))
+    return 1.0 / L, best_lr, rate
+
+
+def _two_over_mu(curvatures):
+    _, best_lr, rate = _quadratic_rates(curvatures)
+    mu = float(np.min(curvatures))
+    return 2.0 / mu, best_lr, rate
+
+
+def _two_over_difference(curvatures):
+    max_lr, _, rate = _quadratic_rates(curvatures)
+    L, mu = float(np.max(curvatures)), float(np.min(curvatures))
+    return max_lr, 2.0 / (L - mu), rate
+
+
+def _best_lr_one_over_L(curvatures):
+    max_lr, _, rate = _quadratic_rates(curvatures)
+    return max_lr, 1.0 / float(np.max(curvatures)), rate
+
+
+def _rate_at_one_over_L(curvatures):
+    max_lr, best_lr, _ = _quadratic_rates(curvatures)
+    L, mu = float(np.max(curvatures)), float(np.min(curvatures))
+    return max_lr, best_lr, 1.0 - mu / L
+
+
+def _first_and_last(curvatures):
+    # Takes μ and L from the ends of the list, as if it were sorted.
+    return _quadratic_rates(np.array([curvatures[0], curvatures[-1]], dtype=float))
+
+
+def _rates_case(curvatures: list[float]) -> Case:
+    return Case(f"curvatures = {curvatures}",
+                lambda impl: impl(np.array(curvatures, dtype=float)))
+
+
+QUADRATIC_RATES = Exercise(
+    title="stable rate, best rate and contraction factor on a quadratic",
+    reference=_quadratic_rates,
+    cases=(_rates_case([1.0, 10.0]), _rates_case([0.5, 2.0, 8.0]),
+           _rates_case([4.0, 0.25, 1.0])),
+    mistakes=(
+        Mistake("1/L", _one_over_L,
+                "the largest stable rate: along the steepest direction the error is "
+                "multiplied by 1 − η·L each step, and |1 − η·L| < 1 means 0 < η < 2/L, "
+                "not 1/L (1/L is merely a safe choice)."),
+        Mistake("2/mu", _two_over_mu,
+                "the largest stable rate is set by the largest curvature L (the steepest "
+                "direction blows up first), not by the smallest: use 2 / max(curvatures)."),
+        Mistake("2/(L-mu)", _two_over_difference,
+                "the best rate balances |1 − η·μ| = |1 − η·L|, i.e. 1 − η·μ = η·L − 1, so "
+                "η = 2/(L + μ): a sum, not a difference."),
+        Mistake("best lr 1/L", _best_lr_one_over_L,
+                "1/L is not the best rate: it removes the steep direction in one step but "
+                "leaves the flat one shrinking by 1 − μ/L. The best rate balances the two "
+                "extremes: η = 2/(L + μ)."),
+        Mistake("rate at 1/L", _rate_at_one_over_L,
+                "1 − μ/L is the contraction factor at η = 1/L. At the best rate "
+                "η = 2/(L + μ) it is |1 − η·μ| = (L − μ)/(L + μ) = (κ − 1)/(κ + 1)."),
+        Mistake("first and last", _first_and_last,
+                "the curvatures are not sorted: take L = max(curvatures) and "
+                "μ = min(curvatures), not the first and the last entry."),
+    ),
+    rtol=1e-9,
+)
+
+
+def check_quadratic_rates(quadratic_rates: Callable) -> CheckResult:
+    """Check ``quadratic_rates(curvatures)`` → ``(max_stable_lr, best_lr, best_rate)``.
+
+    For the quadratic :math:`\\tfrac12\\sum_i \\lambda_i \\theta_i^2` with curvatures
+    :math:`\\lambda_i > 0`: ``2/L``, ``2/(L+μ)`` and ``(L-μ)/(L+μ)`` with
+    ``L = max``, ``μ = min`` of the curvatures.
+    """
+    return QUADRATIC_RATES.check(quadratic_rates)
+
+
+# =============================================================================
+# 2. The rates of a range test
+# =============================================================================
+def _range_test_lrs(start_lr: float, end_lr: float, num_steps: int) -> np.ndarray:
+    """``start_lr * (end_lr / start_lr) ** (i / (num_steps - 1))`` for i = 0 .. num_steps-1."""
+    i = np.arange(num_steps)
+    return start_lr * (end_lr / start_lr) ** (i / (num_steps - 1))
+
+
+def _linear_lrs(start_lr, end_lr, num_steps):
+    return np.linspace(start_lr, end_lr, num_steps)
+
+
+def _divided_by_n(start_lr, end_lr, num_steps):
+    i = np.arange(num_steps)
+    return start_lr * (end_lr / start_lr) ** (i / num_steps)
+
+
+def _one_too_many(start_lr, end_lr, num_steps):
+    i = np.arange(num_steps + 1)
+    return start_lr * (end_lr / start_lr) ** (i / num_steps)
+
+
+def _logspace_of_rates(start_lr, end_lr, num_steps):
+    # np.logspace takes exponents of 10, not the rates themselves.
+    return np.logspace(start_lr, end_lr, num_steps)
+
+
+def _lrs_case(start_lr: float, end_lr: float, num_steps: int) -> Case:
+    return Case(f"start_lr={start_lr:g}, end_lr={end_lr:g}, num_steps={num_steps}",
+                lambda impl: impl(start_lr, end_lr, num_steps))
+
+
+RANGE_TEST_LRS = Exercise(
+    title="the exponentially growing rates of a range test",
+    reference=_range_test_lrs,
+    cases=(_lrs_case(1e-3, 10.0, 5), _lrs_case(1e-6, 1.0, 7), _lrs_case(0.01, 0.16, 5)),
+    mistakes=(
+        Mistake("linear", _linear_lrs,
+                "these rates are evenly spaced: almost all of them land in the top decade. "
+                "Grow the rate by the same factor every step: "
+                "start_lr · (end_lr/start_lr) ** (i/(num_steps − 1))."),
+        Mistake("i / n", _divided_by_n,
+                "the last rate should be exactly end_lr: with i running from 0 to "
+                "num_steps − 1, divide i by num_steps − 1, not by num_steps."),
+        Mistake("n + 1 rates", _one_too_many,
+                "return exactly num_steps rates, the first start_lr and the last end_lr "
+                "(i = 0, 1, ..., num_steps − 1)."),
+        Mistake("np.logspace of the rates", _logspace_of_rates,
+                "np.logspace(a, b, n) runs from 10**a to 10**b: it wants exponents. Use "
+                "np.geomspace(start_lr, end_lr, num_steps), or "
+                "np.logspace(np.log10(start_lr), np.log10(end_lr), num_steps), or the "
+                "formula."),
+    ),
+    rtol=1e-9,
+)
+
+
+def check_range_test_lrs(range_test_lrs: Callable) -> CheckResult:
+    """Check ``range_test_lrs(start_lr, end_lr, num_steps)`` → array of ``num_steps`` rates.
+
+    Rate i is ``start_lr * (end_lr / start_lr) ** (i / (num_steps - 1))``.
+    """
+    return RANGE_TEST_LRS.check(range_test_lrs)
+
+
+# =============================================================================
+# 3. The stop rule of a range test
+# =============================================================================
+def _range_test_stop(losses: np.ndarray, smoothing: float = 0.98,
+                     diverge_factor: float = 4.0) -> int:
+    """How many steps the test keeps: up to and including the first step whose
+    bias-corrected smoothed loss exceeds ``diverge_factor`` × the best smoothed loss so
+    far; ``len(losses)`` if that never happens."""
+    average, best = 0.0, math.inf
+    for i, loss in enumerate(losses, start=1):
+        average = smoothing * average + (1 - smoothing) * loss
+        smoothed = average / (1 - smoothing**i)
+        best = min(best, smoothed)
+        if smoothed > diverge_factor * best:
+            return i
+    return len(losses)
+
+
+def _compared_with_first(losses, smoothing=0.98, diverge_factor=4.0):
+    average, first = 0.0, None
+    for i, loss in enumerate(losses, start=1):
+        average = smoothing * average + (1 - smoothing) * loss
+        smoothed = average / (1 - smoothing**i)
+        if first is None:
+            first = smoothed
+        if smoothed > diverge_factor * first:
+            return i
+    return len(losses)
+
+
+def _no_bias_correction(losses, smoothing=0.98, diverge_factor=4.0):
+    average, best = 0.0, math.inf
+    for i, loss in enumerate(losses, start=1):
+        average = smoothing * average + (1 - smoothing) * loss
+        best = min(best, average)
+        if average > diverge_factor * best:
+            return i
+    return len(losses)
+
+
+def _raw_losses(losses, smoothing=0.98, diverge_factor=4.0):
+    best = math.inf
+    for i, loss in enumerate(losses, start=1):
+        best = min(best, loss)
+        if loss > diverge_factor * best:
+            return i
+    return len(losses)
+
+
+def _index_not_count(losses, smoothing=0.98, diverge_factor=4.0):
+    kept = _range_test_stop(losses, smoothing, diverge_factor)
+    return kept - 1 if kept < len(losses) else kept
+
+
+# Loss curves of a range test: flat, falling, then blowing up, with one lucky batch
+# (a tiny loss) and one unlucky batch (a spike). Built by a formula, not stored.
+def _curve(kind: str) -> np.ndarray:
+    steps = np.arange(40)
+    if kind == "smooth":
+        return 2.0 - 1.5 / (1 + np.exp(-(steps - 15) / 3.0)) + 0.02 * np.exp(
+            np.maximum(steps - 25, 0) * 0.5)
+    if kind == "spike":
+        curve = _curve("smooth")
+        curve[8] = 9.0             # one unlucky batch: only the raw rule stops here
+        return curve
+    # "lucky": a batch with a tiny loss, then slow growth.
+    curve = 1.0 + 0.15 * steps
+    curve[3] = 0.05
+    return curve
+
+
+def _stop_case(kind: str, smoothing: float, diverge_factor: float, words: str) -> Case:
+    return Case(f"{words}, smoothing={smoothing:g}, diverge_factor={diverge_factor:g}",
+                lambda impl: impl(_curve(kind).copy(), smoothing=smoothing,
+                                  diverge_factor=diverge_factor))
+
+
+RANGE_TEST_STOP = Exercise(
+    title="the stop rule of a range test",
+    reference=_range_test_stop,
+    cases=(
+        _stop_case("smooth", 0.8, 4.0, "40 losses that fall from 2 to 0.5, then blow up"),
+        _stop_case("spike", 0.8, 4.0, "the same losses with one spike of 9 at step 9"),
+        _stop_case("lucky", 0.5, 2.0, "losses growing from 1 by 0.15 a step, with one "
+                                      "tiny loss 0.05 at step 4"),
+    ),
+    mistakes=(
+        Mistake("compared with the first loss", _compared_with_first,
+                "compare the smoothed loss with the best (smallest) smoothed loss so far, "
+                "not with the first one: the test is about the loss rising again after "
+                "it has fallen."),
+        Mistake("no bias correction", _no_bias_correction,
+                "the moving average starts at 0, so its first values are far too small "
+                "(and look like the best loss ever): divide it by 1 − smoothing**i, "
+                "with i = 1 for the first loss, as Adam does."),
+        Mistake("raw losses", _raw_losses,
+                "smooth the losses first: a single unlucky mini-batch should not stop the "
+                "test. Compare the bias-corrected moving average with its best value."),
+        Mistake("index instead of count", _index_not_count,
+                "return how many steps were kept, including the step that triggered the "
+                "stop (a count from 1, not a 0-based index)."),
+    ),
+)
+
+
+def check_range_test_stop(range_test_stop: Callable) -> CheckResult:
+    """Check ``range_test_stop(losses, smoothing=0.98, diverge_factor=4.0)`` → int.
+
+    The number of steps a range test keeps: up to and including the first step whose
+    bias-corrected smoothed loss exceeds ``diverge_factor`` times the smallest smoothed
+    loss so far; ``len(losses)`` if it never does.
+    """
+    return RANGE_TEST_STOP.check(range_test_stop)
+
+
+EXERCISES = {
+    "quadratic_rates": QUADRATIC_RATES,
+    "range_test_lrs": RANGE_TEST_LRS,
+    "range_test_stop": RANGE_TEST_STOP,
+}

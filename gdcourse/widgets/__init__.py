@@ -2,11 +2,14 @@
 
 Each explorer is one call from a notebook, e.g. ``QuadraticExplorer(condition_number=50)``
 as the last line of a cell. Its numbers come from the tested engine
-(:mod:`gdcourse.functions`, :mod:`gdcourse.train`, :mod:`gdcourse.lr_finder`, ...) and
-its drawing from :mod:`gdcourse.plots`; :class:`Explorer` is the shared base.
+(:mod:`gdcourse.functions`, :mod:`gdcourse.train`, :mod:`gdcourse.lr_finder`,
+:mod:`gdcourse.plateau`, ...) and its drawing from :mod:`gdcourse.plots`; the widget
+layer only arranges controls and figures. :class:`Explorer` is the shared base.
 
 Fast explorers redraw on every control change; heavy ones (batch size,
-initialisation, range test) compute when their Run button is pressed.
+initialisation, range test) compute when their Run button is pressed, and redraw their
+stored result at once for the controls that need no new computation (the histogram
+kind, the range test's smoothing, threshold and chosen rate).
 """
 
 from ._base import Explorer

@@ -9,6 +9,9 @@ draws them with :mod:`gdcourse.plots`. This base class owns what every explorer 
 * never crashing: any exception from a combination of values becomes a readable message
   in the figure and in :attr:`Explorer.error`, and NumPy/matplotlib warnings are kept out
   of the notebook;
+* heavy explorers: controls declared live (:attr:`Explorer.live_controls`) redraw at
+  once from the stored result of the last Run; any other change shows "settings
+  changed: press Run" until Run is pressed;
 * a plain-text summary under the figure ("Adam: loss 3.2e-04 after 200 steps"), for
   screen readers and for a quick read;
 * a static PNG of the current figure in the display bundle, so that where widgets cannot
@@ -21,6 +24,15 @@ draws them with :mod:`gdcourse.plots`. This base class owns what every explorer 
   artists an explorer registered with :meth:`Explorer.animate` (paths, markers,
   changing titles) are drawn over it (matplotlib's blitting), and the result is encoded
   as PNG. An explorer that changed something static calls :meth:`Explorer.redraw_all`.
+  Registered artists that ``ax.clear()`` took off their axes are skipped, so a cleared
+  panel (a message, another landscape) never shows stale lines; :meth:`Explorer.reattach`
+  puts them back and :meth:`Explorer.clear_axes` keeps a cleared panel's title moving;
+* :meth:`Explorer.set_values` and :meth:`Explorer.hold`, to set several controls with
+  one update.
+
+It also holds the argument checks every explorer's constructor shares
+(:func:`check_number`, :func:`check_choice`): a wrong type is a TypeError, a value
+outside the slider's range or not among the choices a ValueError.
 """
 
 from __future__ import annotations
@@ -28,8 +40,12 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
+import numbers
 import time
 import warnings
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
@@ -38,11 +54,12 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from PIL import Image
 
 from ..plots import message_axes
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "check_number", "check_choice"]
 
 _DISPLAY_ONLY = (widgets.HTML, widgets.HTMLMath, widgets.Label)
 
@@ -59,17 +76,27 @@ class Explorer:
     ``_compute(**values) -> Any``
         the numbers for the current control values, from the engine;
     ``_draw(result) -> str``
-        draw ``result`` on the figure and return the one-line text summary.
+        draw ``result`` on the figure and return the one-line text summary;
+
+    and may implement
+
+    ``_derive(result, **values) -> Any``
+        the cheap step between the stored result and what ``_draw`` gets, run on
+        every update (by default ``result`` itself).
 
     Set the class attribute ``heavy = True`` for explorers whose computation takes
-    longer than a slider move should wait for: they update only when their Run button
-    is pressed.
+    longer than a slider move should wait for: ``_compute`` then runs only when their
+    Run button is pressed. The controls named in :attr:`live_controls` still act at
+    once: they redraw from the stored result through ``_derive``, without
+    recomputing. Changing any other control shows :attr:`stale_note` until Run.
 
     For speed, register the artists that change from one update to the next with
     :meth:`animate` (typically in ``_make_figure``) and keep everything else (axes
     limits, ticks, legends, contours) fixed; call :meth:`redraw_all` in ``_draw`` when
     something static did change (another landscape, new axis limits). Without
-    registered artists every update renders the whole figure.
+    registered artists every update renders the whole figure. After clearing a panel
+    (:meth:`clear_axes`), put its registered artists back with :meth:`reattach`;
+    :meth:`forget` unregisters one.
 
     Attributes
     ----------
@@ -89,13 +116,23 @@ class Explorer:
 
     title: str = ""
     heavy: bool = False
+    #: Heavy explorers: the controls that redraw at once from the stored result.
+    live_controls: tuple[str, ...] = ()
+    #: Heavy explorers: shown by the Run button while the picture is out of date.
+    stale_note: str = "settings changed: press Run to recompute"
 
     def __init__(self) -> None:
         self.error: Exception | None = None
         self.last_update_seconds = float("nan")
         self._animated: list[Artist] = []
         self._background = None
+        self._result: Any = None
+        self._computed_values: dict[str, Any] | None = None
+        self._showing_message = False
+        self._held = False
         self.controls = self._make_controls()
+        for control in self.controls.values():
+            _widen_slider(control)
         with plt.ioff():
             self.fig = self._make_figure()
         # The figure is shown through self.image only; keeping it out of pyplot's
@@ -104,17 +141,26 @@ class Explorer:
         FigureCanvasAgg(self.fig)  # blitting needs Agg's copy_from_bbox/restore_region
         width = int(self.fig.get_figwidth() * self.fig.dpi)
         self.image = widgets.Image(
-            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
+            format="png",
+            # margin 0: the widget's default 2 px margin pushed a full-width figure
+            # 2 px past the output area, cutting its right edge.
+            layout=widgets.Layout(width=f"{width}px", max_width="100%", margin="0"))
         self.summary = widgets.HTML(layout=widgets.Layout(margin="0 0 0 8px"))
         self.status = widgets.HTML()
         self.run_button = widgets.Button(
             description="Run", button_style="primary", icon="play",
             tooltip="Compute with the current settings")
         self.run_button.on_click(lambda _: self.update())
-        if not self.heavy:
-            for control in self._inputs().values():
-                control.observe(self._on_change, names="value")
+        unknown = set(self.live_controls) - set(self._inputs())
+        if unknown:
+            raise ValueError(f"live_controls names no input control: {sorted(unknown)}")
+        self._live_ids = {id(self.controls[name]) for name in self.live_controls}
+        for control in self._inputs().values():
+            control.observe(self._control_changed, names="value")
         self.widget = self._layout()
+        # A stable hook for the browser tests and for styling (the explorers' boxes
+        # are otherwise indistinguishable from any other VBox).
+        self.widget.add_class("gdcourse-explorer")
         self.update()
 
     # ----------------------------------------------------------------- to override
@@ -130,6 +176,9 @@ class Explorer:
     def _draw(self, result: Any) -> str:
         raise NotImplementedError
 
+    def _derive(self, result: Any, **values: Any) -> Any:
+        return result
+
     # ----------------------------------------------------------------- behaviour
     def _inputs(self) -> dict[str, widgets.Widget]:
         # Labels and HTML have a `value` too, but they show text; they are not inputs.
@@ -141,21 +190,123 @@ class Explorer:
         """The current value of every input control, by name."""
         return {name: control.value for name, control in self._inputs().items()}
 
-    def _on_change(self, change: dict[str, Any]) -> None:
+    def set_values(self, **values: Any) -> None:
+        """Set several controls, then update once (for a heavy explorer: Run).
+
+        ``explorer.set_values(lr=0.1, momentum=0.9)`` is one redraw, where setting the
+        two sliders one after the other would be two. The names are those of
+        :meth:`values`.
+        """
+        unknown = set(values) - set(self._inputs())
+        if unknown:
+            raise ValueError(f"no such control: {', '.join(sorted(unknown))}; the "
+                             f"controls are {', '.join(self._inputs())}")
+        with self.hold():
+            for name, value in values.items():
+                self.controls[name].value = value
         self.update()
+
+    def _control_changed(self, change: dict[str, Any]) -> None:
+        if not self.heavy:
+            self._on_change(change)
+        elif id(change["owner"]) in self._live_ids:
+            self.refresh()
+        else:
+            self._show_stale_note()
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        """A control of a fast explorer changed (override to react before updating)."""
+        self.update()
+
+    @contextmanager
+    def hold(self) -> Iterator[Explorer]:
+        """Set several controls without an update for each; call :meth:`update` after.
+
+        For buttons that move two sliders at once, and for code that sets a whole
+        configuration::
+
+            with explorer.hold():
+                explorer.controls["lr"].value = 0.1
+                explorer.controls["momentum"].value = 0.9
+            explorer.update()
+
+        Inside the block no update runs (an explorer's own reactions to a change,
+        such as showing the controls of the chosen schedule, still do).
+        """
+        held, self._held = self._held, True
+        try:
+            yield self
+        finally:
+            self._held = held
 
     def animate(self, *artists: Artist) -> None:
         """Register artists that change between updates (drawn over the kept raster)."""
         for artist in artists:
             artist.set_animated(True)
-            self._animated.append(artist)
+            if artist not in self._animated:
+                self._animated.append(artist)
+
+    def forget(self, *artists: Artist) -> None:
+        """Undo :meth:`animate`: the artists are drawn with the static part again."""
+        for artist in artists:
+            if artist in self._animated:
+                self._animated.remove(artist)
+            artist.set_animated(False)
+        self.redraw_all()
+
+    @staticmethod
+    def reattach(ax: Any, *artists: Artist) -> None:
+        """Put artists that ``ax.clear()`` took off back on ``ax``, the same objects.
+
+        An explorer keeps references to its lines and updates them in place; after a
+        clear (a message, another landscape) it puts them back with this rather than
+        making new ones. Artists still on ``ax`` are left alone.
+        """
+        for artist in artists:
+            if artist.axes is ax and artist in ax.get_children():
+                continue
+            if isinstance(artist, Line2D):
+                ax.add_line(artist)
+            else:
+                ax.add_artist(artist)
+
+    def clear_axes(self, ax: Any) -> None:
+        """``ax.clear()``, keeping a title that was drawn over the raster animated.
+
+        Clearing replaces the axes' title with a new text. Registered artists that
+        still claim ``ax`` but are no longer on it (the old titles, also those a
+        message's clear left behind) are forgotten, and the new title is registered
+        in their place. The explorer's moving lines go back with :meth:`reattach`.
+        """
+        ax.clear()
+        replaced = [artist for artist in self._animated
+                    if artist.axes is ax and artist not in ax.get_children()]
+        if replaced:
+            self.forget(*replaced)
+            self.animate(ax.title)
 
     def redraw_all(self) -> None:
         """Render the static part again at the next update (it changed)."""
         self._background = None
 
     def update(self) -> None:
-        """Recompute and redraw for the current control values; never raises."""
+        """Recompute and redraw for the current control values; never raises.
+
+        Inside :meth:`hold` it does nothing: the block ends with one update.
+        """
+        self._update(recompute=True)
+
+    def refresh(self) -> None:
+        """Redraw from the stored result with the current values, without recomputing.
+
+        What a change of a live control does. Computes only if there is no stored
+        result yet (the last computation failed). Never raises.
+        """
+        self._update(recompute=False)
+
+    def _update(self, *, recompute: bool) -> None:
+        if self._held:
+            return
         start = time.perf_counter()
         if self.heavy:
             self.status.value = "<i>running&hellip;</i>"
@@ -164,8 +315,17 @@ class Explorer:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 try:
-                    result = self._compute(**self.values())
-                    text = self._draw(result)
+                    values = self.values()
+                    if recompute or self._result is None:
+                        self._result = None  # a failed computation leaves none behind
+                        self._computed_values = self._values_needing_run(values)
+                        self._result = self._compute(**values)
+                    shown = self._derive(self._result, **values)
+                    if self._showing_message:  # the message hid every panel
+                        for ax in self.fig.axes:
+                            ax.set_visible(True)
+                        self._showing_message = False
+                    text = self._draw(shown)
                     self.error = None
                 except Exception as error:  # noqa: BLE001 - a slider must never crash
                     self.error = error
@@ -175,12 +335,23 @@ class Explorer:
             self._render()
         finally:
             if self.heavy:
-                self.status.value = ""
                 self.run_button.disabled = False
+                self._show_stale_note()
         self.last_update_seconds = time.perf_counter() - start
+
+    def _values_needing_run(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in values.items()
+                if name not in self.live_controls}
+
+    def _show_stale_note(self) -> None:
+        """Say so while the controls no longer match the picture (Run not pressed)."""
+        stale = (self._computed_values is not None
+                 and self._values_needing_run(self.values()) != self._computed_values)
+        self.status.value = f"<i>{html.escape(self.stale_note)}</i>" if stale else ""
 
     def _show_message(self, text: str) -> None:
         self.redraw_all()
+        self._showing_message = True  # the next draw shows every panel again
         for ax in self.fig.axes:
             ax.set_visible(False)
         ax = self.fig.axes[0] if self.fig.axes else self.fig.add_subplot()
@@ -194,8 +365,9 @@ class Explorer:
             self._background = canvas.copy_from_bbox(self.fig.bbox)
         else:
             canvas.restore_region(self._background)
+        children: dict[int, set[int]] = {}
         for artist in self._animated:
-            if artist.get_visible() and (artist.axes is None or artist.axes.get_visible()):
+            if artist.get_visible() and _on_show(artist, children):
                 self.fig.draw_artist(artist)
         self.image.value = _encode_png(np.asarray(canvas.buffer_rgba()))
 
@@ -226,9 +398,100 @@ class Explorer:
         return bundle
 
 
+def _on_show(artist: Artist, children: dict[int, set[int]]) -> bool:
+    """Whether ``artist`` is still part of the figure, on a visible axes.
+
+    ``ax.clear()`` detaches the artists it removes (their ``axes`` and ``figure``
+    become None) and replaces the title; drawn anyway, they would show over the new
+    contents with their old transforms. ``children`` caches each axes' children.
+    """
+    if artist.figure is None:
+        return False
+    ax = artist.axes
+    if ax is None:
+        return True  # a figure-level artist, e.g. a suptitle
+    if not ax.get_visible():
+        return False
+    if id(ax) not in children:
+        children[id(ax)] = {id(child) for child in ax.get_children()}
+    return id(artist) in children[id(ax)]
+
+
+def check_number(name: str, value: Any, low: float, high: float, *,
+                 integer: bool = False) -> None:
+    """Check an explorer's numeric argument against its slider's range.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+    low, high : float
+        The inclusive range (``high`` may be ``math.inf``).
+    integer : bool, default False
+        Require an integer.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (an integer, if asked); a bool never is.
+    ValueError
+        If it is outside ``[low, high]`` (or NaN).
+    """
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, "
+                        f"got {value!r}")
+    if not low <= value <= high:
+        allowed = (f"at least {low:g}" if math.isinf(high)
+                   else f"between {low:g} and {high:g}")
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+
+
+def check_choice(name: str, value: Any, choices: Collection[Any]) -> None:
+    """Check that an explorer's argument is one of ``choices``.
+
+    A bool is never a choice: ``True == 1`` would otherwise pass for the number 1.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+    choices : collection
+        E.g. a tuple, or a dict whose keys are the choices.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not among ``choices``.
+    """
+    try:
+        known = not isinstance(value, bool) and value in choices
+    except TypeError:  # unhashable, e.g. a list where a dict's keys are the choices
+        known = False
+    if not known:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, "
+                         f"got {value!r}")
+
+
 def _encode_png(rgba: np.ndarray) -> bytes:
     # compress_level=1: a few ms for a notebook-sized figure, against ~30 ms at the
     # default level, for files about 30% larger.
     buffer = io.BytesIO()
     Image.fromarray(rgba, mode="RGBA").save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+def _widen_slider(control: widgets.Widget) -> None:
+    """Give a slider room for its label *and* a usable track.
+
+    ipywidgets' sliders are 300 px wide including the label, so a long label such as
+    "stop when loss > × its minimum" left a track of 0-40 px, too short to drag
+    (measured in JupyterLab 4 in Chromium). About 7 px per label character plus 260 px
+    keeps the track at 150-170 px.
+    """
+    sliders = (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider,
+               widgets.SelectionSlider)
+    if isinstance(control, sliders) and control.layout.width is None:
+        control.layout.width = f"{7 * len(control.description) + 260}px"

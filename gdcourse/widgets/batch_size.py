@@ -14,7 +14,7 @@ second or two for batch size 1).
 
 from __future__ import annotations
 
-import numbers
+import math
 from typing import Any
 
 import ipywidgets as widgets
@@ -27,7 +27,7 @@ from ..models import SoftmaxRegression
 from ..optim import SGD
 from ..plots import message_axes, plot_loss_curves
 from ..train import History, train
-from ._base import Explorer
+from ._base import Explorer, check_choice, check_number
 
 __all__ = ["BatchSizeExplorer"]
 
@@ -79,32 +79,22 @@ class BatchSizeExplorer(Explorer):
                  epochs: int = 3, compare: bool = False, seed: int = 0) -> None:
         if batch_size is None:
             batch_size = "full"
-        if batch_size not in BATCH_SIZES or isinstance(batch_size, bool):
-            raise ValueError(f"batch_size must be one of {BATCH_SIZES} (or None for the "
-                             f"full batch), got {batch_size!r}")
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) \
-                or not LR_RANGE[0] <= lr <= LR_RANGE[1]:
-            raise ValueError(f"lr must be a number in [{LR_RANGE[0]:g}, {LR_RANGE[1]:g}], "
-                             f"got {lr!r}")
-        if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) \
-                or not 1 <= epochs <= MAX_EPOCHS:
-            raise ValueError(f"epochs must be an integer from 1 to {MAX_EPOCHS}, "
-                             f"got {epochs!r}")
+        check_choice("batch_size", batch_size, BATCH_SIZES)
+        check_number("lr", lr, *LR_RANGE)
+        check_number("epochs", epochs, 1, MAX_EPOCHS, integer=True)
         if not isinstance(compare, bool):
             raise TypeError(f"compare must be True or False, got {compare!r}")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        check_number("seed", seed, 0, math.inf, integer=True)
         self.seed = int(seed)
         self._initial = {"batch_size": batch_size, "lr": float(lr), "epochs": int(epochs),
                          "compare": compare}
         self.data = load_digits(rng=np.random.default_rng(self.seed))
-        self._computed_values: dict[str, Any] | None = None
         super().__init__()
 
     # ----------------------------------------------------------------- controls
     def _make_controls(self) -> dict[str, widgets.Widget]:
         style = {"description_width": "initial"}
-        controls = {
+        return {
             "batch_size": widgets.SelectionSlider(
                 options=[str(size) for size in BATCH_SIZES],
                 value=str(self._initial["batch_size"]), description="batch size",
@@ -120,9 +110,6 @@ class BatchSizeExplorer(Explorer):
                 value=self._initial["compare"], description="compare all batch sizes",
                 indent=False),
         }
-        for control in controls.values():
-            control.observe(lambda _: self._show_pending_note(), names="value")
-        return controls
 
     def _make_figure(self) -> Figure:
         fig, _ = plt.subplots(1, 2, figsize=(9.0, 4.2), layout="constrained")
@@ -131,7 +118,6 @@ class BatchSizeExplorer(Explorer):
     # ----------------------------------------------------------------- compute
     def _compute(self, *, batch_size: str, lr: float, epochs: int,
                  compare: bool) -> dict[str, History]:
-        self._computed_values = self.values()
         sizes = BATCH_SIZES if compare else (_parse_size(batch_size),)
         return {self._label(size): self._train(size, lr, epochs) for size in sizes}
 
@@ -190,18 +176,6 @@ class BatchSizeExplorer(Explorer):
             ax.set_ylim(averages.min() / 3, averages.max() * 3)
         ax.set_title("step losses against the clock\n(faint: each step, bold: moving "
                      "average)", fontsize=10)
-
-    # ----------------------------------------------------------------- pending note
-    def update(self) -> None:
-        super().update()
-        self._show_pending_note()
-
-    def _show_pending_note(self) -> None:
-        """Say so when the controls no longer match the picture (Run not pressed yet)."""
-        if self._computed_values is not None and self.values() != self._computed_values:
-            self.status.value = "<i>settings changed: press Run to recompute</i>"
-        elif self.status.value and "settings changed" in self.status.value:
-            self.status.value = ""
 
 
 def _parse_size(label: str) -> int | str:

@@ -10,30 +10,28 @@ The run is always :func:`gdcourse.functions.trace` with the current number of st
 so the picture for a given landscape, learning rate and step count is always the same
 (pressing Step five times is the same as typing 5).
 
-The two 1-D losses, :class:`Parabola` and :class:`DoubleWell`, are landscapes that are
-flat along :math:`y`: :math:`f(x, y) = g(x)`. Their gradient is :math:`(g'(x), 0)`, so
-:math:`y` never moves from 0 and :func:`~gdcourse.functions.trace` runs them exactly
-like a 1-D descent :math:`x \leftarrow x - \eta\, g'(x)`.
+The 1-D losses are :class:`gdcourse.functions.Parabola` and
+:class:`~gdcourse.functions.DoubleWell`, landscapes flat along :math:`y` that
+:func:`~gdcourse.functions.trace` runs exactly like a 1-D descent.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..functions import LANDSCAPES, Landscape, Trajectory, trace
+from ..functions import CURVES, LANDSCAPES, Curve, Landscape, Trajectory, trace
 from ..optim import SGD
-from ..plots import (_DIVERGED_MARKER, _MIN_MARKER, _START_MARKER, _drawable_path,
-                     OKABE_ITO, plot_landscape, style_for)
-from ._base import Explorer
+from ..plots import (DIVERGED_MARKER, MIN_MARKER, OKABE_ITO, START_MARKER, drawable_path,
+                     plot_landscape, set_loss_axis, style_for)
+from ._base import Explorer, check_number
 
-__all__ = ["Curve", "Parabola", "DoubleWell", "CURVES", "StepByStepExplorer"]
+__all__ = ["StepByStepExplorer"]
 
 MAX_STEPS = 300
 RUN_STEPS = 25
@@ -42,96 +40,13 @@ _STEP_AXIS_STAGES = (10, 25, 50, 100, 200, MAX_STEPS)
 LR_RANGE = (1e-4, 10.0)
 
 
-# =============================================================================
-# Two 1-D losses, as landscapes flat along y
-# =============================================================================
-class Curve(Landscape):
-    """A 1-D loss :math:`g(x)` seen as the landscape :math:`f(x, y) = g(x)`.
-
-    Subclasses implement ``g(x)`` and its derivative ``slope(x)`` (both elementwise on
-    arrays) and set ``name``, ``minima_x``, ``x_bounds`` and ``start_x``.
-    """
-
-    minima_x: tuple[float, ...] = ()
-    x_bounds: tuple[float, float] = (-1.0, 1.0)
-    start_x: float = 0.0
-
-    def __init__(self) -> None:
-        minima = np.array([[x, 0.0] for x in self.minima_x], dtype=float).reshape(-1, 2)
-        minima.flags.writeable = False
-        self.minima = minima
-        self.min_value = float(min(self.g(x) for x in self.minima_x))
-        # The y half of the box only matters to trace's escape test: y stays 0.
-        self.bounds = (self.x_bounds, (-1.0, 1.0))
-        start = np.array([self.start_x, 0.0])
-        start.flags.writeable = False
-        self.start = start
-
-    def g(self, x: Any) -> Any:
-        raise NotImplementedError
-
-    def slope(self, x: Any) -> Any:
-        raise NotImplementedError
-
-    def _value(self, x, y):
-        return self.g(x) + 0.0 * y  # 0 * y: broadcast like a 2-D landscape on a grid
-
-    def _grad(self, x, y):
-        return (self.slope(x), 0.0)
-
-
-class Parabola(Curve):
-    r""":math:`g(x) = x^2`: curvature 2, so descent converges iff :math:`\eta < 1`.
-
-    At :math:`\eta = 0.5` it lands on the minimum in one step; at :math:`\eta = 1` it
-    jumps between :math:`\pm x_0` for ever.
-    """
-
-    name = "parabola"
-    minima_x = (0.0,)
-    x_bounds = (-5.0, 5.0)
-    start_x = 4.0
-
-    def g(self, x):
-        return x * x
-
-    def slope(self, x):
-        return 2.0 * x
-
-
-class DoubleWell(Curve):
-    r""":math:`g(x) = (x^2 - 1)^2`: two minima at :math:`x = \pm 1` (curvature 8).
-
-    From :math:`x_0 = 2` small steps roll into the near well, larger ones jump over
-    the hump at 0 into the far one, and beyond :math:`\eta \approx 0.2` the first
-    step lands so high up the far wall that the run blows up.
-    """
-
-    name = "double well"
-    minima_x = (-1.0, 1.0)
-    x_bounds = (-2.2, 2.2)
-    start_x = 2.0
-
-    def g(self, x):
-        return (x * x - 1.0) ** 2
-
-    def slope(self, x):
-        return 4.0 * x * (x * x - 1.0)
-
-
-CURVES: dict[str, type[Curve]] = {cls.name: cls for cls in (Parabola, DoubleWell)}
-
-
-# =============================================================================
-# The explorer
-# =============================================================================
 def _landscape_options() -> list[tuple[str, str]]:
     """Dropdown (label, value) pairs: the 1-D curves first, then the 2-D landscapes."""
     return ([(f"1-D: {name}", name) for name in CURVES]
             + [(f"2-D: {name}", name) for name in LANDSCAPES])
 
 
-def _choose_landscape(name: Any) -> str:
+def _choose_landscape(name: object) -> str:
     """The dropdown value for ``name`` (a value or a label, any case), or ValueError."""
     if not isinstance(name, str):
         raise TypeError(f"landscape must be a string, got {type(name).__name__}")
@@ -141,24 +56,6 @@ def _choose_landscape(name: Any) -> str:
             return value
     choices = ", ".join(repr(value) for _, value in _landscape_options())
     raise ValueError(f"unknown landscape {name!r}; choose one of: {choices}")
-
-
-def _check_lr(lr: Any) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
-        raise TypeError(f"lr must be a number, got {lr!r}")
-    low, high = LR_RANGE
-    if not low <= lr <= high:
-        raise ValueError(f"lr must be between {low:g} and {high:g} (the slider's "
-                         f"range), got {lr!r}")
-    return float(lr)
-
-
-def _check_steps(steps: Any) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int):
-        raise TypeError(f"steps must be an integer, got {steps!r}")
-    if not 0 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be between 0 and {MAX_STEPS}, got {steps}")
-    return steps
 
 
 def _wrap(text: str, width: int = 40) -> str:
@@ -196,8 +93,10 @@ class StepByStepExplorer(Explorer):
 
     def __init__(self, landscape: str = "parabola", lr: float = 0.1,
                  steps: int = 0) -> None:
-        self._initial = {"landscape": _choose_landscape(landscape), "lr": _check_lr(lr),
-                         "steps": _check_steps(steps)}
+        check_number("lr", lr, *LR_RANGE)
+        check_number("steps", steps, 0, MAX_STEPS, integer=True)
+        self._initial = {"landscape": _choose_landscape(landscape), "lr": float(lr),
+                         "steps": int(steps)}
         self._landscapes: dict[str, Landscape] = {}
         self._drawn_landscape: str | None = None
         super().__init__()
@@ -246,12 +145,12 @@ class StepByStepExplorer(Explorer):
                                    markerfacecolor="none", markeredgewidth=2,
                                    markeredgecolor=OKABE_ITO["vermillion"], zorder=7)
         (self._path_cross,) = ax.plot([], [], color=style["color"], zorder=8,
-                                      clip_on=False, **_DIVERGED_MARKER)
+                                      clip_on=False, **DIVERGED_MARKER)
         ax = self._ax_loss
         (self._loss_line,) = ax.plot([], [], color=style["color"], marker="o",
                                      markersize=3, linewidth=1.5)
         (self._loss_cross,) = ax.plot([], [], color=style["color"], zorder=4,
-                                      clip_on=False, **_DIVERGED_MARKER)
+                                      clip_on=False, **DIVERGED_MARKER)
         ax.set_xlabel("step")
         ax.grid(True, which="major", alpha=0.3)
         # Bottom right: a diverging loss curve climbs to the top right, a converging
@@ -272,9 +171,6 @@ class StepByStepExplorer(Explorer):
     def _show_message(self, text: str) -> None:
         super()._show_message(text)
         self._drawn_landscape = None  # the message cleared the path panel
-        # Lines taken off the cleared panel must not be drawn over the message.
-        for artist in (self._path_line, self._current, self._path_cross, self._message):
-            artist.set_visible(False)
 
     def _landscape(self, name: str) -> Landscape:
         if name not in self._landscapes:
@@ -285,24 +181,20 @@ class StepByStepExplorer(Explorer):
     def _draw_background(self, landscape: Landscape) -> None:
         """The curve or the contours, once per landscape; the path lines on top."""
         ax = self._ax_path
-        ax.clear()
-        ax.set_axis_on()  # a message may have turned it off
+        self.clear_axes(ax)
         ax.set_aspect("auto")  # a 2-D landscape drawn before had set it to "equal"
-        # Back onto the cleared axes, first so that its legend entry comes first, and
-        # visible again (a message hid them) before the legend copies its look.
-        ax.add_line(self._path_line)
-        for line in (self._path_line, self._current, self._path_cross):
-            line.set_visible(True)
+        # Back onto the cleared axes, first so that its legend entry comes first.
+        self.reattach(ax, self._path_line)
         if isinstance(landscape, Curve):
             xs = np.linspace(*landscape.x_bounds, 400)
             ys = landscape.g(xs)
             ax.plot(xs, ys, color=OKABE_ITO["blue"], linewidth=2, zorder=2,
                     label="loss g(x)")
             ax.plot(landscape.start_x, landscape.g(landscape.start_x), zorder=5,
-                    label="start", **_START_MARKER)
+                    label="start", **START_MARKER)
             ax.plot(landscape.minima[:, 0], landscape.minima[:, 1], zorder=6,
                     label="minimum" if len(landscape.minima) == 1 else "minima",
-                    **_MIN_MARKER)
+                    **MIN_MARKER)
             top = float(np.max(ys))
             # The view box for the path: the curve's x range and its value range.
             self._view = (landscape.x_bounds, (-0.06 * top, 1.06 * top))
@@ -316,44 +208,21 @@ class StepByStepExplorer(Explorer):
         else:
             plot_landscape(landscape, (), ax=ax)
             self._view = landscape.bounds
-        ax.add_line(self._current)
-        ax.add_line(self._path_cross)
+        self.reattach(ax, self._current, self._path_cross)
         ax.autoscale(False)
-        self._set_loss_scale(landscape)
+        # The loss limits are fixed by the landscape, so that updates only move lines.
+        self._floor = set_loss_axis(self._ax_loss, landscape)
         self._loss_steps = None  # the step axis is set afresh by _draw_losses
-
-    def _set_loss_scale(self, landscape: Landscape) -> None:
-        """Fixed loss limits for the landscape, so that updates only move lines."""
-        ax = self._ax_loss
-        self._has_minimum = math.isfinite(landscape.min_value)
-        start = float(landscape(*landscape.start))
-        if self._has_minimum:
-            gap = max(start - landscape.min_value, 1e-12)
-            # From machine precision below the start to where divergence is obvious.
-            ax.set_yscale("log", nonpositive="mask")
-            ax.set_ylim(gap * 1e-16, gap * 1e4)
-            ax.set_ylabel("loss − minimum (log scale)")
-        else:
-            # No minimum (the saddle): the range of the loss over the drawn box.
-            (xmin, xmax), (ymin, ymax) = landscape.bounds
-            X, Y = np.meshgrid(np.linspace(xmin, xmax, 101), np.linspace(ymin, ymax, 101))
-            values = np.asarray(landscape(X, Y), dtype=float)
-            low, high = float(np.nanmin(values)), float(np.nanmax(values))
-            pad = 0.08 * (high - low) if high > low else 1.0
-            ax.set_yscale("linear")
-            ax.set_ylim(low - pad, high + pad)
-            ax.set_ylabel("loss (linear: no minimum)")
 
     # ------------------------------------------------------------------ compute/draw
     def _compute(self, landscape: str, lr: float, steps: int) -> tuple[Landscape,
                                                                         Trajectory]:
         surface = self._landscape(landscape)
-        return surface, trace(surface, SGD, int(steps), lr=lr)
+        return surface, trace(surface, SGD, int(steps), lr=lr,
+                              label=f"SGD(lr={lr:.3g})")  # as the slider shows it
 
     def _draw(self, result: tuple[Landscape, Trajectory]) -> str:
         landscape, run = result
-        for ax in self.fig.axes:
-            ax.set_visible(True)
         if landscape.name != self._drawn_landscape:
             self._draw_background(landscape)
             self._drawn_landscape = landscape.name
@@ -362,7 +231,7 @@ class StepByStepExplorer(Explorer):
         # On a curve the iterates are drawn on it: (x, g(x)); y of the path is 0.
         points = (np.column_stack([run.path[:, 0], run.losses]) if curve
                   else run.path)
-        drawn, _ = _drawable_path(points, self._view, run.diverged)
+        drawn, _ = drawable_path(points, self._view, run.diverged)
         self._path_line.set_data(drawn[:, 0], drawn[:, 1])
         # The last point: a ring while the run goes on, a cross where it diverged.
         last = drawn[-1:]
@@ -384,7 +253,7 @@ class StepByStepExplorer(Explorer):
 
     def _draw_losses(self, landscape: Landscape, run: Trajectory) -> None:
         ax = self._ax_loss
-        losses = run.losses - landscape.min_value if self._has_minimum else run.losses
+        losses = run.losses - self._floor if self._floor is not None else run.losses
         finite = np.isfinite(losses)
         steps = np.arange(len(losses))[finite]
         losses = losses[finite]

@@ -16,7 +16,7 @@ depth, width, activation and initialisation scheme, and shows
 
 from __future__ import annotations
 
-import numbers
+import math
 import textwrap
 from typing import Any
 
@@ -28,13 +28,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..data import load_digits
 from ..init import calculate_gain
-from ..models import MLP, LayerStats
+from ..models import MLP, LayerStats, count_distinct_rows
 from ..optim import SGD
-from ..plots import message_axes, plot_layer_statistics, plot_layer_std
+from ..plots import message_axes, plot_layer_statistics, plot_layer_std, short_divergence
 from ..train import History, train
-from ._base import Explorer
+from ._base import Explorer, check_choice, check_number
 
-__all__ = ["InitialisationExplorer", "count_distinct_rows"]
+__all__ = ["InitialisationExplorer"]
 
 SCHEMES = {
     "zeros": "zeros",
@@ -57,43 +57,6 @@ TRAINING_BATCH = 64
 TRAINING_LR = 0.1
 # At most this many hidden layers get a histogram (evenly spaced, first and last kept).
 MAX_HISTOGRAMS = 5
-# Rows count as identical when they differ by less than this, relative to the largest
-# weight: identical units are bit-for-bit equal in practice, the margin only guards
-# against a BLAS that sums the columns of a product in different orders.
-IDENTICAL_RTOL = 1e-9
-
-
-def count_distinct_rows(matrix: np.ndarray, rtol: float = IDENTICAL_RTOL) -> int:
-    """The number of different rows of ``matrix``, up to a relative tolerance.
-
-    Two rows are the same when no entry differs by more than ``rtol`` times the
-    largest absolute entry of the matrix. Rows are grouped greedily: each row joins
-    the first earlier group whose representative it matches.
-
-    Parameters
-    ----------
-    matrix : numpy.ndarray
-        2-D, e.g. a weight of shape ``(hidden_units, inputs)``; finite.
-    rtol : float
-
-    Returns
-    -------
-    int
-        1 when all rows are equal (a layer that acts as one unit), ``len(matrix)``
-        when all differ.
-    """
-    matrix = np.asarray(matrix, dtype=float)
-    if matrix.ndim != 2 or len(matrix) == 0:
-        raise ValueError(f"matrix must be 2-D with at least one row, got shape "
-                         f"{matrix.shape}")
-    if not np.isfinite(matrix).all():
-        raise ValueError("matrix contains NaN or infinity")
-    tolerance = rtol * max(float(np.abs(matrix).max()), np.finfo(float).tiny)
-    representatives: list[np.ndarray] = []
-    for row in matrix:
-        if not any(np.abs(row - rep).max() <= tolerance for rep in representatives):
-            representatives.append(row)
-    return len(representatives)
 
 
 class InitialisationExplorer(Explorer):
@@ -132,34 +95,22 @@ class InitialisationExplorer(Explorer):
 
     title = "Initialisation: signal through the depth, symmetry of the units"
     heavy = True
+    live_controls = ("histograms",)
 
     def __init__(self, *, depth: int = 5, width: int = 32, activation: str = "tanh",
                  scheme: str = "xavier_normal", gain: float = 1.0,
                  histograms: str = "activation", seed: int = 0) -> None:
-        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) \
-                or not 1 <= depth <= MAX_DEPTH:
-            raise ValueError(f"depth must be an integer from 1 to {MAX_DEPTH}, got {depth!r}")
-        if width not in WIDTHS or isinstance(width, bool):
-            raise ValueError(f"width must be one of {WIDTHS}, got {width!r}")
-        for name, value, choices in (("activation", activation, ACTIVATIONS),
-                                     ("scheme", scheme, SCHEMES),
-                                     ("histograms", histograms, HISTOGRAMS)):
-            if value not in choices:
-                raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; "
-                                 f"got {value!r}")
-        if isinstance(gain, bool) or not isinstance(gain, numbers.Real) \
-                or not GAIN_RANGE[0] <= gain <= GAIN_RANGE[1]:
-            raise ValueError(f"gain must be a number in [{GAIN_RANGE[0]}, {GAIN_RANGE[1]}], "
-                             f"got {gain!r}")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        check_number("depth", depth, 1, MAX_DEPTH, integer=True)
+        check_choice("width", width, WIDTHS)
+        check_choice("activation", activation, ACTIVATIONS)
+        check_choice("scheme", scheme, SCHEMES)
+        check_number("gain", gain, *GAIN_RANGE)
+        check_choice("histograms", histograms, HISTOGRAMS)
+        check_number("seed", seed, 0, math.inf, integer=True)
         self.seed = int(seed)
         self._initial = {"depth": int(depth), "width": int(width), "activation": activation,
                          "scheme": scheme, "gain": float(gain), "histograms": histograms}
         self.data = load_digits(rng=np.random.default_rng(self.seed))
-        self._computed_values: dict[str, Any] | None = None
-        self._result: dict[str, Any] | None = None
-        self._redraw_only = False
         super().__init__()
 
     # ----------------------------------------------------------------- controls
@@ -188,11 +139,6 @@ class InitialisationExplorer(Explorer):
                 value=initial["histograms"], description="histograms of", style=style),
         }
         controls["scheme"].observe(self._enable_gain, names="value")
-        for name, control in controls.items():
-            if name == "histograms":
-                control.observe(lambda _: self._redraw(), names="value")
-            else:
-                control.observe(lambda _: self._show_pending_note(), names="value")
         return controls
 
     def _enable_gain(self, change: dict[str, Any]) -> None:
@@ -200,14 +146,11 @@ class InitialisationExplorer(Explorer):
 
     def _make_figure(self) -> Figure:
         # Rebuilt on every draw (see _draw): the plot helpers lay out their own panels.
-        return plt.figure(figsize=(9.0, 7.0), layout="constrained")
+        return plt.figure(figsize=(9.0, 6.2), layout="constrained")
 
     # ----------------------------------------------------------------- compute
     def _compute(self, *, depth: int, width: int, activation: str, scheme: str,
                  gain: float, histograms: str) -> dict[str, Any]:
-        if self._redraw_only and self._result is not None:
-            return self._result | {"histograms": histograms}
-        self._computed_values = self._network_values()
         rng = np.random.default_rng(self.seed)
         data = self.data
         mlp = MLP([data.n_features] + [width] * depth + [data.n_classes], activation,
@@ -218,14 +161,17 @@ class InitialisationExplorer(Explorer):
                         epochs=1, batch_size=TRAINING_BATCH, max_steps=TRAINING_STEPS,
                         rng=rng, progress=False)
         trained = mlp.params[0].copy()
-        self._result = {
+        return {
             "depth": depth, "width": width, "activation": activation, "scheme": scheme,
-            "gain": gain, "histograms": histograms, "stats": stats,
-            "first_weight": first_weight, "trained_weight": trained, "history": history,
+            "gain": gain, "stats": stats, "first_weight": first_weight,
+            "trained_weight": trained, "history": history,
             "distinct": (count_distinct_rows(trained) if np.isfinite(trained).all()
                          else None),
         }
-        return self._result
+
+    def _derive(self, result: dict[str, Any], *, histograms: str,
+                **_: Any) -> dict[str, Any]:
+        return result | {"histograms": histograms}
 
     # ----------------------------------------------------------------- draw
     def _draw(self, result: dict[str, Any]) -> str:
@@ -273,7 +219,7 @@ class InitialisationExplorer(Explorer):
                  else f"{distinct} of {result['width']} units distinct")
         title = f"W1 after {steps}\n{count}"
         if history.divergence is not None:
-            title += "\n" + textwrap.fill(str(history.divergence).split(" — ")[0], 32)
+            title += "\n" + textwrap.fill(short_divergence(history.divergence), 32)
         ax.set_title(title, fontsize=10)
 
     def _scheme_label(self, result: dict[str, Any]) -> str:
@@ -318,31 +264,7 @@ class InitialisationExplorer(Explorer):
             return f"{name}: only {distinct} of {width} hidden units in layer 1 distinct {after}"
         return f"{name}: all {width} hidden units in layer 1 distinct {after}"
 
-    # ----------------------------------------------------------------- redraws
-    def _redraw(self) -> None:
-        """Redraw the stored result (the histogram switch): no recomputation."""
-        self._redraw_only = True
-        try:
-            self.update()
-        finally:
-            self._redraw_only = False
-
-    def _network_values(self) -> dict[str, Any]:
-        return {name: value for name, value in self.values().items()
-                if name != "histograms"}
-
-    def update(self) -> None:
-        super().update()
-        self._show_pending_note()
-
-    def _show_pending_note(self) -> None:
-        """Say so when the controls no longer match the picture (Run not pressed yet)."""
-        if self._computed_values is not None \
-                and self._network_values() != self._computed_values:
-            self.status.value = "<i>settings changed: press Run to recompute</i>"
-        elif "settings changed" in self.status.value:
-            self.status.value = ""
-
+    # ----------------------------------------------------------------- messages
     def _show_message(self, text: str) -> None:
         # The panels live in subfigures, which the base class's message cannot use:
         # start from a blank figure instead.

@@ -9,14 +9,14 @@ contours, the distance to the minimum step by step (log scale), and a map over
     QuadraticExplorer(condition_number=100)
 
 The map comes from :func:`gdcourse.functions.heavy_ball_rate`, the closed-form
-contraction factor of Polyak's heavy ball on a quadratic.
+contraction factor of Polyak's heavy ball on a quadratic, read as steps per ten-fold
+decrease (:func:`gdcourse.functions.steps_per_decade`).
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -24,11 +24,10 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from ..functions import Quadratic, Trajectory, heavy_ball_rate, trace
+from ..functions import Quadratic, Trajectory, heavy_ball_rate, steps_per_decade, trace
 from ..optim import SGD
-from ..plots import (_DIVERGED_MARKER, _drawable_path, OKABE_ITO, plot_landscape,
-                     style_for)
-from ._base import Explorer
+from ..plots import DIVERGED_MARKER, OKABE_ITO, drawable_path, plot_landscape, style_for
+from ._base import Explorer, check_number
 
 __all__ = ["QuadraticExplorer"]
 
@@ -41,26 +40,6 @@ MAP_LRS = np.geomspace(*LR_RANGE, 201)
 MAP_MOMENTA = np.linspace(0.0, MAX_MOMENTUM, 100)
 # Colour scale of the map: steps to shrink the error ten-fold, 1 to 10^4.
 MAP_STEPS_RANGE = (1.0, 1e4)
-
-
-def _steps_per_decade(rate: np.ndarray) -> np.ndarray:
-    """Steps to shrink the error ten-fold, ``log(0.1) / log(rate)``, NaN if it grows.
-
-    Clipped to :data:`MAP_STEPS_RANGE` so that the colour scale stays readable.
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        steps = np.log(0.1) / np.log(rate)
-    steps = np.clip(steps, *MAP_STEPS_RANGE)
-    return np.where(rate < 1.0, steps, np.nan)
-
-
-def _check_range(name: str, value: Any, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low:g} and {high:g} (the slider's "
-                         f"range), got {value!r}")
-    return float(value)
 
 
 class QuadraticExplorer(Explorer):
@@ -89,13 +68,12 @@ class QuadraticExplorer(Explorer):
 
     def __init__(self, condition_number: float = 10.0, lr: float = 0.15,
                  momentum: float = 0.0) -> None:
-        self._initial = {
-            "condition_number": _check_range("condition_number", condition_number,
-                                             *CONDITION_RANGE),
-            "lr": _check_range("lr", lr, *LR_RANGE),
-            "momentum": _check_range("momentum", momentum, 0.0, MAX_MOMENTUM)}
+        check_number("condition_number", condition_number, *CONDITION_RANGE)
+        check_number("lr", lr, *LR_RANGE)
+        check_number("momentum", momentum, 0.0, MAX_MOMENTUM)
+        self._initial = {"condition_number": float(condition_number), "lr": float(lr),
+                         "momentum": float(momentum)}
         self._drawn_condition: float | None = None
-        self._holding = False
         super().__init__()
 
     # ------------------------------------------------------------------ controls
@@ -125,21 +103,10 @@ class QuadraticExplorer(Explorer):
     def _set_optimal(self, momentum: bool) -> None:
         quadratic = Quadratic(self.controls["condition_number"].value)
         if momentum:
-            values = dict(zip(("lr", "momentum"), quadratic.optimal_momentum()))
+            lr, beta = quadratic.optimal_momentum()
         else:
-            values = {"lr": quadratic.optimal_lr, "momentum": 0.0}
-        # Two sliders move: redraw once, not twice.
-        self._holding = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
-        self.update()
-
-    def _on_change(self, change: dict[str, Any]) -> None:
-        if not self._holding:
-            self.update()
+            lr, beta = quadratic.optimal_lr, 0.0
+        self.set_values(lr=lr, momentum=beta)  # two sliders, one redraw
 
     # ------------------------------------------------------------------ figure
     def _make_figure(self) -> Figure:
@@ -154,7 +121,7 @@ class QuadraticExplorer(Explorer):
                                        linestyle="--", linewidth=1.5,
                                        label="‖θ₀‖ ρᵗ (theory)")
         (self._error_cross,) = ax.plot([], [], color=style["color"], zorder=4,
-                                       clip_on=False, **_DIVERGED_MARKER)
+                                       clip_on=False, **DIVERGED_MARKER)
         ax.set_yscale("log", nonpositive="mask")
         ax.set_xlim(0, STEPS)
         # Fixed: every start is at the same distance (see _draw_background).
@@ -199,7 +166,7 @@ class QuadraticExplorer(Explorer):
             [], [], color=style["color"], marker="o", markersize=2.5, linewidth=1.2,
             zorder=3, label="SGD path")
         (self._path_cross,) = self._ax_path.plot([], [], color=style["color"], zorder=8,
-                                                 clip_on=False, **_DIVERGED_MARKER)
+                                                 clip_on=False, **DIVERGED_MARKER)
         # Unclipped crosses and the message must not move the axes around.
         for artist in (self._error_cross, self._message, self._path_cross):
             artist.set_in_layout(False)
@@ -212,24 +179,17 @@ class QuadraticExplorer(Explorer):
     def _show_message(self, text: str) -> None:
         super()._show_message(text)
         self._drawn_condition = None  # the message cleared the path panel
-        # Lines taken off the cleared panel must not be drawn over the message.
-        for artist in (self._path_line, self._path_cross):
-            artist.set_visible(False)
 
     def _draw_background(self, quadratic: Quadratic) -> None:
         """The contours and the map: once per condition number."""
         ax = self._ax_path
-        ax.clear()
-        ax.set_axis_on()  # a message may have turned it off
-        ax.add_line(self._path_line)  # first: its legend entry comes first
-        # Visible again (a message hid them) before the legend copies the look.
-        for line in (self._path_line, self._path_cross):
-            line.set_visible(True)
+        self.clear_axes(ax)
+        self.reattach(ax, self._path_line)  # first: its legend entry comes first
         plot_landscape(quadratic, (), ax=ax,
                        title=f"Quadratic, κ = {quadratic.condition_number:.3g}")
         # Below the x label, which plot_landscape's spacing meets on so small an axes.
         ax.get_legend().set_bbox_to_anchor((0.5, -0.24))
-        ax.add_line(self._path_cross)
+        self.reattach(ax, self._path_cross)
         # The distance panel: from machine precision below the start to where
         # divergence is obvious, the same for every rate and momentum.
         start = float(np.hypot(*quadratic.start))
@@ -237,7 +197,9 @@ class QuadraticExplorer(Explorer):
 
         rates = heavy_ball_rate(MAP_LRS[None, :], MAP_MOMENTA[:, None],
                                 (quadratic.mu, quadratic.L))
-        self._map.set_array(np.ma.masked_invalid(_steps_per_decade(rates)))
+        # Clipped so that the colour scale stays readable; grey (masked) where it diverges.
+        steps = np.clip(steps_per_decade(rates), *MAP_STEPS_RANGE)
+        self._map.set_array(np.ma.masked_invalid(steps))
         self._gd_limit.set_xdata([quadratic.max_stable_lr] * 2)
         self._optimum.set_data(*([v] for v in quadratic.optimal_momentum()))
         self._optimum_gd.set_data([quadratic.optimal_lr], [0.0])
@@ -253,14 +215,12 @@ class QuadraticExplorer(Explorer):
 
     def _draw(self, result: tuple[Quadratic, Trajectory, float]) -> str:
         quadratic, run, rate = result
-        for ax in self.fig.axes:
-            ax.set_visible(True)
         if quadratic.condition_number != self._drawn_condition:
             self._draw_background(quadratic)
             self._drawn_condition = quadratic.condition_number
             self.redraw_all()
 
-        drawn, _ = _drawable_path(run.path, quadratic.bounds, run.diverged)
+        drawn, _ = drawable_path(run.path, quadratic.bounds, run.diverged)
         self._path_line.set_data(drawn[:, 0], drawn[:, 1])
         cross = drawn[-1:] if run.diverged else np.empty((0, 2))
         self._path_cross.set_data(cross[:, 0], cross[:, 1])
@@ -268,8 +228,7 @@ class QuadraticExplorer(Explorer):
         values = self.values()
         self._marker.set_data([values["lr"]], [values["momentum"]])
 
-        best = (math.sqrt(quadratic.condition_number) - 1) / (
-            math.sqrt(quadratic.condition_number) + 1)
+        best = float(quadratic.heavy_ball_rate(*quadratic.optimal_momentum()))
         verdict = "converges" if rate < 1 else "diverges"
         return (f"{run.summary()}. Theory for κ = {quadratic.condition_number:.3g}: "
                 f"{verdict}, error × {rate:.3g} per step (best possible {best:.3g})")

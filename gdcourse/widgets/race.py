@@ -16,11 +16,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..functions import (Basins, Beale, Himmelblau, Landscape, Quadratic, Rosenbrock,
-                         Saddle, Trajectory, trace)
+                         Saddle, Trajectory, race)
 from ..optim import SGD, Adagrad, Adam, AdamW, RMSprop
-from ..plots import _DIVERGED_MARKER, _drawable_path, _markevery
-from ..plots import plot_landscape, style_for
-from ._base import Explorer
+from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
+                     set_loss_axis, style_for)
+from ._base import Explorer, check_choice, check_number
 
 __all__ = ["OptimizerRaceExplorer", "RACE_LANDSCAPES", "RACE_OPTIMIZERS", "DEFAULT_LRS"]
 
@@ -75,20 +75,6 @@ STEPS_RANGE = (10, 300)
 NOISE_RANGE = (0.0, 5.0)
 
 
-def _check_choice(name: str, value: Any, choices) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, "
-                         f"got {value!r}")
-
-
-def _check_range(name: str, value: Any, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {value!r}")
-    return value
-
-
 class OptimizerRaceExplorer(Explorer):
     """Race optimizers from the same start on a 2-D landscape.
 
@@ -120,27 +106,23 @@ class OptimizerRaceExplorer(Explorer):
     def __init__(self, landscape: str = "rosenbrock",
                  optimizers=("SGD", "momentum", "Adam"), lrs: dict | None = None,
                  steps: int = 150, noise: float = 0.0, seed: int = 0) -> None:
-        _check_choice("landscape", landscape, tuple(RACE_LANDSCAPES))
+        check_choice("landscape", landscape, RACE_LANDSCAPES)
         if isinstance(optimizers, str):
             raise TypeError("optimizers must be a sequence of names, e.g. ('SGD', 'Adam'), "
                             f"got the string {optimizers!r}")
         for name in optimizers:
-            _check_choice("each optimizer", name, tuple(RACE_OPTIMIZERS))
+            check_choice("each optimizer", name, RACE_OPTIMIZERS)
         lrs = dict(lrs or {})
         for name, lr in lrs.items():
-            _check_choice("each key of lrs", name, tuple(RACE_OPTIMIZERS))
-            _check_range(f"lrs[{name!r}]", lr, *LR_RANGE)
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-            raise TypeError(f"steps must be an integer, got {steps!r}")
-        _check_range("steps", int(steps), *STEPS_RANGE)
-        _check_range("noise", noise, *NOISE_RANGE)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"seed must be an integer, got {seed!r}")
+            check_choice("each key of lrs", name, RACE_OPTIMIZERS)
+            check_number(f"lrs[{name!r}]", lr, *LR_RANGE)
+        check_number("steps", steps, *STEPS_RANGE, integer=True)
+        check_number("noise", noise, *NOISE_RANGE)
+        check_number("seed", seed, 0, math.inf, integer=True)
         self._initial = {"landscape": landscape, "optimizers": tuple(optimizers),
                          "lrs": {**DEFAULT_LRS[landscape], **lrs}, "steps": int(steps),
                          "noise": float(noise)}
         self.seed = int(seed)
-        self._syncing = False
         self._landscapes: dict[str, Landscape] = {}
         self._drawn_landscape: str | None = None
         super().__init__()
@@ -187,16 +169,11 @@ class OptimizerRaceExplorer(Explorer):
                              self.image, self.summary])
 
     def _on_change(self, change: dict[str, Any]) -> None:
-        if self._syncing:
-            return
         if change["owner"] is self.controls["landscape"]:
             # New landscape, new default rates: set them all, then redraw once.
-            self._syncing = True
-            try:
+            with self.hold():
                 for name, lr in DEFAULT_LRS[change["new"]].items():
                     self.controls[f"lr_{name}"].value = lr
-            finally:
-                self._syncing = False
         self.update()
 
     # ------------------------------------------------------------------ figure
@@ -213,11 +190,11 @@ class OptimizerRaceExplorer(Explorer):
             (self._path_lines[name],) = self._path_ax.plot(
                 [], [], linewidth=1.8, markersize=5, zorder=3, **style)
             (self._path_ends[name],) = self._path_ax.plot(
-                [], [], color=style["color"], zorder=4, clip_on=False, **_DIVERGED_MARKER)
+                [], [], color=style["color"], zorder=4, clip_on=False, **DIVERGED_MARKER)
             (self._loss_lines[name],) = self._loss_ax.plot(
                 [], [], linewidth=1.8, markersize=5, **style)
             (self._loss_ends[name],) = self._loss_ax.plot(
-                [], [], color=style["color"], zorder=4, clip_on=False, **_DIVERGED_MARKER)
+                [], [], color=style["color"], zorder=4, clip_on=False, **DIVERGED_MARKER)
         for end in (*self._path_ends.values(), *self._loss_ends.values()):
             end.set_in_layout(False)
         self._loss_ax.set_xlabel("step")
@@ -227,6 +204,7 @@ class OptimizerRaceExplorer(Explorer):
                      *self._loss_lines.values(), *self._loss_ends.values())
         self._legend_labels: list[str] | None = None
         self._loss_view = None
+        self._floor: float | None = None
         return fig
 
     def _landscape(self, key: str) -> Landscape:
@@ -237,53 +215,40 @@ class OptimizerRaceExplorer(Explorer):
     def _draw_background(self, key: str) -> None:
         """Contours, start and minima of the landscape, with the path lines put back."""
         ax = self._path_ax
-        ax.clear()
-        ax.set_axis_on()
+        self.clear_axes(ax)
         landscape = self._landscape(key)
         plot_landscape(landscape, [], ax=ax, title=RACE_LANDSCAPES[key][0])
         for name in RACE_OPTIMIZERS:
-            ax.add_line(self._path_lines[name])
-            ax.add_line(self._path_ends[name])
+            self.reattach(ax, self._path_lines[name], self._path_ends[name])
         self._drawn_landscape = key
         self.redraw_all()
 
     def _show_message(self, text: str) -> None:
         super()._show_message(text)
-        # The message cleared the path panel: draw it afresh next time, and keep the
-        # lines taken off it from being drawn over the message.
-        self._drawn_landscape = None
-        for artist in (*self._path_lines.values(), *self._path_ends.values()):
-            artist.set_visible(False)
+        self._drawn_landscape = None  # the message cleared the path panel
 
     # ------------------------------------------------------------------ numbers
     def _compute(self, *, landscape: str, steps: int, noise: float,
                  **per_optimizer: Any) -> dict[str, Any]:
-        surface = self._landscape(landscape)
-        runs: dict[str, Trajectory] = {}
-        for name, (cls, fixed) in RACE_OPTIMIZERS.items():
-            if not per_optimizer[f"use_{name}"]:
-                continue
-            # The same seed for every optimizer: they all see the same noise.
-            rng = np.random.default_rng(self.seed) if noise > 0 else None
-            runs[name] = trace(surface, cls, int(steps), noise_std=float(noise), rng=rng,
-                               label=name, lr=float(per_optimizer[f"lr_{name}"]), **fixed)
+        contenders = {name: (cls, {**fixed, "lr": float(per_optimizer[f"lr_{name}"])})
+                      for name, (cls, fixed) in RACE_OPTIMIZERS.items()
+                      if per_optimizer[f"use_{name}"]}
+        runs = race(self._landscape(landscape), contenders, int(steps),
+                    noise_std=float(noise), rng=np.random.default_rng(self.seed))
         return {"landscape": landscape, "steps": int(steps), "runs": runs,
                 "lrs": {name: per_optimizer[f"lr_{name}"] for name in runs}}
 
     # ------------------------------------------------------------------ drawing
     def _draw(self, result: dict[str, Any]) -> str:
-        for ax in self.fig.axes:
-            ax.set_visible(True)
         key = result["landscape"]
         if self._drawn_landscape != key:
             self._draw_background(key)
         surface = self._landscape(key)
         bounds = tuple(tuple(map(float, b)) for b in surface.bounds)
         runs: dict[str, Trajectory] = result["runs"]
-        # Plot the gap to the deepest minimum where it is known: the loss of the
-        # basins is negative, and a log axis needs a positive quantity.
-        floor = surface.min_value if math.isfinite(surface.min_value) else None
-        self._set_loss_axis(surface, result["steps"], floor)
+        # The gap to the deepest minimum where it is known: the loss of the basins is
+        # negative, and a log axis needs a positive quantity.
+        floor = self._set_loss_axis(surface, result["steps"])
         low, high = self._loss_ax.get_ylim()
         handles, labels = [], []
         for name in RACE_OPTIMIZERS:
@@ -295,9 +260,9 @@ class OptimizerRaceExplorer(Explorer):
             if run is None:
                 continue
             diverged = run.divergence is not None
-            drawn, _ = _drawable_path(run.path, bounds, diverged)
+            drawn, _ = drawable_path(run.path, bounds, diverged)
             path_line.set_data(drawn[:, 0], drawn[:, 1])
-            path_line.set_markevery(_markevery(len(drawn)))
+            path_line.set_markevery(markevery_for(len(drawn)))
             path_end.set_data(drawn[-1:, 0], drawn[-1:, 1])
             path_end.set_visible(diverged)
 
@@ -306,7 +271,7 @@ class OptimizerRaceExplorer(Explorer):
                 if not np.isfinite(values).all() else len(values)
             steps = np.arange(n)
             loss_line.set_data(steps, values[:n])
-            loss_line.set_markevery(_markevery(n))
+            loss_line.set_markevery(markevery_for(n))
             # The cross stays on the panel when the climb leaves it at the top.
             loss_end.set_data(steps[-1:], np.clip(values[n - 1:n], low, high))
             loss_end.set_visible(diverged and n > 0)
@@ -338,32 +303,18 @@ class OptimizerRaceExplorer(Explorer):
             return "No optimizer selected: tick at least one."
         return "; ".join(run.summary() for run in runs.values())
 
-    def _set_loss_axis(self, surface: Landscape, steps: int, floor: float | None) -> None:
+    def _set_loss_axis(self, surface: Landscape, steps: int) -> float | None:
         """Limits fixed by the landscape and the step budget, not by the runs.
 
         So a rate moving only moves lines: on a log axis from far below the start to
         1000 times above it (a diverging run leaves at the top; its legend entry says
-        it diverged); without a known minimum, the range of the loss over the box.
+        it diverged). Returns the minimum to subtract from the losses, if any.
         """
         view = (self._drawn_landscape, steps)
-        if view == self._loss_view:
-            return
-        self._loss_view = view
-        self.redraw_all()
-        ax = self._loss_ax
-        ax.set_xlim(0, steps)
-        start = float(surface(*surface.start))
-        if floor is not None:
-            gap = max(start - floor, 1e-12)
-            ax.set_yscale("log", nonpositive="mask")
-            ax.set_ylim(gap * 1e-12, gap * 1e3)
-            ax.set_ylabel("loss − deepest minimum (log scale)")
-        else:
-            (xmin, xmax), (ymin, ymax) = surface.bounds
-            X, Y = np.meshgrid(np.linspace(xmin, xmax, 101), np.linspace(ymin, ymax, 101))
-            values = np.asarray(surface(X, Y), dtype=float)
-            low, high = float(np.nanmin(values)), float(np.nanmax(values))
-            pad = 0.05 * (high - low) if high > low else 1.0
-            ax.set_yscale("linear")
-            ax.set_ylim(low - pad, high + pad)
-            ax.set_ylabel("loss (linear: no minimum)")
+        if view != self._loss_view:
+            self._loss_view = view
+            self.redraw_all()
+            self._loss_ax.set_xlim(0, steps)
+            self._floor = set_loss_axis(self._loss_ax, surface, span=(1e-12, 1e3),
+                                        margin=0.05)
+        return self._floor

@@ -9,7 +9,6 @@ move at once, and finally check a chosen rate with a short training run.
 from __future__ import annotations
 
 import math
-import numbers
 import textwrap
 from typing import Any
 
@@ -19,14 +18,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..data import load_digits
-from ..lr_finder import RangeTestResult, lr_range_test, smooth_losses, suggest_lrs
+from ..lr_finder import RangeTestResult, lr_range_test, replay_range_test
 from ..models import MLP
 from ..optim import SGD, Adam, Optimizer
-from ..plots import message_axes, plot_loss_curves, plot_lr_finder
+from ..plots import message_axes, plot_loss_curves, plot_lr_finder, short_divergence
 from ..train import History, train
-from ._base import Explorer
+from ._base import Explorer, check_choice, check_number
 
-__all__ = ["RangeTestExplorer", "replay_stop_rule"]
+__all__ = ["RangeTestExplorer"]
 
 # The optimizers on offer, each as it would be configured for training.
 OPTIMIZERS = {
@@ -43,42 +42,6 @@ DIVERGE_FACTOR_RANGE = (1.5, 10.0)
 BRIEF_EPOCHS = 3
 
 
-def replay_stop_rule(losses: np.ndarray, smoothing: float,
-                     diverge_factor: float) -> tuple[int, bool]:
-    """Where :func:`~gdcourse.lr_finder.lr_range_test` would have stopped on ``losses``.
-
-    The range test stops at the first step whose smoothed loss exceeds
-    ``diverge_factor`` times the smallest smoothed loss so far, and keeps that step.
-    The raw loss of a step does not depend on ``smoothing`` or ``diverge_factor``
-    (those only decide when to stop), so replaying the rule on the raw losses of a
-    longer run gives exactly the curve the test would have recorded with these
-    settings.
-
-    Parameters
-    ----------
-    losses : numpy.ndarray
-        Raw mini-batch losses of a range test run with the stop rule switched off.
-    smoothing : float
-        In [0, 1).
-    diverge_factor : float
-        Greater than 1.
-
-    Returns
-    -------
-    n_kept : int
-        How many steps the test would have recorded.
-    stopped : bool
-        Whether the rule fired (False: ``losses`` ran out first).
-    """
-    smoothed = smooth_losses(losses, smoothing)
-    with np.errstate(invalid="ignore", over="ignore"):
-        best_so_far = np.minimum.accumulate(smoothed)
-        above = smoothed > diverge_factor * best_so_far
-    if above.any():
-        return int(np.argmax(above)) + 1, True
-    return len(losses), False
-
-
 class RangeTestExplorer(Explorer):
     """Smith's learning-rate range test on the digits, then a brief check of one rate.
 
@@ -92,10 +55,9 @@ class RangeTestExplorer(Explorer):
     once and without a new run: the curve is smoothed with the chosen
     :math:`\\beta` (:func:`gdcourse.lr_finder.smooth_losses`), cut where the
     smoothed loss first exceeds threshold × its minimum so far (the rule of
-    :func:`~gdcourse.lr_finder.lr_range_test`, see :func:`replay_stop_rule`), and the
-    suggestions are recomputed on the cut curve
-    (:func:`gdcourse.lr_finder.suggest_lrs`). Because the losses before the stop do not
-    depend on these two settings, what you see is exactly what
+    :func:`~gdcourse.lr_finder.lr_range_test`), and the suggestions are recomputed on
+    the cut curve (:func:`gdcourse.lr_finder.replay_range_test`). Because the losses
+    before the stop do not depend on these two settings, what you see is exactly what
     ``lr_range_test(..., smoothing=β, diverge_factor=threshold)`` would return. The
     losses recorded after the cut are drawn in grey.
 
@@ -124,31 +86,24 @@ class RangeTestExplorer(Explorer):
 
     title = "Learning-rate range test"
     heavy = True
+    live_controls = ("smoothing", "diverge_factor", "chosen_lr")
+    stale_note = "optimizer changed: press Run to repeat the range test"
 
     def __init__(self, *, optimizer: str = "SGD, momentum 0.9", smoothing: float = 0.98,
                  diverge_factor: float = 4.0, chosen_lr: float = 0.1,
                  seed: int = 0) -> None:
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}; "
-                             f"got {optimizer!r}")
-        for name, value, (low, high) in (("smoothing", smoothing, SMOOTHING_RANGE),
-                                         ("diverge_factor", diverge_factor,
-                                          DIVERGE_FACTOR_RANGE),
-                                         ("chosen_lr", chosen_lr, (START_LR, END_LR))):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-                    or not low <= value <= high:
-                raise ValueError(f"{name} must be a number in [{low:g}, {high:g}], "
-                                 f"got {value!r}")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        check_choice("optimizer", optimizer, OPTIMIZERS)
+        check_number("smoothing", smoothing, *SMOOTHING_RANGE)
+        check_number("diverge_factor", diverge_factor, *DIVERGE_FACTOR_RANGE)
+        check_number("chosen_lr", chosen_lr, START_LR, END_LR)
+        check_number("seed", seed, 0, math.inf, integer=True)
         self.seed = int(seed)
         self._initial = {"optimizer": optimizer, "smoothing": float(smoothing),
                          "diverge_factor": float(diverge_factor),
                          "chosen_lr": float(chosen_lr)}
         self.data = load_digits(rng=np.random.default_rng(self.seed))
-        self._mode = "run"
-        self._raw: dict[str, Any] | None = None
         self._brief: dict[str, Any] | None = None
+        self._brief_requested = False
         super().__init__()
 
     # ----------------------------------------------------------------- controls
@@ -159,8 +114,8 @@ class RangeTestExplorer(Explorer):
             description="Train briefly with this rate", icon="play",
             tooltip=f"Train for {BRIEF_EPOCHS} epochs with the chosen rate",
             layout=widgets.Layout(width="auto"))
-        self.train_button.on_click(lambda _: self._update_as("train"))
-        controls = {
+        self.train_button.on_click(lambda _: self._train_briefly_clicked())
+        return {
             "optimizer": widgets.Dropdown(
                 options=list(OPTIMIZERS), value=initial["optimizer"],
                 description="optimizer", style=style),
@@ -179,10 +134,6 @@ class RangeTestExplorer(Explorer):
                 readout_format=".2g", continuous_update=False, style=style),
             "train": self.train_button,
         }
-        controls["optimizer"].observe(lambda _: self._show_pending_note(), names="value")
-        for name in ("smoothing", "diverge_factor", "chosen_lr"):
-            controls[name].observe(lambda _: self._update_as("live"), names="value")
-        return controls
 
     def _make_figure(self) -> Figure:
         fig, _ = plt.subplots(1, 2, figsize=(9.0, 4.8), layout="constrained",
@@ -190,15 +141,30 @@ class RangeTestExplorer(Explorer):
         return fig
 
     # ----------------------------------------------------------------- compute
-    def _compute(self, *, optimizer: str, smoothing: float, diverge_factor: float,
-                 chosen_lr: float) -> dict[str, Any]:
-        if self._mode == "run" or self._raw is None:
-            self._raw = self._record(optimizer)
-            self._brief = None  # a check of the previous network no longer applies
-        if self._mode == "train":
-            self._brief = {"lr": chosen_lr, "history": self._train_briefly(chosen_lr)}
-        return {"test": self._replay(smoothing, diverge_factor), "chosen_lr": chosen_lr,
-                "brief": self._brief, "optimizer": self._raw["optimizer"]}
+    def _compute(self, *, optimizer: str, **_: Any) -> dict[str, Any]:
+        self._brief = None  # a check of the previous network no longer applies
+        return {"optimizer": optimizer, "recorded": self._record(optimizer)}
+
+    def _derive(self, raw: dict[str, Any], *, smoothing: float, diverge_factor: float,
+                chosen_lr: float, **_: Any) -> dict[str, Any]:
+        """The cheap part, on the stored test; and the brief run if it was asked for."""
+        if self._brief_requested:
+            self._brief = {"lr": chosen_lr,
+                           "history": self._train_briefly(raw["optimizer"], chosen_lr)}
+        recorded = raw["recorded"]
+        test = replay_range_test(recorded, smoothing, diverge_factor)
+        last_kept = len(test.lrs) - 1
+        return {"test": test, "chosen_lr": chosen_lr, "brief": self._brief,
+                "optimizer": raw["optimizer"],
+                "after_stop": (recorded.lrs[last_kept:], recorded.losses[last_kept:])}
+
+    def _train_briefly_clicked(self) -> None:
+        """Train with the chosen rate, on the network of the stored test."""
+        self._brief_requested = True
+        try:
+            self.refresh()
+        finally:
+            self._brief_requested = False
 
     def _network(self, optimizer: str) -> tuple[MLP, Optimizer, np.random.Generator]:
         """The same network, the same initial weights and batch order, every time."""
@@ -207,33 +173,15 @@ class RangeTestExplorer(Explorer):
                   rng=rng)
         return mlp, OPTIMIZERS[optimizer](mlp.params), rng
 
-    def _record(self, optimizer: str) -> dict[str, Any]:
+    def _record(self, optimizer: str) -> RangeTestResult:
         """The heavy part: a range test with the smoothed-loss stop rule switched off."""
         mlp, opt, rng = self._network(optimizer)
-        result = lr_range_test(mlp, opt, self.data.X_train, self.data.y_train,
-                               start_lr=START_LR, end_lr=END_LR, num_steps=NUM_STEPS,
-                               batch_size=BATCH_SIZE, diverge_factor=math.inf, rng=rng)
-        return {"optimizer": optimizer, "lrs": result.lrs, "losses": result.losses,
-                "stop_reason": result.stop_reason}
+        return lr_range_test(mlp, opt, self.data.X_train, self.data.y_train,
+                             start_lr=START_LR, end_lr=END_LR, num_steps=NUM_STEPS,
+                             batch_size=BATCH_SIZE, diverge_factor=math.inf, rng=rng)
 
-    def _replay(self, smoothing: float, diverge_factor: float) -> dict[str, Any]:
-        """The cheap part: smoothing, stop rule and suggestions on the stored losses."""
-        lrs, losses = self._raw["lrs"], self._raw["losses"]
-        kept, stopped = replay_stop_rule(losses, smoothing, diverge_factor)
-        smoothed = smooth_losses(losses[:kept], smoothing)
-        if stopped:
-            reason = (f"smoothed loss above {diverge_factor:g} x its minimum at lr "
-                      f"{lrs[kept - 1]:.2g}")
-        else:
-            reason = self._raw["stop_reason"]
-        result = RangeTestResult(lrs=lrs[:kept], losses=losses[:kept],
-                                 smoothed_losses=smoothed,
-                                 stopped_early=reason is not None, stop_reason=reason,
-                                 suggestions=suggest_lrs(lrs[:kept], smoothed))
-        return {"result": result, "after_stop": (lrs[kept - 1:], losses[kept - 1:])}
-
-    def _train_briefly(self, lr: float) -> History:
-        mlp, opt, rng = self._network(self._raw["optimizer"])
+    def _train_briefly(self, optimizer: str, lr: float) -> History:
+        mlp, opt, rng = self._network(optimizer)
         for group in opt.param_groups:
             group["lr"] = lr
         return train(mlp, opt, self.data.X_train, self.data.y_train, epochs=BRIEF_EPOCHS,
@@ -254,7 +202,7 @@ class RangeTestExplorer(Explorer):
         else:
             plot_loss_curves({f"lr {brief['lr']:.2g}": brief["history"]}, x="step",
                              ax=brief_ax, smooth=0.9)
-            outcome = _brief_result(brief["history"]).split(" — ")[0]
+            outcome = short_divergence(_brief_result(brief["history"]))
             brief_ax.set_title(f"{state['optimizer']}, lr {brief['lr']:.2g}, "
                                f"{BRIEF_EPOCHS} epochs\n" + textwrap.fill(outcome, 40),
                                fontsize=10)
@@ -263,9 +211,8 @@ class RangeTestExplorer(Explorer):
         return self._summary(state)
 
     def _draw_range_test(self, ax: Any, state: dict[str, Any]) -> None:
-        result: RangeTestResult = state["test"]["result"]
-        plot_lr_finder(result, ax=ax)
-        after_lrs, after_losses = state["test"]["after_stop"]
+        plot_lr_finder(state["test"], ax=ax)
+        after_lrs, after_losses = state["after_stop"]
         finite = np.isfinite(after_losses)
         if len(after_lrs) > 1 and finite.any():
             # Kept out of the limits plot_lr_finder chose: that part is not the test's.
@@ -284,7 +231,7 @@ class RangeTestExplorer(Explorer):
                   frameon=False)
 
     def _summary(self, state: dict[str, Any]) -> str:
-        result: RangeTestResult = state["test"]["result"]
+        result: RangeTestResult = state["test"]
         rates = ", ".join(f"{name} {lr:.2g}" for name, lr in result.suggestions.items())
         text = (f"{state['optimizer']}: {len(result.lrs)} steps up to lr "
                 f"{result.lrs[-1]:.2g}")
@@ -297,26 +244,6 @@ class RangeTestExplorer(Explorer):
             text += (f"; trained {BRIEF_EPOCHS} epochs at lr {brief['lr']:.2g}: "
                      f"{_brief_result(brief['history'])}")
         return text
-
-    # ----------------------------------------------------------------- modes
-    def _update_as(self, mode: str) -> None:
-        """Update reusing the stored range test: "live" (sliders) or "train" (button)."""
-        self._mode = mode
-        try:
-            self.update()
-        finally:
-            self._mode = "run"
-
-    def update(self) -> None:
-        super().update()
-        self._show_pending_note()
-
-    def _show_pending_note(self) -> None:
-        """Say so when the optimizer no longer matches the picture (Run not pressed)."""
-        if self._raw is not None and self.controls["optimizer"].value != self._raw["optimizer"]:
-            self.status.value = "<i>optimizer changed: press Run to repeat the range test</i>"
-        elif "optimizer changed" in self.status.value:
-            self.status.value = ""
 
 
 def _brief_result(history: History) -> str:

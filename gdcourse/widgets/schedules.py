@@ -5,13 +5,13 @@ warm-up, then the chosen schedule, joined by ``SequentialLR``), draws its curve
 ``lr(t)`` and runs SGD with momentum with it, next to the same run at a fixed rate.
 
 :class:`PlateauExplorer` feeds a noisy validation curve to ``ReduceLROnPlateau`` and
-shows where, and why, the rate drops.
+shows where, and why, the rate drops (:func:`gdcourse.plateau.run_plateau` on
+:func:`gdcourse.plateau.noisy_validation_curve`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
@@ -21,18 +21,17 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.transforms import Affine2D
 
-from .._checks import require_generator
-from ..functions import Quadratic, Rosenbrock, Trajectory, trace
+from ..functions import Quadratic, Rosenbrock, Trajectory, race
 from ..optim import SGD
 from ..optim.lr_scheduler import (CosineAnnealingLR, CosineAnnealingWarmRestarts,
                                   CyclicLR, ExponentialLR, LambdaLR, LinearLR,
-                                  MultiStepLR, OneCycleLR, ReduceLROnPlateau,
-                                  SequentialLR, StepLR, exponential_decay, lr_curve)
-from ..plots import OKABE_ITO, _DIVERGED_MARKER, _markevery, _short_divergence
-from ._base import Explorer
+                                  MultiStepLR, OneCycleLR, SequentialLR, StepLR,
+                                  exponential_decay, lr_curve)
+from ..plateau import noisy_validation_curve, run_plateau
+from ..plots import DIVERGED_MARKER, OKABE_ITO, markevery_for, short_divergence
+from ._base import Explorer, check_choice, check_number
 
-__all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule",
-           "noisy_validation_curve", "PlateauRecord", "run_plateau"]
+__all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule"]
 
 # ======================================================================= composer
 # key -> (dropdown label, the controls it uses)
@@ -168,21 +167,17 @@ class ScheduleExplorer(Explorer):
     def __init__(self, schedule: str = "cosine", lr: float = 0.05, warmup: int = 10,
                  steps: int = 200, landscape: str = "quadratic", noise: float = 0.5,
                  seed: int = 0, **params: Any) -> None:
-        if schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, "
-                             f"got {schedule!r}")
-        if landscape not in _LANDSCAPES:
-            raise ValueError(f"landscape must be one of {', '.join(_LANDSCAPES)}, "
-                             f"got {landscape!r}")
+        check_choice("schedule", schedule, SCHEDULES)
+        check_choice("landscape", landscape, _LANDSCAPES)
         for name in params:
             if name not in SCHEDULE_DEFAULTS:
                 raise TypeError(f"unknown schedule parameter {name!r}; choose from "
                                 f"{', '.join(SCHEDULE_DEFAULTS)}")
-        _check_number("lr", lr, 1e-4, 1.0)
-        _check_number("warmup", warmup, 0, 100, integer=True)
-        _check_number("steps", steps, 50, 300, integer=True)
-        _check_number("noise", noise, 0.0, 2.0)
-        _check_number("seed", seed, 0, math.inf, integer=True)
+        check_number("lr", lr, 1e-4, 1.0)
+        check_number("warmup", warmup, 0, 100, integer=True)
+        check_number("steps", steps, 50, 300, integer=True)
+        check_number("noise", noise, 0.0, 2.0)
+        check_number("seed", seed, 0, math.inf, integer=True)
         self._initial = {"schedule": schedule, "lr": float(lr), "warmup": int(warmup),
                          "steps": int(steps), "landscape": landscape,
                          "noise": float(noise), **SCHEDULE_DEFAULTS, **params}
@@ -300,7 +295,7 @@ class ScheduleExplorer(Explorer):
             (self._loss_lines[key],) = ax.plot([], [], color=color, linestyle=linestyle,
                                                marker=marker, markersize=5, linewidth=1.8)
             (self._loss_ends[key],) = ax.plot([], [], color=color, zorder=4,
-                                              clip_on=False, **_DIVERGED_MARKER)
+                                              clip_on=False, **DIVERGED_MARKER)
             self._loss_ends[key].set_in_layout(False)
         ax.set_yscale("log")
         ax.set_xlabel("step")
@@ -319,15 +314,9 @@ class ScheduleExplorer(Explorer):
         """Labels, grid and legend of the rate panel (again after a message cleared it)."""
         ax = self._lr_ax
         if self._curve.axes is None:  # a message cleared the panel: away with it
-            ax.clear()
-            # The clear made a new title; the old one was hidden by _show_message.
+            self.clear_axes(ax)
             self._title = ax.title
-            self.animate(self._title)
-        for artist in (self._curve, self._flat, self._warmup_span):
-            if artist.axes is None:  # taken off by the clear: put it back
-                ax.add_artist(artist)
-            artist.set_visible(True)
-        ax.set_axis_on()
+        self.reattach(ax, self._curve, self._flat, self._warmup_span)
         ax.set_xlabel("step")
         ax.set_ylabel("learning rate ÷ peak")
         ax.set_ylim(0, 1.08)  # every schedule stays at or below its peak
@@ -340,10 +329,7 @@ class ScheduleExplorer(Explorer):
 
     def _show_message(self, text: str) -> None:
         super()._show_message(text)
-        self._artists_ok = False
-        # The message cleared the first panel: its lines must not be drawn over it.
-        for artist in (self._curve, self._flat, self._warmup_span, self._title):
-            artist.set_visible(False)
+        self._artists_ok = False  # the message cleared the rate panel
 
     # ------------------------------------------------------------------ numbers
     def _compute(self, *, schedule: str, lr: float, warmup: int, steps: int,
@@ -356,22 +342,17 @@ class ScheduleExplorer(Explorer):
 
         if landscape not in self._landscapes:
             self._landscapes[landscape] = _LANDSCAPES[landscape][1]()
-        surface = self._landscapes[landscape]
         curve = lr_curve(make, steps, lr=lr)
-        runs = {}
-        for key, scheduler in (("schedule", make), ("fixed", None)):
-            # The same seed for both runs: they see the same gradient noise.
-            rng = np.random.default_rng(self.seed) if noise > 0 else None
-            runs[key] = trace(surface, SGD, steps, lr=lr, momentum=MOMENTUM,
-                              scheduler=scheduler, noise_std=noise, rng=rng,
-                              label=key)
+        # Both runs see the same gradient noise: they differ in the rate alone.
+        runs = race(self._landscapes[landscape],
+                    {"schedule": (SGD, {"scheduler": make}), "fixed": (SGD, {})}, steps,
+                    noise_std=noise, rng=np.random.default_rng(self.seed), lr=lr,
+                    momentum=MOMENTUM)
         return {"curve": curve, "runs": runs, "lr": lr, "warmup": warmup,
                 "steps": steps, "schedule": schedule, "landscape": landscape}
 
     # ------------------------------------------------------------------ drawing
     def _draw(self, result: dict[str, Any]) -> str:
-        for ax in self.fig.axes:
-            ax.set_visible(True)
         if not self._artists_ok:
             self._dress_lr_axes()
         curve, lr, steps, warmup = (result["curve"], result["lr"], result["steps"],
@@ -393,7 +374,6 @@ class ScheduleExplorer(Explorer):
         if warmup:
             label = f"warm-up {warmup} → {label}"
         self._lr_ax.set_title(f"lr(t): {label}, peak {lr:.2g}", fontsize=10)
-        self._title.set_visible(True)
 
         runs: dict[str, Trajectory] = result["runs"]
         names = {"schedule": "with the schedule", "fixed": f"fixed lr {lr:.2g}"}
@@ -417,13 +397,13 @@ class ScheduleExplorer(Explorer):
                 if not np.isfinite(losses).all() else len(losses)
             line = self._loss_lines[key]
             line.set_data(np.arange(n), losses[:n])
-            line.set_markevery(_markevery(n))
+            line.set_markevery(markevery_for(n))
             self._loss_ends[key].set_data(np.arange(n)[-1:],
                                           np.clip(losses[n - 1:n], low, high))
             self._loss_ends[key].set_visible(run.divergence is not None and n > 0)
             text = legend_names[key]
             if run.divergence is not None:
-                text += f"\n{_short_divergence(run.divergence)}"
+                text += f"\n{short_divergence(run.divergence)}"
             handles.append(line)
             labels.append(text)
         if labels != self._legend_labels:
@@ -446,112 +426,7 @@ class ScheduleExplorer(Explorer):
         return f"{label}: final lr {curve[-1]:.2g}; {line('schedule')}; {line('fixed')}"
 
 
-def _check_number(name: str, value: Any, low: float, high: float, *,
-                  integer: bool = False) -> None:
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, "
-                        f"got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {value!r}")
-
-
 # ======================================================================= plateau
-def noisy_validation_curve(epochs: int, noise: float, rng: np.random.Generator, *,
-                           start: float = 1.0, floor: float = 0.2,
-                           decay_epochs: float = 15.0) -> np.ndarray:
-    r"""A synthetic validation loss: falls, then flattens, with multiplicative noise.
-
-    .. math:: m_e = \left(f + (s - f)\, e^{-e/\tau}\right) \exp(\sigma z_e), \qquad
-        z_e \sim N(0, 1), \quad e = 1, \dots, E
-
-    It stands for what :class:`~gdcourse.optim.lr_scheduler.ReduceLROnPlateau` sees;
-    it does not react to the rate.
-
-    Parameters
-    ----------
-    epochs : int
-        :math:`E \ge 1`.
-    noise : float
-        :math:`\sigma \ge 0`, the relative size of the noise; 0 gives the clean curve.
-    rng : numpy.random.Generator
-    start, floor : float
-        :math:`s > f > 0`: the curve starts near ``start`` and flattens at ``floor``.
-    decay_epochs : float
-        :math:`\tau > 0`.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(epochs,)``, positive; entry ``k`` is epoch ``k + 1``.
-    """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    if not 0 < floor < start:
-        raise ValueError(f"need 0 < floor < start, got floor={floor!r}, start={start!r}")
-    if not decay_epochs > 0:
-        raise ValueError(f"decay_epochs must be > 0, got {decay_epochs!r}")
-    require_generator(rng)
-    e = np.arange(1, epochs + 1, dtype=float)
-    clean = floor + (start - floor) * np.exp(-e / decay_epochs)
-    return clean * np.exp(noise * rng.standard_normal(epochs))
-
-
-@dataclass(frozen=True)
-class PlateauRecord:
-    """What :class:`ReduceLROnPlateau` did, epoch by epoch (entry ``k`` = epoch ``k+1``).
-
-    Attributes
-    ----------
-    lrs : numpy.ndarray
-        The rate in use during each epoch (set by the steps of the epochs before).
-    best : numpy.ndarray
-        The scheduler's best metric after each epoch (it moves only on improvements
-        beyond the threshold).
-    in_cooldown : numpy.ndarray of bool
-        Epochs whose step came during a cooldown: their bad epochs were not counted.
-    drops : tuple of int
-        The epochs (1-based) after whose metric the rate was reduced.
-    final_lr : float
-        The rate after the last epoch's step.
-    """
-
-    lrs: np.ndarray
-    best: np.ndarray
-    in_cooldown: np.ndarray
-    drops: tuple[int, ...]
-    final_lr: float
-
-
-def run_plateau(metrics, lr: float = 0.1, **kwargs: Any) -> PlateauRecord:
-    """Feed ``metrics`` (one per epoch) to ``ReduceLROnPlateau(SGD(lr), **kwargs)``.
-
-    ``kwargs`` are those of :class:`~gdcourse.optim.lr_scheduler.ReduceLROnPlateau`
-    (``patience``, ``factor``, ``threshold``, ``threshold_mode``, ``cooldown``,
-    ``min_lr``, ...).
-    """
-    metrics = np.asarray(metrics, dtype=float)
-    if metrics.ndim != 1:
-        raise ValueError(f"metrics must be 1-D, got shape {metrics.shape}")
-    optimizer = SGD([np.zeros(1)], lr=lr)
-    scheduler = ReduceLROnPlateau(optimizer, **kwargs)
-    n = len(metrics)
-    lrs, best = np.empty(n), np.empty(n)
-    in_cooldown = np.zeros(n, dtype=bool)
-    drops = []
-    for k, metric in enumerate(metrics):
-        lrs[k] = optimizer.param_groups[0]["lr"]
-        in_cooldown[k] = scheduler.in_cooldown
-        scheduler.step(float(metric))
-        best[k] = scheduler.best
-        if optimizer.param_groups[0]["lr"] < lrs[k]:
-            drops.append(k + 1)
-    return PlateauRecord(lrs=lrs, best=best, in_cooldown=in_cooldown, drops=tuple(drops),
-                         final_lr=float(optimizer.param_groups[0]["lr"]))
-
-
 class PlateauExplorer(Explorer):
     """ReduceLROnPlateau on a noisy validation curve: where and why the rate drops.
 
@@ -582,17 +457,16 @@ class PlateauExplorer(Explorer):
                  threshold_mode: str = "rel", cooldown: int = 0, min_lr: float = 1e-4,
                  noise: float = 0.03, lr: float = 0.1, epochs: int = 100,
                  seed: int = 0) -> None:
-        _check_number("patience", patience, 0, 30, integer=True)
-        _check_number("factor", factor, 0.05, 0.9)
-        _check_number("threshold", threshold, 1e-5, 0.1)
-        if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
-        _check_number("cooldown", cooldown, 0, 20, integer=True)
-        _check_number("min_lr", min_lr, 1e-6, 1e-2)
-        _check_number("noise", noise, 0.0, 0.2)
-        _check_number("lr", lr, 1e-5, 10.0)
-        _check_number("epochs", epochs, 10, 500, integer=True)
-        _check_number("seed", seed, 0, math.inf, integer=True)
+        check_number("patience", patience, 0, 30, integer=True)
+        check_number("factor", factor, 0.05, 0.9)
+        check_number("threshold", threshold, 1e-5, 0.1)
+        check_choice("threshold_mode", threshold_mode, ("rel", "abs"))
+        check_number("cooldown", cooldown, 0, 20, integer=True)
+        check_number("min_lr", min_lr, 1e-6, 1e-2)
+        check_number("noise", noise, 0.0, 0.2)
+        check_number("lr", lr, 1e-5, 10.0)
+        check_number("epochs", epochs, 10, 500, integer=True)
+        check_number("seed", seed, 0, math.inf, integer=True)
         self._initial = {"patience": int(patience), "factor": float(factor),
                          "threshold": float(threshold), "threshold_mode": threshold_mode,
                          "cooldown": int(cooldown), "min_lr": float(min_lr),
@@ -625,7 +499,7 @@ class PlateauExplorer(Explorer):
 
     def _make_figure(self) -> Figure:
         fig, (self._metric_ax, self._lr_ax) = plt.subplots(
-            2, 1, figsize=(8.0, 5.2), sharex=True, layout="constrained",
+            2, 1, figsize=(8.0, 4.6), sharex=True, layout="constrained",
             gridspec_kw={"height_ratios": (3, 2)})
         self._make_artists()
         return fig
@@ -672,16 +546,10 @@ class PlateauExplorer(Explorer):
         """Labels and grid of the loss panel (again after a message cleared it)."""
         ax = self._metric_ax
         if self._metric_line.axes is None:  # a message cleared the panel: away with it
-            ax.clear()
-            # The clear made a new title; the old one was hidden by _show_message.
+            self.clear_axes(ax)
             self._title = ax.title
-            self.animate(self._title)
-        for artist in (self._cooldowns[ax], self._metric_line, self._best_line,
-                       self._drops[ax]):
-            if artist.axes is None:  # taken off by the clear: put it back
-                ax.add_artist(artist)
-            artist.set_visible(True)
-        ax.set_axis_on()
+        self.reattach(ax, self._cooldowns[ax], self._metric_line, self._best_line,
+                      self._drops[ax])
         ax.set_xlim(0.5, self.epochs + 1)
         ax.set_ylabel("validation loss")
         ax.grid(True, alpha=0.3)
@@ -690,12 +558,7 @@ class PlateauExplorer(Explorer):
 
     def _show_message(self, text: str) -> None:
         super()._show_message(text)
-        self._artists_ok = False
-        # The message cleared the loss panel: its lines must not be drawn over it.
-        for artist in (self._cooldowns[self._metric_ax], self._metric_line,
-                       self._best_line, self._drops[self._metric_ax],
-                       self._title):
-            artist.set_visible(False)
+        self._artists_ok = False  # the message cleared the loss panel
 
     def _compute(self, *, noise: float, **kwargs: Any) -> dict[str, Any]:
         rng = np.random.default_rng(self.seed)
@@ -704,8 +567,6 @@ class PlateauExplorer(Explorer):
                 "cooldown": kwargs["cooldown"], "min_lr": kwargs["min_lr"]}
 
     def _draw(self, result: dict[str, Any]) -> str:
-        for ax in self.fig.axes:
-            ax.set_visible(True)
         if not self._artists_ok:
             self._dress_metric_axes()
         metrics, record = result["metrics"], result["record"]
@@ -720,12 +581,12 @@ class PlateauExplorer(Explorer):
         x = np.repeat(np.array(record.drops, dtype=float) + 0.5, 3)
         x[2::3] = np.nan
         y = np.tile([0.0, 1.0, np.nan], len(record.drops))
-        bands = _runs_of_true(record.in_cooldown)
+        bands = record.cooldown_spans()
         for ax in (self._metric_ax, self._lr_ax):
             self._drops[ax].set_data(x, y)
             self._drops[ax].set_visible(bool(record.drops))
             self._cooldowns[ax].set_verts([
-                [(first + 0.5, 0), (last + 1.5, 0), (last + 1.5, 1), (first + 0.5, 1)]
+                [(first - 0.5, 0), (last + 0.5, 0), (last + 0.5, 1), (first - 0.5, 1)]
                 for first, last in bands])
             self._cooldowns[ax].set_visible(bool(bands))
 
@@ -755,12 +616,4 @@ class PlateauExplorer(Explorer):
         else:
             text = f"rate never reduced; final {record.final_lr:.1e}"
         self._metric_ax.set_title(text, fontsize=10)
-        self._title.set_visible(True)
         return text
-
-
-def _runs_of_true(flags: np.ndarray) -> list[tuple[int, int]]:
-    """``(first, last)`` indices of each run of True in a boolean array."""
-    padded = np.concatenate([[False], np.asarray(flags, dtype=bool), [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(int)))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]

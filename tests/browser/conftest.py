@@ -1,0 +1,288 @@
+"""The course in a real browser: JupyterLab + headless Chromium (Python Playwright).
+
+Run with ``python3 tasks.py browser`` (or ``make test-browser``, or
+``.venv/bin/python -m pytest tests/browser``). These tests are *not* part of
+``python3 tasks.py test`` / ``pytest tests``: they run only when this folder (or a file
+in it) is named on the command line, or with ``GDCOURSE_BROWSER=1``.
+
+Options (each also as an environment variable, for ``tasks.py browser``):
+
+``--browser-solutions {yes,no}`` / ``GDCOURSE_BROWSER_SOLUTIONS``
+    also test the solved notebooks in notebooks/solutions/ (default: yes).
+``--browser-notebook-timeout S`` / ``GDCOURSE_BROWSER_NOTEBOOK_TIMEOUT``
+    deadline for running all cells of one notebook (default 240 s).
+``--browser-headed``
+    show the browser window (needs a display), for debugging.
+
+Without Chromium (``/usr/bin/chromium``, or ``GDCOURSE_CHROMIUM``) or without Python
+Playwright every test here is *skipped*, with the reason in the summary.
+
+Artefacts, for people to look at: ``build/browser-screenshots/`` (one or a few tall
+images per notebook, before/after images of every explorer interaction, and
+``layout-report.txt``), and ``benchmarks/results/browser_latency.json`` / ``.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from browser_suite import (HERE, LATENCY, LAYOUT_FINDINGS, NOTEBOOKS, RESULTS, ROOT,
+                           SCREENSHOTS, TIMINGS, option)
+
+
+# --------------------------------------------------------------------------- opt-in
+def _requested(config) -> bool:
+    """True when this folder was asked for: named on the command line, or the env var."""
+    if os.environ.get("GDCOURSE_BROWSER", "").lower() in ("1", "yes", "true"):
+        return True
+    for arg in config.invocation_params.args:
+        arg = str(arg).split("::")[0]
+        if not arg or arg.startswith("-"):
+            continue
+        path = (Path(config.invocation_params.dir) / arg).resolve()
+        if path == HERE or HERE in path.parents:
+            return True
+    return False
+
+
+def pytest_ignore_collect(collection_path, config):
+    # `pytest tests` (and `python3 tasks.py test`) must stay fast: skip this folder's
+    # test files unless they were asked for.
+    if collection_path.suffix == ".py" and HERE in collection_path.parents:
+        if not _requested(config):
+            return True
+    return None
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("gdcourse-browser", "gdcourse browser tests")
+    group.addoption("--browser-solutions", choices=["yes", "no"],
+                    default=os.environ.get("GDCOURSE_BROWSER_SOLUTIONS", "yes"),
+                    help="also test notebooks/solutions/ (default yes)")
+    group.addoption("--browser-notebook-timeout", type=float,
+                    default=float(os.environ.get("GDCOURSE_BROWSER_NOTEBOOK_TIMEOUT", 240)),
+                    help="seconds to run all cells of one notebook (default 240)")
+    group.addoption("--browser-headed", action="store_true", default=False,
+                    help="show the browser window")
+
+
+# --------------------------------------------------------------------------- notebooks
+def course_notebooks(config) -> list[Path]:
+    """Every notebook in notebooks/ (globbed at collection time), solutions optional."""
+    if not NOTEBOOKS.is_dir():
+        return []
+    solutions = option(config, "--browser-solutions",
+                        os.environ.get("GDCOURSE_BROWSER_SOLUTIONS", "yes")) == "yes"
+    found = []
+    for path in sorted(NOTEBOOKS.rglob("*.ipynb")):
+        rel = path.relative_to(NOTEBOOKS)
+        if ".ipynb_checkpoints" in rel.parts:
+            continue
+        if rel.parts[0] == "solutions" and not solutions:
+            continue
+        found.append(path)
+    return found
+
+
+def pytest_generate_tests(metafunc):
+    if "course_notebook" in metafunc.fixturenames:
+        paths = course_notebooks(metafunc.config)
+        metafunc.parametrize(
+            "course_notebook", paths,
+            ids=[p.relative_to(ROOT).as_posix() for p in paths])
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="session")
+def browser_requirements():
+    """Chromium's path; skips every browser test, with the reason, when something is missing."""
+    from labdriver import find_chromium, playwright_problem
+
+    chromium, why = find_chromium()
+    if chromium is None:
+        pytest.skip(why)
+    problem = playwright_problem()
+    if problem:
+        pytest.skip(problem)
+    return chromium
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir():
+    """build/browser-screenshots/; each test empties its own sub-folder first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser_requirements):
+    """One JupyterLab for the session, on a private copy of notebooks/; always stopped."""
+    from labdriver import LabServer
+
+    workdir = Path(tempfile.mkdtemp(prefix="gdcourse-browser-"))
+    server = LabServer(workdir, NOTEBOOKS)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium(browser_requirements, request):
+    """One headless Chromium for the session (the system one; nothing downloaded)."""
+    from playwright.sync_api import sync_playwright
+
+    from labdriver import CHROMIUM_ARGS
+
+    headed = option(request.config, "--browser-headed", False)
+    args = [a for a in CHROMIUM_ARGS if not (headed and a == "--headless")]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_requirements, args=args,
+                                     headless=not headed)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab_session(chromium, lab_server):
+    """JupyterLab loaded once in one page, shared by every test of the session."""
+    from labdriver import VIEWPORT, Lab
+
+    context = chromium.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    lab = Lab(page, lab_server)
+    lab.load()
+    try:
+        yield lab
+    finally:
+        context.close()
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def lab(lab_session, request):
+    """The shared page, with no notebook open before and after the test.
+
+    After a failed test the page is reloaded, so a dialog or a half-closed notebook
+    left by it cannot spoil the next test.
+    """
+    lab_session.console_errors.clear()
+    yield lab_session
+    try:
+        lab_session.close_all()
+        if request.node.stash.get(FAILED, False):
+            lab_session.load()
+    except Exception:  # noqa: BLE001 - a broken page: start afresh
+        lab_session.load()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+# --------------------------------------------------------------------------- report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not LAYOUT_FINDINGS and not LATENCY and not TIMINGS:
+        return
+    tr = terminalreporter
+    if TIMINGS:
+        tr.section("browser: notebooks (run all cells; drive every explorer)")
+        for where, row in TIMINGS.items():
+            line = (f"{where:46s} open {row['open_s']:5.1f} s, run all {row['run_s']:5.1f} s, "
+                    f"screenshots {row.get('screenshot_s', 0):4.1f} s")
+            if "explorers" in row:
+                line += (f", {row['explorers']} explorer(s) driven in "
+                         f"{row['explore_s']:5.1f} s")
+            tr.write_line(line)
+    if LAYOUT_FINDINGS:
+        tr.section("browser: layout findings (see build/browser-screenshots/)")
+        for where, issues in LAYOUT_FINDINGS.items():
+            for issue in issues:
+                tr.write_line(f"{where}: {issue}")
+    if LATENCY:
+        tr.section("browser: key press to new figure (ms)")
+        for name, row in LATENCY.items():
+            tr.write_line(f"{name:24s} median {row['median_ms']:7.1f}  p90 {row['p90_ms']:7.1f}"
+                          f"  max {row['max_ms']:7.1f}  ({row['presses']} presses; kernel's "
+                          f"update median {row['kernel_median_ms']} ms)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if LATENCY:
+        write_latency_results(LATENCY)
+    if any("explorers" in row for row in TIMINGS.values()) and SCREENSHOTS.is_dir():
+        lines = [f"{where}: {issue}" for where, issues in LAYOUT_FINDINGS.items()
+                 for issue in issues]
+        (SCREENSHOTS / "layout-report.txt").write_text(
+            "What a learner may stumble on, measured in JupyterLab at 1280x800 with the "
+            "file browser open\n(last run; notebooks not run then are not listed):\n\n"
+            + ("\n".join(lines) or "nothing found") + "\n", encoding="utf-8")
+
+
+def write_latency_results(latency: dict) -> None:
+    """benchmarks/results/browser_latency.json and .md (git-ignored), for the README."""
+    import json
+    import platform
+    import subprocess
+    import time
+
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=20).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    chromium = ""
+    try:
+        from labdriver import find_chromium
+        path, _ = find_chromium()
+        if path:
+            chromium = subprocess.run([path, "--version"], capture_output=True, text=True,
+                                      timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": bool(git("status", "--porcelain")),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.platform()}",
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "chromium": chromium,
+        "what": "key press on a slider handle (keydown) to the new figure loaded and the "
+                "next animation frame, in the page's clock; JupyterLab + kernel + Chromium "
+                "on the same machine",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "browser_latency.json").write_text(
+        json.dumps({"meta": meta, "explorers": latency}, indent=2) + "\n", encoding="utf-8")
+    lines = [f"Measured {meta['date']} at commit {meta['commit']}"
+             + (" (with uncommitted changes)" if meta["uncommitted_changes"] else "")
+             + f"; {meta['machine']}; load average {meta['load_average']}; {chromium}.", "",
+             "| explorer | slider | presses | median | p90 | max | kernel's update (median) "
+             "| target 150 ms |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for name, row in latency.items():
+        lines.append(f"| {name} | {row['slider']} | {row['presses']} | {row['median_ms']:.0f} "
+                     f"| {row['p90_ms']:.0f} | {row['max_ms']:.0f} | "
+                     f"{row['kernel_median_ms'] or float('nan'):.0f} | "
+                     f"{'met' if row['target_met'] else 'not met'} |")
+    (RESULTS / "browser_latency.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,54 @@
+"""The initialisation exercises' references agree with gdcourse.init and torch.nn.init."""
+
+import math
+
+import numpy as np
+import pytest
+
+from gdcourse import init
+from gdcourse.exercises import initialisation as ex
+
+SHAPES = [(128, 256), (10, 64), (3, 5), (16, 8, 3, 3), (4, 2, 5)]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_fans_match_gdcourse(shape):
+    assert ex._fan_in_and_fan_out(shape) == init.calculate_fan_in_and_fan_out(np.empty(shape))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_xavier_bound_and_he_std_match_gdcourse_samples(shape):
+    fan_in, fan_out = ex._fan_in_and_fan_out(shape)
+    gain = init.calculate_gain("tanh")
+    bound = ex._xavier_uniform_bound(fan_in, fan_out, gain=gain)
+    # The same generator state gives the same draws when the bound is the same.
+    w = init.xavier_uniform_(np.empty(shape), gain=gain, rng=np.random.default_rng(1))
+    np.testing.assert_allclose(w, np.random.default_rng(1).uniform(-bound, bound, size=shape),
+                               rtol=1e-12)
+    w = init.kaiming_normal_(np.empty(shape), nonlinearity="relu", rng=np.random.default_rng(2))
+    std = ex._he_normal_std(shape)
+    np.testing.assert_allclose(w, np.random.default_rng(2).normal(0.0, std, size=shape),
+                               rtol=1e-12)
+
+
+def test_hand_worked_numbers():
+    assert ex._fan_in_and_fan_out((16, 8, 3, 3)) == (72, 144)
+    assert math.isclose(ex._xavier_uniform_bound(3, 3), 1.0)
+    assert math.isclose(ex._he_normal_std((7, 8)), 0.5)
+
+
+def test_references_match_torch():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    for shape in SHAPES:
+        w = torch.empty(shape, dtype=torch.float64)
+        fan_in, fan_out = ex._fan_in_and_fan_out(shape)
+        assert (fan_in, fan_out) == torch.nn.init._calculate_fan_in_and_fan_out(w)
+        torch.nn.init.xavier_uniform_(w, gain=2.0)
+        bound = ex._xavier_uniform_bound(fan_in, fan_out, gain=2.0)
+        assert w.abs().max().item() <= bound
+        # torch's own formula, written out in its source: std = gain * sqrt(2/(fi+fo)).
+        assert math.isclose(bound, 2.0 * math.sqrt(2.0 / (fan_in + fan_out)) * math.sqrt(3))
+        big = torch.empty((shape[0] * 200,) + tuple(shape[1:]), dtype=torch.float64)
+        torch.nn.init.kaiming_normal_(big, mode="fan_in", nonlinearity="relu")
+        assert math.isclose(big.std().item(), ex._he_normal_std(shape), rel_tol=0.05)
