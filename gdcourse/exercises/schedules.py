@@ -203,13 +203,20 @@ class _Plateau:
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
-        if self.num_bad_epochs > self.patience:
-            self.lr = max(self.lr * self.factor, self.min_lr)
-            self.cooldown_counter = self.cooldown
-            self.num_bad_epochs = 0
+        if self.patience_exhausted():
+            self.cut()
         return self.lr
 
+    def patience_exhausted(self):
+        return self.num_bad_epochs > self.patience
 
+    def cut(self):
+        self.lr = max(self.lr * self.factor, self.min_lr)
+        self.cooldown_counter = self.cooldown
+        self.num_bad_epochs = 0
+
+
+# The known mistakes change one piece of the logic each, through the hooks above.
 class _BestNeverUpdated(_Plateau):
     """The article's snippet: compares with a best loss that is set once, never updated."""
 
@@ -232,20 +239,8 @@ class _NoPatience(_Plateau):
 
 
 class _PatienceOffByOne(_Plateau):
-    def step(self, metric):
-        if self.is_better(metric):
-            self.best = metric
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0
-        if self.num_bad_epochs >= self.patience:
-            self.lr = max(self.lr * self.factor, self.min_lr)
-            self.cooldown_counter = self.cooldown
-            self.num_bad_epochs = 0
-        return self.lr
+    def patience_exhausted(self):
+        return self.num_bad_epochs >= self.patience
 
 
 class _ThresholdIgnored(_Plateau):
@@ -271,19 +266,9 @@ class _MinLrIgnored(_Plateau):
 
 
 class _CounterNotReset(_Plateau):
-    def step(self, metric):
-        if self.is_better(metric):
-            self.best = metric
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0
-        if self.num_bad_epochs > self.patience:
-            self.lr = max(self.lr * self.factor, self.min_lr)
-            self.cooldown_counter = self.cooldown
-        return self.lr
+    def cut(self):
+        self.lr = max(self.lr * self.factor, self.min_lr)
+        self.cooldown_counter = self.cooldown
 
 
 # Validation losses, one per epoch: a fall, small wiggles, a plateau.

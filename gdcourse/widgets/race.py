@@ -145,11 +145,13 @@ class OptimizerRaceExplorer(Explorer):
         for name in RACE_OPTIMIZERS:
             controls[f"use_{name}"] = widgets.Checkbox(
                 value=name in start["optimizers"], description=_OPTIMIZER_DESCRIPTIONS[name],
-                indent=False, layout=widgets.Layout(width="190px"))
+                indent=False, layout=widgets.Layout(width="170px"))
             controls[f"lr_{name}"] = widgets.FloatLogSlider(
                 value=start["lrs"][name], base=10, min=math.log10(LR_RANGE[0]),
                 max=math.log10(LR_RANGE[1]), step=0.05, readout_format=".1e",
-                description="lr", style=wide)
+                # 240 px: a 190 px track next to "lr"; two rows sit side by side in
+                # a notebook at least 864 px wide (one column below that).
+                description="lr", style=wide, layout=widgets.Layout(width="240px"))
         return controls
 
     def _layout(self) -> widgets.VBox:
@@ -160,7 +162,7 @@ class OptimizerRaceExplorer(Explorer):
         # Two columns where they fit, one on a narrow notebook (a fixed two-column
         # grid overflowed and cut the rate read-outs off in JupyterLab).
         grid = widgets.GridBox(rows, layout=widgets.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(500px, 1fr))", grid_gap="0 24px"))
+            grid_template_columns="repeat(auto-fill, minmax(420px, 1fr))", grid_gap="0 24px"))
         accordion = widgets.Accordion([grid], selected_index=0)
         accordion.set_title(0, "optimizers and learning rates")
         top = widgets.HBox([self.controls[k] for k in ("landscape", "steps", "noise")],
@@ -179,7 +181,7 @@ class OptimizerRaceExplorer(Explorer):
     # ------------------------------------------------------------------ figure
     def _make_figure(self) -> Figure:
         fig, (self._path_ax, self._loss_ax) = plt.subplots(
-            1, 2, figsize=(9.0, 4.4), layout="constrained",
+            1, 2, figsize=(9.0, 4.1), layout="constrained",
             gridspec_kw={"width_ratios": (1.0, 1.15)})
         # The moving parts, made once: the path panel is cleared for every landscape
         # and these same lines are put back on it (see _draw_background).
