@@ -396,3 +396,23 @@ def test_every_explorer_is_marked_and_its_sliders_have_room_for_label_and_track(
             width = int(slider.layout.width.removesuffix("px"))
             assert width - 7 * len(slider.description) >= 260, slider.description
         assert explorer.image.layout.margin == "0"
+
+
+class BadRenderLine(Line):
+    """Drawing (not computing) fails for slope 7: e.g. a figure too large to rasterise."""
+
+    def _render(self):
+        if self.controls["slope"].value == 7 and not self._showing_message:
+            raise OverflowError("cannot draw this")
+        super()._render()
+
+
+def test_an_exception_while_drawing_becomes_a_message_not_a_crash():
+    explorer = BadRenderLine()
+    before = explorer.png()
+    explorer.controls["slope"].value = 7.0
+    assert isinstance(explorer.error, OverflowError)
+    assert "Could not draw this setting: cannot draw this" in explorer.summary.value
+    assert explorer.png() != before  # the message was drawn in place of the figure
+    explorer.controls["slope"].value = 2.0
+    assert explorer.error is None and explorer.summary.value.startswith("slope 2")

@@ -331,8 +331,13 @@ class Explorer:
                     self.error = error
                     text = f"Could not compute this setting: {error}"
                     self._show_message(text)
+                try:
+                    self._render()
+                except Exception as error:  # noqa: BLE001 - e.g. a figure too large to draw
+                    self.error = error
+                    text = f"Could not draw this setting: {error}"
+                    self._message_or_keep_last(text)
             self.summary.value = html.escape(text)
-            self._render()
         finally:
             if self.heavy:
                 self.run_button.disabled = False
@@ -370,6 +375,15 @@ class Explorer:
             if artist.get_visible() and _on_show(artist, children):
                 self.fig.draw_artist(artist)
         self.image.value = _encode_png(np.asarray(canvas.buffer_rgba()))
+
+    def _message_or_keep_last(self, text: str) -> None:
+        # If even the message cannot be drawn, the previous picture stays and the
+        # summary line below it says what went wrong.
+        try:
+            self._show_message(text)
+            self._render()
+        except Exception:  # noqa: BLE001
+            pass
 
     def _layout(self) -> widgets.VBox:
         controls = widgets.HBox(
