@@ -8,7 +8,9 @@ PyTorch: :mod:`gdcourse.optim` mirrors ``torch.optim``,
 The experiment engine: :mod:`~gdcourse.functions` (2-D landscapes and ``trace``),
 :mod:`~gdcourse.data`, :mod:`~gdcourse.models`, :mod:`~gdcourse.gradcheck`,
 :mod:`~gdcourse.train`, :mod:`~gdcourse.lr_finder`, :mod:`~gdcourse.plateau`,
-:mod:`~gdcourse.divergence`; figures in :mod:`~gdcourse.plots`.
+:mod:`~gdcourse.divergence`; figures in :mod:`~gdcourse.plots`; the course's interactive
+explorers in :mod:`~gdcourse.widgets`; the checks of its exercises in
+:mod:`~gdcourse.exercises`.
 
 Importing gdcourse loads only NumPy: :mod:`gdcourse.plots` (matplotlib) is imported on
 first use, and the data loaders import scikit-learn when called.
@@ -17,8 +19,8 @@ first use, and the data loaders import scikit-learn when called.
 import importlib
 from typing import Any
 
-from . import (data, divergence, functions, gradcheck, init, lr_finder, models, optim,
-               plateau, train)
+from . import (data, divergence, exercises, functions, gradcheck, init, lr_finder, models,
+               optim, plateau, train)
 
 __version__ = "0.1.0"
 
@@ -27,7 +29,7 @@ __version__ = "0.1.0"
 _LAZY_MODULES = ("plots", "progress", "widgets")
 
 __all__ = [
-    "data", "divergence", "functions", "gradcheck", "init", "lr_finder", "models",
+    "data", "divergence", "exercises", "functions", "gradcheck", "init", "lr_finder", "models",
     "optim", "plateau", "train", *_LAZY_MODULES, "__version__",
 ]
 
