@@ -35,7 +35,7 @@ def test_best_rate_is_measured_on_a_run():
 
 @pytest.mark.parametrize("start, end, n", [(1e-7, 10.0, 100), (1e-3, 1.0, 2), (0.5, 2.0, 9)])
 def test_range_test_lrs_match_lr_finder(start, end, n):
-    ours = ex._range_test_lrs(start, end, n)
+    ours = ex.RANGE_TEST_LRS.reference(start, end, n)
     assert np.allclose(ours, range_test_lrs(start, end, n), rtol=1e-12)
     assert np.allclose(ours, np.geomspace(start, end, n), rtol=1e-12)
     assert ours[0] == pytest.approx(start) and ours[-1] == pytest.approx(end)

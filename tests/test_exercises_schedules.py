@@ -21,7 +21,7 @@ STEPS = range(0, 40)
 @pytest.mark.parametrize("staircase", [False, True])
 @pytest.mark.parametrize("lr0, decay_steps, rate", [(0.1, 10, 0.5), (1.0, 3, 0.96), (2.0, 7, 0.1)])
 def test_exponential_decay_matches_gdcourse(staircase, lr0, decay_steps, rate):
-    ours = [ex._exponential_decay(t, lr0, decay_steps, rate, staircase) for t in STEPS]
+    ours = [ex.EXPONENTIAL_DECAY.reference(t, lr0, decay_steps, rate, staircase) for t in STEPS]
     theirs = exponential_decay(np.array(STEPS), lr0, decay_steps, rate, staircase=staircase)
     assert np.allclose(ours, theirs, rtol=1e-12)
     if staircase:

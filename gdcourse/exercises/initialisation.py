@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+import numpy as np
+
+from ..init import calculate_fan_in_and_fan_out
 from ._checking import Case, CheckResult, Exercise, Mistake
 
 __all__ = ["check_fan_in_and_fan_out", "check_xavier_uniform_bound", "check_he_normal_std"]
@@ -18,9 +21,8 @@ __all__ = ["check_fan_in_and_fan_out", "check_xavier_uniform_bound", "check_he_n
 
 # --------------------------------------------------------------------------- fans
 def _fan_in_and_fan_out(shape: tuple[int, ...]) -> tuple[int, int]:
-    """``(fan_in, fan_out)`` of a weight of shape ``(out, in, *kernel)``."""
-    receptive_field = math.prod(shape[2:])
-    return shape[1] * receptive_field, shape[0] * receptive_field
+    """``(fan_in, fan_out)`` of a weight of shape ``(out, in, *kernel)``: gdcourse.init's."""
+    return calculate_fan_in_and_fan_out(np.empty(shape))
 
 
 def _fans_swapped(shape):

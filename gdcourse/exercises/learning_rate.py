@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+from .. import lr_finder as _lr_finder
 from ._checking import Case, CheckResult, Exercise, Mistake
 
 __all__ = ["check_quadratic_rates", "check_range_test_lrs", "check_range_test_stop"]
@@ -115,12 +116,6 @@ def check_quadratic_rates(quadratic_rates: Callable) -> CheckResult:
 # =============================================================================
 # 2. The rates of a range test
 # =============================================================================
-def _range_test_lrs(start_lr: float, end_lr: float, num_steps: int) -> np.ndarray:
-    """``start_lr * (end_lr / start_lr) ** (i / (num_steps - 1))`` for i = 0 .. num_steps-1."""
-    i = np.arange(num_steps)
-    return start_lr * (end_lr / start_lr) ** (i / (num_steps - 1))
-
-
 def _linear_lrs(start_lr, end_lr, num_steps):
     return np.linspace(start_lr, end_lr, num_steps)
 
@@ -147,7 +142,7 @@ def _lrs_case(start_lr: float, end_lr: float, num_steps: int) -> Case:
 
 RANGE_TEST_LRS = Exercise(
     title="the exponentially growing rates of a range test",
-    reference=_range_test_lrs,
+    reference=_lr_finder.range_test_lrs,  # the tested one
     cases=(_lrs_case(1e-3, 10.0, 5), _lrs_case(1e-6, 1.0, 7), _lrs_case(0.01, 0.16, 5)),
     mistakes=(
         Mistake("linear", _linear_lrs,

@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..optim import lr_scheduler as _lr_scheduler
 from ._checking import Case, CheckResult, Exercise, Mistake
 
 __all__ = ["check_exponential_decay", "check_multistep_lr", "check_plateau_scheduler"]
@@ -33,14 +34,6 @@ def _rates(values: list) -> np.ndarray | None:
 # =============================================================================
 # 1. Exponential decay, smooth or staircase
 # =============================================================================
-def _exponential_decay(step: int, initial_lr: float, decay_steps: int, decay_rate: float,
-                       staircase: bool = False) -> float:
-    exponent = step / decay_steps
-    if staircase:
-        exponent = math.floor(exponent)
-    return initial_lr * decay_rate**exponent
-
-
 def _staircase_ignored(step, initial_lr, decay_steps, decay_rate, staircase=False):
     return initial_lr * decay_rate ** (step / decay_steps)
 
@@ -74,7 +67,7 @@ def _decay_case(initial_lr: float, decay_steps: int, decay_rate: float, staircas
 
 EXPONENTIAL_DECAY = Exercise(
     title="exponential decay, smooth or staircase",
-    reference=_exponential_decay,
+    reference=_lr_scheduler.exponential_decay,  # the tested one (Keras form)
     cases=(
         _decay_case(0.1, 10, 0.5, False, (0, 1, 5, 10, 17, 30)),
         _decay_case(0.1, 10, 0.5, True, (0, 1, 5, 9, 10, 17, 30)),
