@@ -124,18 +124,26 @@ def setup(extras=EXTRAS, stamp_file=STAMP):
     return py
 
 
-def notebook_files():
+def notebook_files(folders=(NOTEBOOKS, SOURCES)):
     return sorted(
-        p for folder in (NOTEBOOKS, SOURCES) if folder.is_dir()
+        p for folder in folders if folder.is_dir()
         for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
     )
 
 
 def nbstripout(py, extra):
-    files = [str(p.relative_to(ROOT)) for p in notebook_files()]
-    if not files:  # nbstripout without files would read a notebook from stdin
-        return 0
-    return run([py, "-m", "nbstripout", *extra, *files])
+    """Strip (or with ``--verify`` check) every notebook; 0 when all went well.
+
+    The sources in course/ keep their cell ids: they are the stable keys that translations
+    and reviews refer to. The generated notebooks get ids 0, 1, ... from course/build.py,
+    which is what nbstripout writes without ``--keep-id``.
+    """
+    code = 0
+    for folder, keep in ((SOURCES, ["--keep-id"]), (NOTEBOOKS, [])):
+        files = [str(p.relative_to(ROOT)) for p in notebook_files([folder])]
+        if files:  # nbstripout without files would read a notebook from stdin
+            code = run([py, "-m", "nbstripout", *keep, *extra, *files]) or code
+    return code
 
 
 def cmd_setup(args):
@@ -229,7 +237,7 @@ def cmd_notebooks(args):
     py = setup()
     say("stripping outputs from the sources in course/ ...")
     sources = [str(p.relative_to(ROOT)) for p in sorted(SOURCES.glob("*.ipynb"))]
-    if sources and run([py, "-m", "nbstripout", *sources]) != 0:
+    if sources and run([py, "-m", "nbstripout", "--keep-id", *sources]) != 0:
         fail("nbstripout failed on the sources (see above).")
     return run([sys.executable, SOURCES / "build.py", *args])
 

@@ -26,6 +26,12 @@ answers "not attempted yet". Whole cells can be limited to one version with a ce
 ``solution`` (only in the solved version, e.g. ``assert result.passed``) or ``student``
 (only in the student version).
 
+Every source cell has a stable, unique ``id`` (nbformat's cell id: 1-64 letters, digits,
+``-`` or ``_``). It names the cell for good: translations, reviews and tests refer to a
+cell by it, so it is never renumbered (``tasks.py strip`` and ``tasks.py notebooks`` run
+``nbstripout --keep-id`` on the sources). JupyterLab gives a new cell a fresh random id;
+a copied cell that kept its original's id is an error here.
+
 Both outputs are written stripped (no outputs, no execution counts, cell ids 0, 1, ...)
 in the exact format nbstripout leaves, so ``nbstripout --verify`` accepts them.
 """
@@ -48,6 +54,7 @@ BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*# END SOLUTION\s*$")
 STUB = ("# Your code here (replace the next line).", "raise NotImplementedError")
 BUILD_TAGS = {"solution", "student"}
+CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")  # nbformat 4.5's rule for cell ids
 
 
 class SourceError(ValueError):
@@ -101,8 +108,23 @@ def clean_cell(cell: dict, index: int, lines: list[str]) -> dict:
     return out
 
 
+def check_cell_ids(source: dict, name: str) -> None:
+    """Every source cell has a valid id of its own (the key translations refer to)."""
+    seen = {}
+    for number, cell in enumerate(source["cells"], 1):
+        cell_id = cell.get("id")
+        if not isinstance(cell_id, str) or not CELL_ID.match(cell_id):
+            raise SourceError(f"{name}, cell {number}: missing or invalid cell id {cell_id!r} "
+                              "(1-64 letters, digits, '-' or '_')")
+        if cell_id in seen:
+            raise SourceError(f"{name}, cell {number}: cell id {cell_id!r} is already used by "
+                              f"cell {seen[cell_id]}; give the copy a new id")
+        seen[cell_id] = number
+
+
 def build(source: dict, name: str) -> tuple[dict, dict]:
     """Return (student notebook, solved notebook) built from one source notebook."""
+    check_cell_ids(source, name)
     versions = {"student": [], "solution": []}
     for number, cell in enumerate(source["cells"], 1):
         tags = set(cell.get("metadata", {}).get("tags", []))

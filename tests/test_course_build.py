@@ -15,6 +15,8 @@ SOURCES = sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _notebook(*cells):
+    for number, cell in enumerate(cells):
+        cell.setdefault("id", f"cell-{number}")
     return {"cells": list(cells), "metadata": {"kernelspec": {"name": "python3"},
                                                "widgets": {"junk": 1}},
             "nbformat": 4, "nbformat_minor": 5}
@@ -94,3 +96,31 @@ def test_student_version_contains_no_solution_code(source):
     src = json.loads(source.read_text(encoding="utf-8"))
     n_blocks = sum("".join(c["source"]).count("# BEGIN SOLUTION") for c in src["cells"])
     assert text.count("raise NotImplementedError") >= n_blocks
+
+
+@pytest.mark.parametrize("ids, words", [
+    (["a", "a"], "already used by cell 1"),
+    (["a", None], "missing or invalid"),
+    (["a", "has space"], "missing or invalid"),
+    (["a", "x" * 65], "missing or invalid"),
+])
+def test_source_cell_ids_must_be_valid_and_unique(ids, words):
+    cells = [_code("a = 1"), _code("b = 2")]
+    for cell, cell_id in zip(cells, ids):
+        cell["id"] = cell_id
+    with pytest.raises(build.SourceError, match=words) as info:
+        build.build(_notebook(*cells), "t.ipynb")
+    assert "t.ipynb, cell 2" in str(info.value)
+
+
+def test_every_source_cell_has_a_unique_stable_id():
+    seen = {}
+    for source in SOURCES:
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        build.check_cell_ids(nb, source.name)  # raises on a missing or repeated id
+        for cell in nb["cells"]:
+            assert cell["id"] not in seen, f"{cell['id']} in {source.name} and {seen[cell['id']]}"
+            seen[cell["id"]] = source.name
+            assert not cell["id"].isdigit(), (
+                f"{source.name}: cell id {cell['id']!r} looks renumbered by nbstripout without "
+                "--keep-id; restore the ids (git checkout) and strip with python3 tasks.py strip")
