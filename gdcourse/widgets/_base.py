@@ -44,7 +44,7 @@ import math
 import numbers
 import time
 import warnings
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -147,10 +147,8 @@ class Explorer:
             layout=widgets.Layout(width=f"{width}px", max_width="100%", margin="0"))
         self.summary = widgets.HTML(layout=widgets.Layout(margin="0 0 0 8px"))
         self.status = widgets.HTML()
-        self.run_button = widgets.Button(
-            description="Run", button_style="primary", icon="play",
-            tooltip="Compute with the current settings")
-        self.run_button.on_click(lambda _: self.update())
+        self.run_button = action_button("Run", "play", "Compute with the current settings",
+                                        lambda _: self.update())
         unknown = set(self.live_controls) - set(self._inputs())
         if unknown:
             raise ValueError(f"live_controls names no input control: {sorted(unknown)}")
@@ -429,6 +427,19 @@ def _on_show(artist: Artist, children: dict[int, set[int]]) -> bool:
     if id(ax) not in children:
         children[id(ax)] = {id(child) for child in ax.get_children()}
     return id(artist) in children[id(ax)]
+
+
+def action_button(description: str, icon: str, tooltip: str,
+                  on_click: Callable[[Any], None], **layout: str) -> widgets.Button:
+    """A button of the explorers' one style (blue, with an icon), already wired to a handler.
+
+    Every explorer makes its buttons here, so that "Run" in one chapter looks like "Step"
+    or "Reset" in another.
+    """
+    button = widgets.Button(description=description, icon=icon, tooltip=tooltip,
+                            button_style="primary", layout=widgets.Layout(**layout))
+    button.on_click(on_click)
+    return button
 
 
 def check_number(name: str, value: Any, low: float, high: float, *,

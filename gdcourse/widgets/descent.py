@@ -29,7 +29,7 @@ from ..functions import CURVES, LANDSCAPES, Curve, Landscape, Trajectory, trace
 from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, MIN_MARKER, OKABE_ITO, START_MARKER, drawable_path,
                      plot_landscape, set_loss_axis, style_for)
-from ._base import Explorer, check_number
+from ._base import Explorer, action_button, check_number
 
 __all__ = ["StepByStepExplorer"]
 
@@ -115,15 +115,12 @@ class StepByStepExplorer(Explorer):
         steps = widgets.BoundedIntText(value=self._initial["steps"], min=0,
                                        max=MAX_STEPS, description="steps taken",
                                        style=wide, layout=widgets.Layout(width="150px"))
-        step_button = widgets.Button(description="Step", icon="step-forward",
-                                     tooltip="Take one gradient step")
-        run_button = widgets.Button(description=f"Run {RUN_STEPS}", icon="forward",
-                                    tooltip=f"Take {RUN_STEPS} more steps")
-        reset_button = widgets.Button(description="Reset", icon="undo",
-                                      tooltip="Back to the starting point")
-        step_button.on_click(lambda _: self._add_steps(1))
-        run_button.on_click(lambda _: self._add_steps(RUN_STEPS))
-        reset_button.on_click(lambda _: setattr(steps, "value", 0))
+        step_button = action_button("Step", "step-forward", "Take one gradient step",
+                                    lambda _: self._add_steps(1))
+        run_button = action_button(f"Run {RUN_STEPS}", "forward", f"Take {RUN_STEPS} more steps",
+                                   lambda _: self._add_steps(RUN_STEPS))
+        reset_button = action_button("Reset", "undo", "Back to the starting point",
+                                     lambda _: setattr(steps, "value", 0))
         return {"landscape": landscape, "lr": lr, "steps": steps, "step": step_button,
                 "run": run_button, "reset": reset_button}
 

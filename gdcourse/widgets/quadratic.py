@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from ..functions import Quadratic, Trajectory, heavy_ball_rate, steps_per_decade, trace
 from ..optim import SGD
 from ..plots import DIVERGED_MARKER, OKABE_ITO, drawable_path, plot_landscape, style_for
-from ._base import Explorer, check_number
+from ._base import Explorer, action_button, check_number
 
 __all__ = ["QuadraticExplorer"]
 
@@ -91,12 +91,11 @@ class QuadraticExplorer(Explorer):
         momentum = widgets.FloatSlider(
             value=self._initial["momentum"], min=0.0, max=MAX_MOMENTUM, step=0.01,
             description="momentum β", readout_format=".2f", style=wide)
-        optimal = widgets.Button(description="optimal", icon="star",
-                                 tooltip="Polyak's optimal rate and momentum for this κ")
-        optimal_gd = widgets.Button(description="optimal GD", icon="star-o",
-                                    tooltip="The optimal rate without momentum")
-        optimal.on_click(lambda _: self._set_optimal(momentum=True))
-        optimal_gd.on_click(lambda _: self._set_optimal(momentum=False))
+        optimal = action_button("optimal", "star",
+                                "Polyak's optimal rate and momentum for this κ",
+                                lambda _: self._set_optimal(momentum=True))
+        optimal_gd = action_button("optimal GD", "star-o", "The optimal rate without momentum",
+                                   lambda _: self._set_optimal(momentum=False))
         return {"condition_number": condition, "lr": lr, "momentum": momentum,
                 "optimal": optimal, "optimal_gd": optimal_gd}
 

@@ -23,7 +23,7 @@ from ..models import MLP
 from ..optim import SGD, Adam, Optimizer
 from ..plots import message_axes, plot_loss_curves, plot_lr_finder, short_divergence
 from ..train import History, train
-from ._base import Explorer, check_choice, check_number
+from ._base import Explorer, action_button, check_choice, check_number
 
 __all__ = ["RangeTestExplorer"]
 
@@ -110,11 +110,10 @@ class RangeTestExplorer(Explorer):
     def _make_controls(self) -> dict[str, widgets.Widget]:
         style = {"description_width": "initial"}
         initial = self._initial
-        self.train_button = widgets.Button(
-            description="Train briefly with this rate", icon="play",
-            tooltip=f"Train for {BRIEF_EPOCHS} epochs with the chosen rate",
-            layout=widgets.Layout(width="auto"))
-        self.train_button.on_click(lambda _: self._train_briefly_clicked())
+        self.train_button = action_button(
+            "Train briefly with this rate", "play",
+            f"Train for {BRIEF_EPOCHS} epochs with the chosen rate",
+            lambda _: self._train_briefly_clicked(), width="auto")
         return {
             "optimizer": widgets.Dropdown(
                 options=list(OPTIMIZERS), value=initial["optimizer"],
