@@ -1,10 +1,16 @@
 # Shortcuts for people who prefer make; everything lives in tasks.py (stdlib Python).
 PYTHON ?= python3
 
-.PHONY: lab test test-browser setup strip clean notebooks
+.PHONY: lab notebook doctor test test-browser setup strip clean notebooks
 
 lab:
 	$(PYTHON) tasks.py lab
+
+notebook:
+	$(PYTHON) tasks.py notebook
+
+doctor:
+	$(PYTHON) tasks.py doctor
 
 test:
 	$(PYTHON) tasks.py test

@@ -2,7 +2,10 @@
 """Set up and run the gdcourse course.  Standard library only; Linux, macOS, Windows.
 
     python3 tasks.py lab      set everything up, then open the course in JupyterLab
-    python3 tasks.py test     set everything up, then run every test (unit tests + notebooks)
+    python3 tasks.py notebook the same in Jupyter Notebook 7 (the classic-style interface)
+    python3 tasks.py doctor   check the installation (widgets, kernel, versions); changes nothing
+    python3 tasks.py test     set everything up, then run every test (unit tests + notebooks);
+                              --with-torch also installs PyTorch (CPU) for the comparison tests
     python3 tasks.py browser  the course in a real browser: JupyterLab + headless Chromium
     python3 tasks.py setup    only create/update the environment in .venv
     python3 tasks.py strip    remove outputs from every notebook (do this before committing)
@@ -12,9 +15,11 @@
 On Windows type `py tasks.py lab` instead of `python3 tasks.py lab`.
 Extra arguments after `lab` go to JupyterLab, after `test` and `browser` to pytest.
 
-Setup is idempotent: it creates .venv with the `venv` module if it is missing and runs
-`pip install -e .[lab,test]` only when pyproject.toml (or the checkout's location) changed
-since the last successful install, which is recorded in a stamp file inside .venv.
+Setup is idempotent: it creates .venv with the `venv` module if it is missing and installs
+`-e .[lab,test]` only when pyproject.toml (or the checkout's location) changed since the
+last successful install, which is recorded in a stamp file inside .venv. It installs with
+uv (taken from PATH, or put into .venv by pip) and falls back to pip;
+GDCOURSE_INSTALLER=pip forces pip. It also builds matplotlib's font cache.
 `browser` also installs the `browser` extra (Python Playwright) the same way, and needs
 Debian's Chromium (`apt-get install -y chromium`; Playwright downloads no browser here).
 Without Chromium the browser tests are skipped, and this says so.
@@ -23,8 +28,10 @@ Without Chromium the browser tests are skipped, and this says so.
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 MIN_PYTHON = (3, 10)
@@ -65,15 +72,57 @@ def venv_python():
 def run(cmd, **kwargs):
     """Run a command from the repository root and return its exit code.
 
-    Ctrl+C reaches the child too (same console); we wait for it to finish by itself, so
-    JupyterLab can shut down cleanly and pytest can print its summary.
+    The child (JupyterLab, pytest) must never outlive us. Ctrl+C in a terminal reaches
+    the child by itself (same process group); we wait for it to finish, so JupyterLab can
+    shut down cleanly and pytest can print its summary. A SIGTERM or SIGHUP sent to this
+    process alone (an IDE's stop button, `kill`, a closed terminal), or a SIGINT that did
+    not come from the terminal, becomes a SIGTERM to the child; then we wait for the child
+    to exit (killing it if it takes longer than STOP_GRACE seconds) and exit too.
     """
-    proc = subprocess.Popen([str(c) for c in cmd], cwd=str(ROOT), **kwargs)
-    while True:
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            continue
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=str(kwargs.pop("cwd", ROOT)), **kwargs)
+    stops = []  # (signal, time) of stop requests; the handler must not wait itself
+    previous = {}
+
+    def forward(signum, frame):
+        if signum == signal.SIGINT and _from_terminal():
+            return  # the terminal sent it to the child as well
+        if proc.poll() is None:  # a stop request: SIGTERM is what servers shut down on
+            proc.send_signal(signal.SIGTERM)
+        stops.append((signum, time.monotonic()))
+
+    if os.name != "nt":
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            previous[signum] = signal.signal(signum, forward)
+    try:
+        while True:
+            try:
+                code = proc.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if stops and time.monotonic() - stops[0][1] > STOP_GRACE:
+                    proc.kill()
+            except KeyboardInterrupt:  # Windows: Ctrl+C reaches the child; keep waiting
+                continue
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if stops:
+        raise SystemExit(128 + stops[0][0])
+    return code
+
+
+STOP_GRACE = 20  # seconds a stopped child may take to shut down (JupyterLab stops kernels)
+
+
+def _from_terminal():
+    """True if we are in the terminal's foreground process group (so was the child)."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, AttributeError, ValueError):
+        return False
 
 
 def setup_fingerprint(extras=EXTRAS):
@@ -113,15 +162,57 @@ def setup(extras=EXTRAS, stamp_file=STAMP):
     if stamp == fingerprint and package_installed(py):
         say(f"environment is up to date (.venv, [{extras}])")
         return py
-    say(f"installing gdcourse and its dependencies [{extras}] into .venv (about a minute the first time) ...")
-    cmd = [py, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
-           "-q", "-e", f".[{extras}]"]
-    if run(cmd) != 0:
+    say(f"installing gdcourse and its dependencies [{extras}] into .venv "
+        "(the first time: about 15 s with uv, a few minutes with pip) ...")
+    if not install(py, ["-e", f".[{extras}]"]):
         stamp_file.unlink(missing_ok=True)
-        fail("pip install failed (see the messages above).")
+        fail("the installation failed (see the messages above).")
+    warm_caches(py)
     stamp_file.write_text(fingerprint + "\n")
     say("environment ready")
     return py
+
+
+PIP = ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", "-q"]
+
+
+def uv_command(py):
+    """The `uv` to install with, or None to use pip.
+
+    uv installs the course's ~110 packages in seconds where pip takes minutes
+    (benchmarks/README.md). One on PATH is used as it is; otherwise pip installs uv into
+    .venv first (a few seconds). GDCOURSE_INSTALLER=pip skips uv altogether; if uv cannot
+    be had (no wheel for this platform, no network), pip does the work.
+    """
+    if os.environ.get("GDCOURSE_INSTALLER", "").lower() == "pip":
+        return None
+    found = shutil.which("uv")
+    if found:
+        return found
+    local = VENV / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
+    if not local.exists():
+        run([py, *PIP, "uv"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return str(local) if local.exists() else None
+
+
+def install(py, requirements):
+    """Install into .venv with uv if possible, else with pip; True on success."""
+    uv = uv_command(py)
+    if uv and run([uv, "pip", "install", "--python", py, "--quiet", *requirements]) == 0:
+        return True
+    if uv:
+        say("uv could not install the packages; trying pip instead ...")
+    return run([py, *PIP, *requirements]) == 0
+
+
+def warm_caches(py):
+    """Build matplotlib's font cache now, not in the learner's first notebook.
+
+    On a new machine (or Binder) the first `import matplotlib.pyplot` spends seconds
+    building it and says "Matplotlib is building the font cache" in a stderr box.
+    """
+    run([py, "-c", "import matplotlib.font_manager"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def notebook_files(folders=(NOTEBOOKS, SOURCES)):
@@ -163,18 +254,63 @@ def one_blas_thread():
         os.environ.setdefault(name, "1")
 
 
-def cmd_lab(args):
+FIRST_PAGE = "00_welcome.ipynb"
+
+
+def cmd_lab(args, app="jupyterlab", name="JupyterLab"):
+    """Open chapter 00 in JupyterLab (or, with app="notebook", in Jupyter Notebook 7)."""
     py = setup()
     one_blas_thread()
     if getattr(os, "geteuid", lambda: 1)() == 0 and "--allow-root" not in args:
-        args = [*args, "--allow-root"]  # JupyterLab refuses to run as root otherwise (containers)
-    say("starting JupyterLab on notebooks/ (stop it with Ctrl+C, twice) ...")
-    return run([py, "-m", "jupyterlab", "notebooks/", *args])
+        args = [*args, "--allow-root"]  # Jupyter refuses to run as root otherwise (containers)
+    say(f"starting {name} with {FIRST_PAGE} (stop it with Ctrl+C, twice) ...")
+    # From notebooks/, so the file browser shows the chapters; the first page opens by itself.
+    return run([py, "-m", app, FIRST_PAGE, *args], cwd=NOTEBOOKS)
+
+
+def cmd_notebook(args):
+    return cmd_lab(args, app="notebook", name="Jupyter Notebook 7")
+
+
+def cmd_doctor(args):
+    """Check the installation (no changes made); exit 1 when something is wrong."""
+    py = venv_python()
+    if not py.exists():
+        print("✘ environment: there is no .venv here yet\n    fix: python3 tasks.py setup")
+        return 1
+    stamp = STAMP.read_text().strip() if STAMP.exists() else ""
+    code = run([py, "-m", "gdcourse.doctor", NOTEBOOKS, *args])
+    if stamp != setup_fingerprint():
+        print("✘ environment: .venv is older than pyproject.toml\n    fix: python3 tasks.py setup")
+        return 1
+    return code
+
+
+TORCH_CPU = ["torch", "--index-url", "https://download.pytorch.org/whl/cpu"]
+
+
+def install_torch(py):
+    """PyTorch (CPU build) for the parity tests; never a dependency of the course.
+
+    GDCOURSE_TORCH replaces the pip arguments (e.g. GDCOURSE_TORCH="torch==2.13.0" where
+    a local wheel is configured). macOS wheels on PyPI are CPU builds already.
+    """
+    probe = [py, "-c", "import torch"]
+    if run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+        return
+    spec = os.environ.get("GDCOURSE_TORCH", "").split() or (
+        ["torch"] if sys.platform == "darwin" else TORCH_CPU)
+    say(f"installing PyTorch for the comparison tests: pip install {' '.join(spec)} ...")
+    if run([py, *PIP, *spec]) != 0:
+        fail("could not install PyTorch (see above); the other tests run without it.")
 
 
 def cmd_test(args):
     py = setup()
     one_blas_thread()
+    if "--with-torch" in args:
+        args = [a for a in args if a != "--with-torch"]
+        install_torch(py)
     n = len(notebook_files())
     say(f"checking that {n} notebook(s) are stored without outputs ...")
     if nbstripout(py, ["--verify"]) != 0:
@@ -260,6 +396,8 @@ def cmd_clean(args):
 
 COMMANDS = {
     "lab": cmd_lab,
+    "notebook": cmd_notebook,
+    "doctor": cmd_doctor,
     "test": cmd_test,
     "browser": cmd_browser,
     "setup": cmd_setup,

@@ -32,6 +32,13 @@ cell by it, so it is never renumbered (``tasks.py strip`` and ``tasks.py noteboo
 ``nbstripout --keep-id`` on the sources). JupyterLab gives a new cell a fresh random id;
 a copied cell that kept its original's id is an error here.
 
+Both versions get one generated code cell right after the title cell: it calls
+``gdcourse.check_setup("<version>")`` with the version of ``gdcourse`` in this checkout
+(``gdcourse/__init__.py``), so every notebook states the package version it was written for.
+In a kernel it checks that version and the widget packages and shows one short line; an
+older package stops the notebook there with what to do (a JupyterHub image that bakes an
+old ``gdcourse`` while nbgitpuller pulls newer notebooks is the usual case).
+
 Both outputs are written stripped (no outputs, no execution counts, cell ids 0, 1, ...)
 in the exact format nbstripout leaves, so ``nbstripout --verify`` accepts them.
 """
@@ -54,6 +61,9 @@ BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*# END SOLUTION\s*$")
 STUB = ("# Your code here (replace the next line).", "raise NotImplementedError")
 BUILD_TAGS = {"solution", "student"}
+VERSION_FILE = ROOT / "gdcourse" / "__init__.py"
+SETUP_CELL = ("import gdcourse\n"
+              'gdcourse.check_setup("{version}")  # checks this kernel; one line when all is well')
 CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")  # nbformat 4.5's rule for cell ids
 
 
@@ -122,9 +132,23 @@ def check_cell_ids(source: dict, name: str) -> None:
         seen[cell_id] = number
 
 
-def build(source: dict, name: str) -> tuple[dict, dict]:
+def package_version() -> str:
+    """The version of gdcourse in this checkout (its one source: ``__version__``)."""
+    match = re.search(r'^__version__ = "([^"]+)"', VERSION_FILE.read_text(encoding="utf-8"),
+                      flags=re.MULTILINE)
+    if not match:
+        raise SourceError(f"no __version__ in {VERSION_FILE}")
+    return match.group(1)
+
+
+def setup_cell(version: str) -> dict:
+    return {"cell_type": "code", "metadata": {}, "source": SETUP_CELL.format(version=version)}
+
+
+def build(source: dict, name: str, version: str | None = None) -> tuple[dict, dict]:
     """Return (student notebook, solved notebook) built from one source notebook."""
     check_cell_ids(source, name)
+    version = version or package_version()
     versions = {"student": [], "solution": []}
     for number, cell in enumerate(source["cells"], 1):
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -139,6 +163,9 @@ def build(source: dict, name: str) -> tuple[dict, dict]:
             versions["student"].append((cell, student))
         if "student" not in tags:
             versions["solution"].append((cell, solution))
+        if number == 1:  # right after the title cell
+            for version_cells in versions.values():
+                version_cells.append((setup_cell(version), setup_cell(version)["source"].splitlines()))
     notebooks = []
     for version in ("student", "solution"):
         nb = {key: copy.deepcopy(value) for key, value in source.items() if key != "cells"}

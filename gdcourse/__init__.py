@@ -12,30 +12,40 @@ The experiment engine: :mod:`~gdcourse.functions` (2-D landscapes and ``trace``)
 explorers in :mod:`~gdcourse.widgets`; the checks of its exercises in
 :mod:`~gdcourse.exercises`.
 
-Importing gdcourse loads only NumPy: :mod:`gdcourse.plots` (matplotlib) is imported on
-first use, and the data loaders import scikit-learn when called.
+``import gdcourse`` is nearly free: every submodule is imported on first access
+(``gdcourse.optim``, ``from gdcourse.optim import SGD``), so a notebook pays only for
+what it uses; :mod:`gdcourse.plots` brings matplotlib, :mod:`gdcourse.widgets` ipywidgets,
+and the data loaders import scikit-learn when called. :func:`check_setup` (the first cell
+of every notebook) checks the kernel: see :mod:`gdcourse.doctor`.
 """
 
 import importlib
 from typing import Any
 
-from . import (data, divergence, exercises, functions, gradcheck, init, lr_finder, models,
-               optim, plateau, train)
+__version__ = "0.2.0"
 
-__version__ = "0.1.0"
+# Imported when first accessed (PEP 562), so that `import gdcourse` costs almost nothing
+# beyond Python itself and works without a display stack.
+_SUBMODULES = (
+    "data", "divergence", "doctor", "exercises", "functions", "gradcheck", "init", "lr_finder",
+    "models", "optim", "plateau", "plots", "progress", "train", "widgets",
+)
 
-# Modules that need matplotlib or ipywidgets: imported when first accessed,
-# so `import gdcourse` stays fast and works without a display stack.
-_LAZY_MODULES = ("plots", "progress", "widgets")
+__all__ = [*_SUBMODULES, "check_setup", "__version__"]
 
-__all__ = [
-    "data", "divergence", "exercises", "functions", "gradcheck", "init", "lr_finder", "models",
-    "optim", "plateau", "train", *_LAZY_MODULES, "__version__",
-]
+
+def check_setup(required: str) -> Any:
+    """Check this kernel for a notebook written for gdcourse ``required`` (see doctor)."""
+    from .doctor import check_setup as _check_setup
+    return _check_setup(required)
 
 
 def __getattr__(name: str) -> Any:
     # PEP 562: `gdcourse.plots` works after a plain `import gdcourse`.
-    if name in _LAZY_MODULES:
+    if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES})

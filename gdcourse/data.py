@@ -31,7 +31,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ._checks import require_generator
+from ._checks import MISSING, require_generator
 
 __all__ = [
     "Dataset",
@@ -402,7 +402,7 @@ def load_digits(
     val_fraction: float = 0.15,
     test_fraction: float = 0.15,
     standardize: bool = True,
-    rng: np.random.Generator,
+    rng: np.random.Generator = MISSING,
 ) -> Dataset:
     """Handwritten digits: 1797 8x8 grey-level images, 64 features, 10 classes.
 
@@ -440,6 +440,7 @@ def load_digits(
     .. [1] E. Alpaydin and C. Kaynak, "Optical Recognition of Handwritten Digits", UCI
        Machine Learning Repository, 1998. https://doi.org/10.24432/C50P49
     """
+    rng = require_generator(rng, caller="load_digits")
     from sklearn import datasets
 
     raw = datasets.load_digits()
@@ -462,7 +463,7 @@ def load_breast_cancer(
     val_fraction: float = 0.15,
     test_fraction: float = 0.15,
     standardize: bool = True,
-    rng: np.random.Generator,
+    rng: np.random.Generator = MISSING,
 ) -> Dataset:
     """Breast cancer Wisconsin (diagnostic): 569 tumours, 30 features, 2 classes.
 
@@ -501,6 +502,7 @@ def load_breast_cancer(
        extraction for breast tumor diagnosis", IS&T/SPIE Biomedical Image Processing
        and Biomedical Visualization, vol. 1905, 861-870, 1993.
     """
+    rng = require_generator(rng, caller="load_breast_cancer")
     from sklearn import datasets
 
     raw = datasets.load_breast_cancer()
@@ -525,7 +527,7 @@ def load_diabetes(
     test_fraction: float = 0.15,
     standardize: bool = True,
     standardize_target: bool = False,
-    rng: np.random.Generator,
+    rng: np.random.Generator = MISSING,
 ) -> Dataset:
     """Diabetes progression: 442 patients, 10 features, a real-valued target.
 
@@ -563,6 +565,7 @@ def load_diabetes(
     .. [1] B. Efron, T. Hastie, I. Johnstone and R. Tibshirani, "Least angle
        regression", Annals of Statistics 32(2), 407-499, 2004.
     """
+    rng = require_generator(rng, caller="load_diabetes")
     from sklearn import datasets
 
     raw = datasets.load_diabetes(scaled=False)
@@ -603,7 +606,7 @@ def make_linear_regression(
     n_features: int = 1,
     noise: float = 0.5,
     *,
-    rng: np.random.Generator,
+    rng: np.random.Generator = MISSING,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Data from a known linear model: ``y = X @ true_weights + true_bias + noise * e``.
 
@@ -627,10 +630,10 @@ def make_linear_regression(
     true_weights : ndarray of shape (n_features,)
     true_bias : float
     """
+    rng = require_generator(rng, caller="make_linear_regression")
     n_samples = _check_int(n_samples, "n_samples", 1)
     n_features = _check_int(n_features, "n_features", 1)
     noise = _check_nonnegative(noise, "noise")
-    rng = require_generator(rng)
     X = rng.standard_normal((n_samples, n_features))
     true_weights = rng.uniform(-2.0, 2.0, size=n_features)
     true_bias = float(rng.uniform(-1.0, 1.0))
@@ -644,7 +647,7 @@ def make_blobs(
     cluster_std: float = 1.0,
     n_features: int = 2,
     *,
-    rng: np.random.Generator,
+    rng: np.random.Generator = MISSING,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian clusters, one class per cluster, balanced to within one sample.
 
@@ -668,9 +671,9 @@ def make_blobs(
     y : ndarray of int64, shape (n_samples,)
         The cluster of each point, ``0 .. n_centers-1``.
     """
+    rng = require_generator(rng, caller="make_blobs")
     n_samples = _check_int(n_samples, "n_samples", 1)
     cluster_std = _check_nonnegative(cluster_std, "cluster_std")
-    rng = require_generator(rng)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
         n_centers = _check_int(centers, "centers", 1)
         n_features = _check_int(n_features, "n_features", 1)
@@ -686,7 +689,7 @@ def make_blobs(
 
 
 def make_moons(
-    n_samples: int = 200, noise: float = 0.1, *, rng: np.random.Generator
+    n_samples: int = 200, noise: float = 0.1, *, rng: np.random.Generator = MISSING
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: a classic data set that no straight line separates.
 
@@ -709,9 +712,9 @@ def make_moons(
         In random order.
     y : ndarray of int64, shape (n_samples,)
     """
+    rng = require_generator(rng, caller="make_moons")
     n_samples = _check_int(n_samples, "n_samples", 2)
     noise = _check_nonnegative(noise, "noise")
-    rng = require_generator(rng)
     n_upper, n_lower = _balanced_counts(n_samples, 2)
     t_upper = np.linspace(0.0, np.pi, n_upper)
     t_lower = np.linspace(0.0, np.pi, n_lower)
@@ -728,7 +731,7 @@ def make_spirals(
     noise: float = 0.2,
     turns: float = 1.5,
     *,
-    rng: np.random.Generator,
+    rng: np.random.Generator = MISSING,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one class per arm, balanced to within one sample.
 
@@ -755,13 +758,13 @@ def make_spirals(
         In random order.
     y : ndarray of int64, shape (n_samples,)
     """
+    rng = require_generator(rng, caller="make_spirals")
     n_classes = _check_int(n_classes, "n_classes", 2)
     n_samples = _check_int(n_samples, "n_samples", n_classes)
     noise = _check_nonnegative(noise, "noise")
     turns = _check_nonnegative(turns, "turns")
     if turns == 0:
         raise ValueError("turns must be > 0, got 0")
-    rng = require_generator(rng)
     counts = _balanced_counts(n_samples, n_classes)
     y = np.repeat(np.arange(n_classes), counts)
     radius = np.concatenate([np.linspace(0.0, 1.0, m) for m in counts])

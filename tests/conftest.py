@@ -57,3 +57,18 @@ def skip_rendering(monkeypatch):
     from gdcourse.widgets import Explorer
 
     monkeypatch.setattr(Explorer, "_render", lambda self: None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly when the comparisons with PyTorch were skipped, and how to run them."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "torch" in str(getattr(report, "longrepr", ""))]
+    if not skipped:
+        return
+    terminalreporter.section("tests that compare with PyTorch", sep="!", bold=True)
+    terminalreporter.write_line(
+        f"{len(skipped)} test(s) comparing gdcourse with PyTorch were SKIPPED: PyTorch is not "
+        "installed in this environment (it is never a dependency of the course).")
+    terminalreporter.write_line(
+        "To run them too:  python3 tasks.py test --with-torch   "
+        "(installs the CPU build of PyTorch into .venv, about 200 MB)")

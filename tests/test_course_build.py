@@ -29,7 +29,18 @@ def _code(text, tags=()):
 
 
 def _text(nb):
-    return ["".join(cell["source"]) for cell in nb["cells"]]
+    """The cells' texts, without the generated setup cell."""
+    return ["".join(cell["source"]) for cell in nb["cells"]
+            if "gdcourse.check_setup(" not in "".join(cell["source"])]
+
+
+def test_a_setup_cell_with_the_package_version_follows_the_title():
+    src = _notebook(_code("# Title"), _code("a = 1"))
+    for nb in build.build(src, "t.ipynb", version="9.8.7"):
+        texts = ["".join(cell["source"]) for cell in nb["cells"]]
+        assert len(texts) == 3 and texts[0] == "# Title" and texts[2] == "a = 1"
+        assert 'gdcourse.check_setup("9.8.7")' in texts[1]
+    assert build.package_version() == __import__("gdcourse").__version__
 
 
 def test_every_generated_notebook_is_up_to_date():
@@ -67,7 +78,7 @@ def test_tags_select_the_version_and_are_removed():
     student, solution = build.build(src, "t.ipynb")
     assert _text(student) == ["a = 1", "print('try')"]
     assert _text(solution) == ["a = 1", "assert ok"]
-    assert solution["cells"][1]["metadata"] == {"tags": ["keep"]}
+    assert solution["cells"][2]["metadata"] == {"tags": ["keep"]}  # after the setup cell
 
 
 def test_outputs_counts_and_foreign_metadata_are_stripped():

@@ -582,3 +582,12 @@ def test_num_batches(n, batch_size, drop_last, expected):
 def test_num_batches_errors(args, error):
     with pytest.raises(error):
         num_batches(*args)
+
+
+@pytest.mark.parametrize("name", ["load_digits", "load_breast_cancer", "load_diabetes",
+                                  "make_linear_regression", "make_blobs", "make_moons",
+                                  "make_spirals"])
+def test_a_forgotten_rng_gets_the_call_to_write(name):
+    loader = getattr(data, name)
+    with pytest.raises(TypeError, match=rf"{name}\(\.\.\., rng=np\.random\.default_rng\(0\)\)"):
+        loader()

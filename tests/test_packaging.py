@@ -9,6 +9,7 @@
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -284,3 +285,29 @@ def test_readme_example_runs():
         [sys.executable, "-c", example], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_binder_build_warms_the_font_cache():
+    """repo2docker runs postBuild after environment.yml; it must build matplotlib's cache."""
+    post_build = ROOT / "postBuild"
+    assert post_build.is_file() and os.access(post_build, os.X_OK)
+    mode = subprocess.run(["git", "ls-files", "-s", "postBuild"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.split()
+    assert not mode or mode[0] == "100755", "postBuild must be executable in git"
+    assert "matplotlib.font_manager" in post_build.read_text(encoding="utf-8")
+
+
+def test_setup_warms_the_font_cache_after_installing():
+    import inspect
+    tasks = load_tasks()
+    assert "warm_caches(py)" in inspect.getsource(tasks.setup)
+    assert "matplotlib.font_manager" in inspect.getsource(tasks.warm_caches)
+
+
+def test_version_has_one_source():
+    project = load_pyproject()["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    import gdcourse
+    out = subprocess.run([sys.executable, "-c", "import importlib.metadata as m; "
+                          "print(m.version('gdcourse'))"], capture_output=True, text=True)
+    assert out.stdout.strip() == gdcourse.__version__, "reinstall: python3 tasks.py setup"
