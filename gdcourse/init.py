@@ -112,6 +112,19 @@ def _check_real(value: object, name: str) -> float:
     return float(value)
 
 
+def _check_finite(value: object, name: str, function: str) -> float:
+    """``value`` as a finite float, else ValueError naming the argument.
+
+    PyTorch fails on most non-finite hyper-parameters ("from is out of bounds for
+    float") and fills ``inf`` for others (``normal_(w, std=inf)``); an initialisation
+    with NaN or inf is never useful, so every one is refused here, by name.
+    """
+    value = _check_real(value, name)
+    if not math.isfinite(value):
+        raise ValueError(f"{function}: {name} must be a finite number, got {value}")
+    return value
+
+
 def _warn_if_zero_element(tensor: np.ndarray) -> bool:
     """Warn as PyTorch does and return True when ``tensor`` has no elements."""
     if tensor.size == 0:
@@ -293,13 +306,14 @@ def uniform_(
     """
     _check_float_array(tensor)
     rng = _check_rng(rng)
-    a, b = _check_real(a, "a"), _check_real(b, "b")
-    if not (math.isfinite(a) and math.isfinite(b)):
-        raise ValueError(f"uniform_ bounds must be finite, got a={a}, b={b}")
+    a, b = _check_finite(a, "a", "uniform_"), _check_finite(b, "b", "uniform_")
     if a > b:
         raise ValueError(
             f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}"
         )
+    if not math.isfinite(b - a):
+        raise ValueError(f"uniform_: the bounds a={a} and b={b} are too far apart: b - a "
+                         "overflows a float")
     tensor[...] = rng.uniform(a, b, size=tensor.shape)
     return tensor
 
@@ -338,9 +352,10 @@ def normal_(
     """
     _check_float_array(tensor)
     rng = _check_rng(rng)
-    mean, std = _check_real(mean, "mean"), _check_real(std, "std")
+    mean, std = _check_finite(mean, "mean", "normal_"), _check_real(std, "std")
     if not std >= 0.0:  # written this way so that NaN is refused too
         raise ValueError(f"normal expects std >= 0.0, but found std {std}")
+    std = _check_finite(std, "std", "normal_")
     tensor[...] = rng.normal(mean, std, size=tensor.shape)
     return tensor
 
@@ -362,10 +377,12 @@ def trunc_normal_(
 
     Values are drawn from :math:`\mathcal{N}(\text{mean}, \text{std}^2)` conditioned on
     lying in :math:`[a, b]` (note that ``a`` and ``b`` are absolute cut-offs, not
-    multiples of ``std``). Sampling is by rejection, as in PyTorch: when the interval
-    holds more than 30 % of the probability mass, normal draws outside it are redrawn;
-    otherwise uniform proposals on ``[a, b]`` are accepted with probability
-    proportional to the normal density.
+    multiples of ``std``; either may be infinite). Sampling is by rejection: when the
+    interval holds more than 30 % of the probability mass, normal draws outside it are
+    redrawn; otherwise proposals are uniform on a short interval, or Robert's (1995)
+    exponential ones in a tail, accepted in proportion to the normal density. An
+    interval so far out that the normal has no mass there in floating point (about 37
+    std from the mean) is an error, with the distance in the message.
 
     Parameters
     ----------
@@ -388,7 +405,8 @@ def trunc_normal_(
     TypeError
         If ``tensor`` is not a float NumPy array or ``rng`` is not a Generator.
     ValueError
-        If ``tensor`` is read-only, ``std <= 0`` or ``a >= b``.
+        If ``tensor`` is read-only, ``mean`` or ``std`` is not finite, ``std <= 0``,
+        ``a >= b`` (or NaN), or ``[a, b]`` holds no probability mass in floating point.
 
     Warns
     -----
@@ -397,24 +415,40 @@ def trunc_normal_(
     """
     _check_float_array(tensor)
     rng = _check_rng(rng)
-    mean, std = _check_real(mean, "mean"), _check_real(std, "std")
-    a, b = _check_real(a, "a"), _check_real(b, "b")
+    mean = _check_finite(mean, "mean", "trunc_normal_")
+    std, a, b = _check_real(std, "std"), _check_real(a, "a"), _check_real(b, "b")
     if not (std > 0.0 and math.isfinite(std)):
         raise ValueError(f"trunc_normal_ expects a finite std > 0, but found std {std}")
-    if not a < b:
+    if not a < b:  # also refuses NaN
         raise ValueError(f"trunc_normal_ expects a < b, but found a={a}, b={b}")
+    alpha, beta = (a - mean) / std, (b - mean) / std  # the interval in units of std
+    mass = _normal_mass(alpha, beta)
+    if not mass > 0.0:
+        distance = min(abs(alpha), abs(beta))
+        raise ValueError(
+            f"trunc_normal_: the interval a={a}, b={b} lies {distance:.3g} standard "
+            f"deviations from the mean {mean}, where N(mean, std^2) has no probability "
+            "mass a float can hold; choose a and b within about 37 std of the mean")
     if (mean < a - 2 * std) or (mean > b + 2 * std):
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
             "The distribution of values may be incorrect.",
             stacklevel=2,
         )
-    mass = _normal_cdf((b - mean) / std) - _normal_cdf((a - mean) / std)
-    sample = (
-        _trunc_normal_by_redrawing if mass > 0.3 else _trunc_normal_by_uniform_proposal
-    )
-    tensor[...] = sample(tensor.shape, mean, std, a, b, rng)
+    if mass > 0.3:
+        tensor[...] = _trunc_normal_by_redrawing(tensor.shape, mean, std, a, b, rng)
+    else:
+        tensor[...] = mean + std * _standard_trunc_normal(tensor.shape, alpha, beta, rng)
     return tensor
+
+
+def _normal_mass(alpha: float, beta: float) -> float:
+    """P(alpha <= Z <= beta) for a standard normal Z, accurate far in the tails."""
+    if alpha >= 0.0:  # upper tail: difference of complementary CDFs, no cancellation
+        return 0.5 * (math.erfc(alpha / math.sqrt(2.0)) - math.erfc(beta / math.sqrt(2.0)))
+    if beta <= 0.0:
+        return _normal_mass(-beta, -alpha)
+    return _normal_cdf(beta) - _normal_cdf(alpha)
 
 
 def _trunc_normal_by_redrawing(shape, mean, std, a, b, rng) -> np.ndarray:
@@ -427,22 +461,48 @@ def _trunc_normal_by_redrawing(shape, mean, std, a, b, rng) -> np.ndarray:
     return values
 
 
-def _trunc_normal_by_uniform_proposal(shape, mean, std, a, b, rng) -> np.ndarray:
-    """Rejection sampling with a uniform proposal on [a, b].
+def _standard_trunc_normal(shape, alpha, beta, rng) -> np.ndarray:
+    """A standard normal truncated to [alpha, beta] that holds little mass (<= 30 %).
 
-    Used when [a, b] holds little normal mass, where redrawing normals would almost
-    never land inside. A proposal x is accepted with probability
-    pdf(x) / max_{[a, b]} pdf, so accepted values follow the truncated density.
+    Rejection sampling (Robert 1995). An interval that contains 0 is narrow here, and
+    a uniform proposal works; one in a tail (mirrored to alpha >= 0) uses the uniform
+    proposal when it is short, and otherwise Robert's exponential proposal
+    ``alpha + Exp(lam)``, which needs no finite end and stays efficient however far out
+    the tail is.
     """
-    peak = min(max(mean, a), b)  # where the density is highest on [a, b]
-    log_peak = -0.5 * ((peak - mean) / std) ** 2
+    if beta <= 0.0:  # the lower tail is the mirror image of the upper one
+        return -_standard_trunc_normal(shape, -beta, -alpha, rng)
+    lam = 0.5 * (alpha + math.sqrt(alpha * alpha + 4.0)) if alpha > 0.0 else 1.0
+    if alpha <= 0.0 or (beta - alpha) * lam < 1.0:
+        return _by_uniform_proposal(shape, alpha, beta, rng)
+    return _by_exponential_proposal(shape, alpha, beta, lam, rng)
+
+
+def _by_uniform_proposal(shape, alpha, beta, rng) -> np.ndarray:
+    """Uniform proposals on [alpha, beta], accepted with probability pdf(x) / max pdf."""
+    peak = min(max(0.0, alpha), beta)  # where the density is highest on [alpha, beta]
     values = np.empty(shape)
     pending = np.ones(shape, dtype=bool)
     while pending.any():
         n = int(pending.sum())
-        proposal = rng.uniform(a, b, size=n)
-        log_ratio = -0.5 * ((proposal - mean) / std) ** 2 - log_peak
+        proposal = rng.uniform(alpha, beta, size=n)
+        log_ratio = -0.5 * (proposal**2 - peak**2)
         accepted = np.log(rng.uniform(size=n)) <= log_ratio
+        idx = np.flatnonzero(pending)[accepted]
+        values.flat[idx] = proposal[accepted]
+        pending.flat[idx] = False
+    return values
+
+
+def _by_exponential_proposal(shape, alpha, beta, lam, rng) -> np.ndarray:
+    """Robert's proposal z = alpha + Exp(rate lam), accepted w.p. exp(-(z - lam)^2 / 2)."""
+    values = np.empty(shape)
+    pending = np.ones(shape, dtype=bool)
+    while pending.any():
+        n = int(pending.sum())
+        proposal = alpha + rng.exponential(1.0 / lam, size=n)
+        log_ratio = -0.5 * (proposal - lam) ** 2
+        accepted = (np.log(rng.uniform(size=n)) <= log_ratio) & (proposal <= beta)
         idx = np.flatnonzero(pending)[accepted]
         values.flat[idx] = proposal[accepted]
         pending.flat[idx] = False
@@ -490,11 +550,11 @@ def ones_(tensor: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
-def _check_gain(gain: object) -> float:
+def _check_gain(gain: object, function: str) -> float:
     gain = _check_real(gain, "gain")
     if not gain >= 0.0:  # a negative gain would make the bound negative
         raise ValueError(f"gain must be non-negative, got {gain}")
-    return gain
+    return _check_finite(gain, "gain", function)
 
 
 def _xavier_std(fan_in: int, fan_out: int, gain: float) -> float:
@@ -561,7 +621,7 @@ def xavier_uniform_(
     """
     _check_float_array(tensor)
     rng = _check_rng(rng)
-    gain = _check_gain(gain)
+    gain = _check_gain(gain, "xavier_uniform_")
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     if _warn_if_zero_element(tensor):
         return tensor
@@ -621,7 +681,7 @@ def xavier_normal_(
     """
     _check_float_array(tensor)
     rng = _check_rng(rng)
-    gain = _check_gain(gain)
+    gain = _check_gain(gain, "xavier_normal_")
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     if _warn_if_zero_element(tensor):
         return tensor
@@ -630,7 +690,11 @@ def xavier_normal_(
     return tensor
 
 
-def _kaiming_std(tensor: np.ndarray, a: float, mode: str, nonlinearity: str) -> float:
+def _kaiming_std(tensor: np.ndarray, a: float, mode: str, nonlinearity: str,
+                 function: str) -> float:
+    if isinstance(a, numbers.Real) and not isinstance(a, bool) and not math.isfinite(a):
+        # (a non-number gets PyTorch's "negative_slope ... not a valid number" below)
+        raise ValueError(f"{function}: a must be a finite number, got {a}")
     fan = _calculate_correct_fan(tensor, mode)
     gain = calculate_gain(nonlinearity, a)
     # Var(W) = gain^2 / fan keeps the variance of the pre-activations constant from
@@ -708,7 +772,7 @@ def kaiming_uniform_(
     # PyTorch checks for an empty array before anything else; so do we.
     if _warn_if_zero_element(tensor):
         return tensor
-    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     bound = math.sqrt(3.0) * std  # U(-c, c) has variance c^2 / 3
     tensor[...] = rng.uniform(-bound, bound, size=tensor.shape)
     return tensor
@@ -776,7 +840,7 @@ def kaiming_normal_(
     rng = _check_rng(rng)
     if _warn_if_zero_element(tensor):
         return tensor
-    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_")
     tensor[...] = rng.normal(0.0, std, size=tensor.shape)
     return tensor
 
@@ -834,7 +898,7 @@ def orthogonal_(
     """
     _check_float_array(tensor)
     rng = _check_rng(rng)
-    gain = _check_real(gain, "gain")
+    gain = _check_finite(gain, "gain", "orthogonal_")
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if _warn_if_zero_element(tensor):

@@ -359,3 +359,41 @@ def test_docstrings_state_the_tool_and_reference():
         assert "Pascanu" in text
     assert "not a learning-rate schedule" in mod.__doc__
     assert "direction" in clip_grad_norm_.__doc__ and "direction" in clip_grad_value_.__doc__
+
+
+# Norms in low precision: computed in float64, so a finite gradient has a finite norm and
+# is never zeroed or refused (issue 12). The expected norm is the exact one in float64.
+@pytest.mark.parametrize("dtype, value, size, norm_type", [
+    (np.float16, 300.0, 300, 2.0),      # squares overflow float16 (PyTorch: 5196 in half)
+    (np.float16, 60000.0, 4, 2.0),
+    (np.float16, 300.0, 300, 3.0),
+    (np.float16, 1000.0, 300, 1.0),     # the sum overflows float16
+    (np.float32, 1e19, 300, 2.0),       # PyTorch's float32 norm overflows to inf here
+    (np.float32, 1e20, 1, 2.0),
+    (np.float32, 3e38, 4, 1.0),
+    (np.float64, 1e200, 300, 2.0),      # even float64 overflows: rescaled by the largest
+    (np.float64, 1e300, 10, 4.0),
+])
+def test_low_precision_gradients_have_their_true_finite_norm(dtype, value, size, norm_type):
+    grad = np.full(size, value, dtype=dtype)
+    exact = float(grad[0]) * size ** (1.0 / norm_type)      # every entry is the same
+    before = grad.copy()
+    norm = clip_grad_norm_([grad], max_norm=math.inf, norm_type=norm_type,
+                           error_if_nonfinite=True)          # finite: must not raise
+    assert math.isfinite(norm) and norm == pytest.approx(exact, rel=1e-12)
+    assert np.array_equal(grad, before) and grad.dtype == dtype   # nothing clipped
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_clipping_a_low_precision_gradient_scales_it_instead_of_zeroing_it(dtype):
+    grad = np.full(300, 300.0, dtype=dtype)
+    clip_grad_norm_([grad], max_norm=1.0)
+    assert grad.dtype == dtype
+    assert np.all(grad > 0) and np.linalg.norm(grad.astype(np.float64)) == pytest.approx(1.0, rel=1e-2)
+
+
+def test_low_precision_norms_raise_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clip_grad_norm_([np.full(300, 300.0, dtype=np.float16)], 1.0)
+        clip_grad_norm_([np.full(300, 1e200)], 1.0)

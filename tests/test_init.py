@@ -211,16 +211,34 @@ def truncated_normal_moments(mean, std, a, b):
         (0.0, 0.02, -0.04, 0.04),  # the usual "std 0.02" transformer init
         (0.0, 1.0, 2.0, 3.0),  # 2 % of the mass: uniform-proposal branch
         (1.0, 0.5, -1.0, 0.0),  # mean outside the interval, 2 std away
+        (0.0, 1.0, 3.0, 12.0),  # a long upper tail: exponential proposals
+        (0.0, 1.0, -12.0, -4.0),  # a lower tail (mirrored)
+        (2.0, 0.5, -1.0, 1.5),  # lower tail of a shifted normal, 1 std away
+        (0.0, 1.0, -0.2, 0.2),  # narrow interval around the mean
     ],
 )
 def test_trunc_normal_moments_and_support(mean, std, a, b):
-    w = init.trunc_normal_(np.empty(SHAPE), mean, std, a, b, rng=rng(5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)   # PyTorch's "mean far from [a, b]"
+        w = init.trunc_normal_(np.empty(SHAPE), mean, std, a, b, rng=rng(5))
     assert a <= w.min() and w.max() <= b
     m, var, mu4 = truncated_normal_moments(mean, std, a, b)
     n = w.size
     assert abs(w.mean() - m) <= N_SIGMA * math.sqrt(var / n)
     sample_var = float(np.mean((w - m) ** 2))
     assert abs(sample_var - var) <= N_SIGMA * math.sqrt((mu4 - var**2) / n)
+
+
+@pytest.mark.parametrize(("a", "b"), [(5.0, math.inf), (-math.inf, -30.0), (30.0, 30.5)])
+def test_trunc_normal_far_tails_and_infinite_ends(a, b):
+    # No finite end, or far out in the tail: every value lands in [a, b], no overflow.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)   # the "mean far from [a, b]" warning
+        w = init.trunc_normal_(np.empty(2000), a=a, b=b, rng=rng(3))
+    assert np.all(np.isfinite(w)) and a <= w.min() and w.max() <= b
+    # far in a tail the truncated normal hugs the end nearest the mean
+    near = a if a > 0 else b
+    assert np.median(np.abs(w - near)) < 1.0 / min(abs(a), abs(b)) + 0.05
 
 
 def test_trunc_normal_warns_when_mean_far_from_interval():
@@ -449,6 +467,21 @@ ERROR_CASES = [
     (init.xavier_uniform_, (W,), {"gain": -1.0}, ValueError, r"gain must be non-negative"),
     (init.xavier_normal_, (W,), {"gain": None}, TypeError, r"gain must be a real number"),
     (init.constant_, (W, "1"), {}, TypeError, r"val must be a real number, got str"),
+    # Non-finite hyper-parameters are refused by name (PyTorch: "out of bounds", or inf).
+    (init.kaiming_normal_, (W,), {"a": math.nan}, ValueError, r"kaiming_normal_: a must be finite|kaiming_normal_: a must be a finite"),
+    (init.kaiming_uniform_, (W,), {"a": math.nan}, ValueError, r"kaiming_uniform_: a must be a finite"),
+    (init.kaiming_uniform_, (W,), {"a": math.inf}, ValueError, r"a must be a finite number, got inf"),
+    (init.uniform_, (W, -1e308, 1e308), {}, ValueError, r"too far apart"),
+    (init.uniform_, (W, 0.0, math.nan), {}, ValueError, r"uniform_: b must be a finite"),
+    (init.normal_, (W, 0.0, math.inf), {}, ValueError, r"normal_: std must be a finite"),
+    (init.normal_, (W, math.inf, 1.0), {}, ValueError, r"normal_: mean must be a finite"),
+    (init.trunc_normal_, (W,), {"a": -math.inf, "b": -1e10}, ValueError, r"standard deviations"),
+    (init.trunc_normal_, (W,), {"a": math.nan}, ValueError, r"a < b"),
+    (init.trunc_normal_, (W,), {"mean": math.nan}, ValueError, r"mean must be a finite"),
+    (init.xavier_uniform_, (W,), {"gain": math.inf}, ValueError, r"xavier_uniform_: gain must be a finite"),
+    (init.xavier_normal_, (W,), {"gain": math.inf}, ValueError, r"xavier_normal_: gain must be a finite"),
+    (init.xavier_uniform_, (W,), {"gain": math.nan}, ValueError, r"gain must be non-negative"),
+    (init.orthogonal_, (W,), {"gain": math.inf}, ValueError, r"orthogonal_: gain must be a finite"),
 ]
 
 

@@ -748,3 +748,37 @@ def test_exponential_decay_matches_exponential_lr(rate, decay_steps, t, initial)
 def test_step_lr_never_increases_for_gamma_at_most_one(gamma, step_size, steps):
     rates = run(S.StepLR(sgd(1.0), step_size=step_size, gamma=gamma), steps)
     assert all(b <= a for a, b in zip(rates, rates[1:]))
+
+
+# Overflow far into training (issue 12): the rate becomes inf as PyTorch's does (or, for
+# triangular2, the amplitude 0), never an OverflowError or a NumPy warning.
+@pytest.mark.parametrize("make, steps, expected", [
+    (lambda o: S.ExponentialLR(o, gamma=1.1), 8000, math.inf),
+    (lambda o: S.StepLR(o, step_size=1, gamma=3.0), 1000, math.inf),
+    (lambda o: S.MultiStepLR(o, milestones=[1] * 1000, gamma=3.0), 5, math.inf),
+    (lambda o: S.CyclicLR(o, 0.01, 0.1, step_size_up=1, mode="triangular2"), 5000, 0.01),
+    (lambda o: S.CyclicLR(o, 0.01, 0.1, step_size_up=1, mode="exp_range", gamma=1.5), 3001,
+     math.inf),
+])
+def test_schedules_far_into_training_do_not_raise(make, steps, expected):
+    opt = SGD([np.ones(1)], lr=0.1, momentum=0.9)
+    scheduler = make(opt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(steps):
+            scheduler.step()
+    assert opt.param_groups[0]["lr"] == expected
+
+
+def test_a_zero_rate_stays_zero_under_a_growing_gamma():
+    opt = SGD([np.ones(1)], lr=0.0)
+    scheduler = S.ExponentialLR(opt, gamma=1.1)
+    for _ in range(8000):
+        scheduler.step()
+    assert opt.param_groups[0]["lr"] == 0.0
+
+
+def test_exponential_decay_overflow_is_quietly_inf():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert S.exponential_decay(10**6, 0.1, decay_steps=10, decay_rate=2.0) == math.inf

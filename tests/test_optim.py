@@ -1,6 +1,7 @@
 """Independent tests of gdcourse.optim: hand-worked steps, convergence, errors, state."""
 
 import copy
+import warnings
 import math
 
 import numpy as np
@@ -595,3 +596,77 @@ def test_momentum_switched_on_later_creates_its_buffer_for_large_parameters():
     opt.step([np.ones_like(w)])
     assert opt.state[w]["momentum_buffer"].shape == w.shape
     assert np.all(opt.state[w]["momentum_buffer"] == opt.state[w]["momentum_buffer"][0])
+
+
+@pytest.mark.parametrize("how", ["loaded", "written"])
+@pytest.mark.parametrize("cls,kwargs", BLOCKWISE, ids=lambda v: getattr(v, "__name__", ""))
+def test_state_in_another_memory_order_resumes_exactly(cls, kwargs, how):
+    # A state for a large parameter, in Fortran order (e.g. saved from a transposed
+    # array, or set by hand): the block-wise update must update it, not a reshaped copy.
+    from gdcourse.optim.optimizer import _BLOCK_SIZE
+
+    rng = np.random.default_rng(5)
+    shape = (3, _BLOCK_SIZE + 7)
+    start = rng.standard_normal(shape)
+    grads = [rng.standard_normal(shape) for _ in range(4)]
+    w = start.copy()
+    uninterrupted = cls([w], **kwargs)
+    for g in grads:
+        uninterrupted.step([g])
+
+    w2 = start.copy()
+    first = cls([w2], **kwargs)
+    for g in grads[:2]:
+        first.step([g])
+    saved = first.state_dict()
+    for state in saved["state"].values():
+        for key, value in state.items():
+            if isinstance(value, np.ndarray):
+                state[key] = np.asfortranarray(value)
+    resumed = cls([w2], **kwargs)
+    if how == "loaded":
+        resumed.load_state_dict(saved)
+    else:
+        resumed.state[w2] = saved["state"][0]
+    for g in grads[2:]:
+        resumed.step([g])
+    np.testing.assert_array_equal(w2, w)
+    for key, value in uninterrupted.state[w].items():
+        np.testing.assert_array_equal(resumed.state[w2][key], value, err_msg=key)
+
+
+def test_a_bad_later_group_loads_nothing():
+    w1, w2 = np.ones(2), np.ones(3)
+    opt = Adam([{"params": [w1], "lr": 0.1}, {"params": [w2], "lr": 0.2}])
+    opt.step([np.ones(2), np.ones(3)])
+    saved = opt.state_dict()
+    saved["param_groups"][0]["lr"] = 0.5
+    saved["param_groups"][1]["betas"] = (0.9, 1.5)          # invalid, in the last group
+    saved["state"][0]["exp_avg"] = np.full(2, 7.0)
+    before_groups = [dict(g) for g in opt.param_groups]
+    before_state = {k: v.copy() if isinstance(v, np.ndarray) else v
+                    for k, v in opt.state[w1].items()}
+    with pytest.raises(ValueError, match="Invalid beta parameter at index 1"):
+        opt.load_state_dict(saved)
+    assert [dict(g) for g in opt.param_groups] == before_groups
+    for key, value in before_state.items():
+        np.testing.assert_array_equal(opt.state[w1][key], value)
+
+
+# Non-finite and huge gradients, float16 parameters: the same numbers as PyTorch (the
+# parity tests), and no NumPy warning leaks to the learner (issue 12).
+@pytest.mark.parametrize("cls,kwargs", OPTIONS, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("grad, dtype", [
+    ([np.inf, -np.inf, 1.0], np.float64),
+    ([np.nan, 1.0, 0.0], np.float64),
+    ([1e300, -1e300, 1e-300], np.float64),
+    ([300.0, -6e4, 1e-8], np.float16),
+])
+def test_steps_with_extreme_gradients_raise_no_warning(cls, kwargs, grad, dtype):
+    w = np.ones(3, dtype=dtype)
+    opt = cls([w], **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            opt.step([np.array(grad, dtype=dtype)])
+    assert w.dtype == dtype

@@ -109,13 +109,31 @@ def _check_norm_type(norm_type: object) -> float:
 
 
 def _vector_norm(x: np.ndarray, p: float) -> float:
-    r"""The p-norm of ``x`` viewed as one long vector: :math:`(\sum_i |x_i|^p)^{1/p}`."""
+    r"""The p-norm of ``x`` viewed as one long vector: :math:`(\sum_i |x_i|^p)^{1/p}`.
+
+    Computed in float64 whatever the array's dtype: the squares of a float16 gradient
+    overflow from 256 on, those of a float32 one from about 1.8e19, and a norm that
+    comes out ``inf`` for a finite gradient would zero it when clipping. Should even the
+    float64 sum overflow, the entries are scaled by the largest one first, so a finite
+    gradient always has a finite norm (PyTorch's float32 norm is ``inf`` there).
+    """
     # ndarray methods rather than np.sum/np.max: the same reductions without the
     # Python-level wrappers, which dominate for the tiny arrays of the 2-D widgets.
     absx = np.abs(x)
+    if absx.dtype != np.float64:
+        absx = absx.astype(np.float64)
     if p == math.inf:
         # initial=0: an empty array has norm 0, the neutral element of max over norms.
         return float(absx.max(initial=0.0))
+    norm = _plain_norm(absx, p)
+    if norm == math.inf:
+        largest = float(absx.max(initial=0.0))
+        if math.isfinite(largest) and largest > 0.0:  # finite entries: scale, then sum
+            norm = largest * _plain_norm(absx / largest, p)
+    return norm
+
+
+def _plain_norm(absx: np.ndarray, p: float) -> float:
     if p == 1.0:
         return float(absx.sum())
     if p == 2.0:
@@ -194,8 +212,12 @@ def clip_grad_norm_(
     returned norm already reports the problem, and a warning pointing at this file
     would suggest a bug in clipping rather than in the gradients.
 
-    The per-array norms are computed in each array's own dtype; the coefficient is a
-    Python float (float64), and the multiplication keeps each array's dtype.
+    The norms are computed in float64 whatever the gradients' dtype (and rescaled if
+    even float64 overflows), so a finite gradient always has a finite norm: a float16
+    gradient of 300 entries equal to 300 has norm 5196.15 (PyTorch: 5196 in float16),
+    and 300 entries of 1e19 in float32 have norm 1.73e20 (PyTorch's float32 norm
+    overflows to ``inf``, and the gradients would be zeroed). The coefficient is a
+    Python float, and the multiplication keeps each array's dtype.
 
     References
     ----------

@@ -41,6 +41,21 @@ from typing import Any
 
 import numpy as np
 
+
+def _decayed(base_lr: float, gamma: float, n: float) -> float:
+    """``base_lr * gamma**n``, with an overflow giving ``inf`` instead of an exception.
+
+    PyTorch multiplies the rate by ``gamma`` once per step, so a ``gamma > 1`` run long
+    enough reaches ``inf``; the closed form ``gamma**n`` would raise ``OverflowError``
+    there. A zero rate stays zero (PyTorch's ``0 * gamma`` each step), not ``0 * inf``.
+    """
+    if base_lr == 0:
+        return 0.0 * base_lr
+    try:
+        return base_lr * float(gamma) ** n
+    except OverflowError:
+        return math.copysign(math.inf, base_lr)
+
 from .optimizer import Optimizer
 from .sgd import SGD
 
@@ -413,7 +428,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, t: int) -> list[float]:
-        return [base_lr * self.gamma ** (t // self.step_size) for base_lr in self.base_lrs]
+        return [_decayed(base_lr, self.gamma, t // self.step_size) for base_lr in self.base_lrs]
 
 
 class MultiStepLR(LRScheduler):
@@ -447,7 +462,7 @@ class MultiStepLR(LRScheduler):
 
     def lr_at(self, t: int) -> list[float]:
         passed = sum(count for milestone, count in self.milestones.items() if milestone <= t)
-        return [base_lr * self.gamma**passed for base_lr in self.base_lrs]
+        return [_decayed(base_lr, self.gamma, passed) for base_lr in self.base_lrs]
 
 
 class ConstantLR(LRScheduler):
@@ -552,7 +567,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, t: int) -> list[float]:
-        return [base_lr * self.gamma**t for base_lr in self.base_lrs]
+        return [_decayed(base_lr, self.gamma, t) for base_lr in self.base_lrs]
 
 
 class PolynomialLR(LRScheduler):
@@ -943,8 +958,10 @@ class CyclicLR(_MomentumCycle, LRScheduler):
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
-            return 1 / (2.0 ** (x - 1))
-        return self.gamma**x  # exp_range
+            # 0.5**(x-1) is 1/2**(x-1) exactly; far into training it becomes 0 (the
+            # amplitude has halved away), where PyTorch's 1/(2.0**(x-1)) overflows.
+            return 0.5 ** (x - 1)
+        return _decayed(1.0, self.gamma, x)  # exp_range
 
     def _triangle(self, t: int) -> tuple[float, float]:
         """``(h, scale)``: the triangle's height at ``t`` (0 to 1) and its scaling."""
@@ -954,8 +971,9 @@ class CyclicLR(_MomentumCycle, LRScheduler):
             height = x / self.step_ratio
         else:
             height = (x - 1) / (self.step_ratio - 1)
-        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else t)
-        return height, scale
+        if height == 0:  # the foot of a triangle: no scale needed (it may have overflowed)
+            return 0.0, 1.0
+        return height, self.scale_fn(cycle if self.scale_mode == "cycle" else t)
 
     def lr_at(self, t: int) -> list[float]:
         height, scale = self._triangle(t)
@@ -1455,4 +1473,5 @@ def exponential_decay(step: Any, initial_learning_rate: float, decay_steps: floa
     exponent = np.asarray(step, dtype=float) / decay_steps
     if staircase:
         exponent = np.floor(exponent)
-    return initial_learning_rate * decay_rate**exponent
+    with np.errstate(over="ignore"):  # a decay_rate > 1 run long enough is inf, quietly
+        return initial_learning_rate * decay_rate**exponent

@@ -275,6 +275,13 @@ class Optimizer:
             single array is accepted when there is exactly one parameter.
         """
         grads = self._checked_gradients(grads)
+        # An inf or huge gradient overflows inside the rule; like PyTorch, the result
+        # (inf/NaN in the same places as torch's) is the report, not a NumPy warning
+        # pointing at this file. Divergence is reported in words by the training helpers.
+        with np.errstate(all="ignore"):
+            self._step(grads)
+
+    def _step(self, grads: list[np.ndarray | None]) -> None:
         states = self.state
         index = 0
         for group in self.param_groups:
@@ -308,6 +315,12 @@ class Optimizer:
         and a buffer the rule creates on its first step (SGD's momentum buffer) is
         assembled from the blocks before it joins the state.
         """
+        for key, value in state.items():
+            # A buffer in another memory order (loaded, or set by hand) would be
+            # reshaped into a *copy*, and the blocks' updates to it would be lost: give
+            # it the parameter's layout first (once; it keeps that layout afterwards).
+            if _is_shaped_like(value, param) and not value.flags.c_contiguous:
+                state[key] = np.ascontiguousarray(value)
         flat_param = param.reshape(-1)
         flat_grad = np.ascontiguousarray(grad).reshape(-1)
         flat_state = {
@@ -355,7 +368,8 @@ class Optimizer:
         """Load a state saved by :meth:`state_dict` (of an optimizer of the same layout).
 
         Continuing after ``load_state_dict`` gives the same trajectory as never having
-        stopped. The loaded arrays are copied and cast to their parameter's dtype.
+        stopped. The loaded arrays are copied and take their parameter's dtype and memory
+        layout. Everything is checked first: if any part is invalid, nothing is loaded.
         """
         groups = self.param_groups
         saved_groups = copy.deepcopy(state_dict["param_groups"])
@@ -380,9 +394,12 @@ class Optimizer:
                 key: self._cast_like(param, key, value, saved_index)
                 for key, value in saved_state.items()
             }
+        # Validate every group before changing any: a bad later group must not leave the
+        # earlier ones already overwritten (the optimizer stays as it was).
         for group, saved in zip(groups, saved_groups):
             saved["params"] = group["params"]
             self._check_hyperparameters(**self._hyperparameters(saved))
+        for group, saved in zip(groups, saved_groups):
             group.clear()
             group.update(saved)
         self.state = new_state
@@ -396,7 +413,11 @@ class Optimizer:
                 f"loaded state {key!r} of parameter {index} has shape {value.shape}, but "
                 f"the parameter has shape {param.shape}"
             )
-        return np.array(value, dtype=param.dtype, copy=True)
+        # The parameter's dtype and memory layout (a copy either way), so that the state
+        # is updated exactly as a state the optimizer created itself.
+        loaded = np.empty_like(param)
+        loaded[...] = value
+        return loaded
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
