@@ -582,3 +582,9 @@ def test_num_batches(n, batch_size, drop_last, expected):
 def test_num_batches_errors(args, error):
     with pytest.raises(error):
         num_batches(*args)
+
+
+def test_diabetes_description_states_the_target_range_in_words():
+    # "25..346" broke across lines in JupyterLab's output ("25..⏎346").
+    description = load_diabetes(rng=rng()).description
+    assert "a real-valued target from 25 to 346" in description and ".." not in description
