@@ -120,6 +120,9 @@ def setup(extras=EXTRAS, stamp_file=STAMP):
         stamp_file.unlink(missing_ok=True)
         fail("pip install failed (see the messages above).")
     stamp_file.write_text(fingerprint + "\n")
+    # matplotlib builds its font cache on first use and says so on stderr; doing it here
+    # keeps "Matplotlib is building the font cache" out of the first notebook.
+    run([py, "-c", "import matplotlib.pyplot"], stderr=subprocess.DEVNULL)
     say("environment ready")
     return py
 
