@@ -299,6 +299,12 @@ def test_chapter_01_goals():
     assert left == [0.09, 0.1, 0.11, 0.12, 0.15]
     assert all(np.all(run.path[:, 0] > 0) for lr, run in ends.items() if lr < 0.09)
     assert all(run.diverged for lr, run in ends.items() if lr >= 0.2)
+    # Try next: Rosenbrock's loss below 0.3 within 300 steps for 0.003 ... 0.006; 0.007
+    # blows up within a few steps.
+    runs = {lr: trace("Rosenbrock", SGD, 300, lr=lr) for lr in LR_VALUES if lr <= 0.01}
+    good = [lr for lr, run in runs.items() if not run.diverged and run.losses.min() < 0.3]
+    assert good == [0.003, 0.004, 0.005, 0.006]
+    assert runs[0.007].diverged and runs[0.007].steps_taken < 10
 
 
 # ============================================================================ quadratic
