@@ -53,7 +53,7 @@ TARGET_SECONDS = 0.050
 # slider, dragged to nearby values, as a learner does.
 CASES = [
     (StepByStepExplorer, {"steps": 20},
-     [("lr", [0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6]), ("steps", [21, 22, 23])]),
+     [("lr", [0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6]), ("steps", [21, 22, 23])]),
     (QuadraticExplorer, {},
      [("lr", [0.02, 0.05, 0.1, 0.15, 0.18, 0.25]), ("momentum", [0.0, 0.3, 0.6, 0.9])]),
     (OptimizerRaceExplorer, {},

@@ -533,7 +533,7 @@ def load_diabetes(
 
     Age, sex, body-mass index, blood pressure and six blood-serum measurements at
     baseline, and a quantitative measure of disease progression one year later
-    (25..346) [1]_, as bundled inside scikit-learn (nothing is downloaded). The features
+    (from 25 to 346) [1]_, as bundled inside scikit-learn (nothing is downloaded). The features
     are loaded in their original units (scikit-learn's ``scaled=False``), so
     ``standardize`` does all the scaling. The split is shuffled, not stratified.
 
@@ -573,7 +573,7 @@ def load_diabetes(
     description = (
         f"Diabetes disease progression one year after baseline (Efron et al. 2004, "
         f"bundled with scikit-learn): {n} patients, {d} features, a real-valued target "
-        f"({raw.target.min():g}..{raw.target.max():g})"
+        f"from {raw.target.min():g} to {raw.target.max():g}"
     )
     return _make_dataset(
         "diabetes", "regression", raw.data, raw.target,

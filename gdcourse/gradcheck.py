@@ -13,10 +13,16 @@ function values agree in more and more leading digits, and rounding leaves an er
 of about :math:`10^{-16} |f| / \varepsilon`. In float64, :math:`\varepsilon = 10^{-6}`
 balances the two, giving gradients to about 9-10 significant digits.
 
-Two practical points (CS231n notes, "Gradient checks"):
+Practical points from the CS231n notes, "Gradient checks":
 
-* check at a random point, not at a minimum, where the gradient is close to 0 and
-  every relative error is large;
+* check at a characteristic point: a random initialisation can be an untypical one
+  that hides a bug, so the notes advise a short burn-in (check once the loss has
+  started to fall). Avoid points where a gradient is 0 by accident, e.g. at a minimum
+  or a bias that stays at 0: the relative error of two numbers that are both about 0
+  means nothing;
+* as a guide in double precision: a relative error above 1e-2 probably means a wrong
+  gradient, 1e-2 to 1e-4 is suspicious, below 1e-4 is usually fine for losses with
+  kinks but too high for smooth ones, and 1e-7 or less is agreement;
 * a ReLU kink within :math:`\varepsilon` of a pre-activation spoils the difference
   for that coordinate; with random float64 data this is rare.
 

@@ -416,7 +416,8 @@ def drawable_path(path: np.ndarray, bounds, diverged: bool) -> tuple[np.ndarray,
 
 def plot_landscape(landscape, trajectories=(), *, ax=None, levels: int = 30,
                    log_levels: bool = True, show_minima: bool = True,
-                   show_start: bool = True, title: str | None = None):
+                   show_start: bool = True, title: str | None = None,
+                   axis_labels: tuple[str, str] = (r"$\theta_1$", r"$\theta_2$")):
     """Contours of a 2-D loss with the paths of optimizers on it.
 
     Parameters
@@ -440,6 +441,9 @@ def plot_landscape(landscape, trajectories=(), *, ax=None, levels: int = 30,
         Mark the known minima (stars) and the starting points (white circles).
     title : str, optional
         Defaults to the landscape's name.
+    axis_labels : (str, str), default ("$\\theta_1$", "$\\theta_2$")
+        The axes' labels: the two parameters, θ₁ and θ₂ in the course's notation
+        (``("x", "y")`` gives the labels of earlier versions).
 
     Returns
     -------
@@ -516,8 +520,8 @@ def plot_landscape(landscape, trajectories=(), *, ax=None, levels: int = 30,
     aspect = (ymax - ymin) / (xmax - xmin)
     if 1 / 3 <= aspect <= 3:  # equal scales show gradients perpendicular to contours
         ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
     # The pad keeps a cross on the top edge off the title.
     ax.set_title(title if title is not None else str(getattr(landscape, "name", "")),
                  pad=10)

@@ -591,3 +591,9 @@ def test_a_forgotten_rng_gets_the_call_to_write(name):
     loader = getattr(data, name)
     with pytest.raises(TypeError, match=rf"{name}\(\.\.\., rng=np\.random\.default_rng\(0\)\)"):
         loader()
+
+
+def test_diabetes_description_states_the_target_range_without_dots():
+    # "25..346" broke across lines in JupyterLab's output ("25..⏎346").
+    description = load_diabetes(rng=rng()).description
+    assert "25" in description and "346" in description and ".." not in description

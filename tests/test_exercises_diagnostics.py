@@ -121,3 +121,30 @@ def test_suggest_rates_hand_worked():
     result = RangeTestResult(lrs=lrs, losses=smoothed, smoothed_losses=smoothed,
                              stopped_early=False, stop_reason=None)
     assert suggest_rates(result) == pytest.approx((1e-2, 1e-2))
+
+
+# --- gd_step and theta_after: chapter 0 ------------------------------------------------
+
+def test_gd_step_answers_any_wrong_array_and_a_forgotten_return():
+    from gdcourse.exercises import check_gd_step
+
+    doubled = check_gd_step(lambda theta, grad, lr: 2 * theta)
+    assert doubled.status == "failed" and doubled.message.startswith("Value:")
+
+    def in_place(theta, grad, lr):
+        theta -= lr * grad
+
+    forgotten = check_gd_step(in_place)
+    assert forgotten.status == "failed" and "return" in forgotten.hint
+
+
+def test_theta_after_matches_gdcourse_sgd_on_a_diagonal_quadratic():
+    theta_after = diagnostics.THETA_AFTER.reference
+    curvatures, lr = np.array([1.0, 10.0, 0.3]), 0.07
+    theta = np.array([1.0, -2.0, 0.5])
+    start = theta.copy()
+    opt = SGD([theta], lr=lr)
+    for t in range(1, 41):
+        opt.step([curvatures * theta])
+        np.testing.assert_allclose(theta_after(start, curvatures, lr, t), theta,
+                                   rtol=1e-12, atol=1e-300)

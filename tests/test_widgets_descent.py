@@ -12,7 +12,8 @@ import pytest  # noqa: E402
 from gdcourse.functions import (CURVES, LANDSCAPES, Quadratic, heavy_ball_rate,  # noqa: E402
                                  steps_per_decade, trace)
 from gdcourse.optim import SGD  # noqa: E402
-from gdcourse.widgets.descent import (MAX_STEPS, RUN_STEPS,  # noqa: E402
+from gdcourse.functions import DoubleWell, Parabola  # noqa: E402
+from gdcourse.widgets.descent import (LR_VALUES, MAX_STEPS, RUN_STEPS,  # noqa: E402
                                       StepByStepExplorer)
 from gdcourse.widgets.quadratic import (MAP_LRS, MAP_MOMENTA,  # noqa: E402
                                         MAP_STEPS_RANGE, QuadraticExplorer)
@@ -192,6 +193,118 @@ def test_dropdown_labels_are_accepted():
     explorer = StepByStepExplorer("1-D: double well")
     assert explorer.controls["landscape"].value == "double well"
     assert explorer.controls["landscape"].label == "1-D: double well"
+
+
+def test_the_learning_rates_are_round_numbers_shown_as_they_are(stepper):
+    # Every slider value is the float of its literal, so the read-out, the panel's
+    # title and the summary show one and the same number.
+    assert list(LR_VALUES) == sorted(set(LR_VALUES))
+    assert LR_VALUES[0] == 1e-4 and LR_VALUES[-1] == 10.0
+    for value in (0.5, 1.0, 1.1, 0.3, 0.7, 0.09, 0.15, 0.2, 0.03, 0.002):
+        assert value in LR_VALUES
+    slider = stepper.controls["lr"]
+    for lr in (0.11, 0.5, 1.1, 2e-4):
+        stepper.set_values(landscape="parabola", lr=lr, steps=3)
+        shown = slider.label
+        assert shown == f"{lr:g}" and float(shown) == lr
+        assert stepper._ax_loss.get_title() == f"SGD(lr={shown})"
+        assert f"SGD(lr={shown}):" in stepper.summary.value
+
+
+@pytest.mark.parametrize("lr, nearest", [(0.107, "0.1 and 0.11"), (0.45, "0.4 and 0.5")])
+def test_a_rate_between_the_slider_values_is_refused(lr, nearest):
+    with pytest.raises(ValueError, match=f"the nearest are {nearest}"):
+        StepByStepExplorer(lr=lr)
+
+
+def test_controls_in_two_rows_with_the_buttons_together(stepper):
+    rows = [child for child in stepper.widget.children
+            if hasattr(child, "children") and child.children]
+    c = stepper.controls
+    assert list(rows[0].children) == [c["landscape"], c["lr"]]
+    assert list(rows[1].children) == [c["steps"], c["step"], c["run"], c["reset"]]
+
+
+def _legend_entries(ax):
+    legend = ax.get_legend()
+    return {text.get_text(): handle for text, handle in
+            zip(legend.get_texts(), legend.legend_handles)}
+
+
+@pytest.mark.usefixtures("skip_rendering")
+@pytest.mark.parametrize("name", ["parabola", "Rosenbrock"])
+def test_labels_and_legend_say_what_is_drawn(stepper, name):
+    stepper.set_values(landscape=name, lr=0.001, steps=5)
+    ax = stepper._ax_path
+    curve = name == "parabola"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (
+        ("θ", "L(θ)") if curve else (r"$\theta_1$", r"$\theta_2$"))
+    entries = _legend_entries(ax)
+    if curve:
+        assert "loss L(θ) = θ²" in entries
+    # The ring of the current point is in the legend, drawn as on the plot.
+    ring = entries["current point"]
+    current = stepper._current
+    assert ring.get_marker() == current.get_marker() == "o"
+    assert ring.get_markeredgecolor() == current.get_markeredgecolor()
+    assert ring.get_markerfacecolor() == current.get_markerfacecolor() == "none"
+    assert stepper._ax_path.title.get_fontsize() == stepper._ax_loss.title.get_fontsize()
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_before_the_first_step_the_loss_panel_says_what_will_appear(stepper):
+    stepper.set_values(landscape="double well", lr=0.05, steps=0)
+    assert stepper._note.get_visible() and "Press Step or Run" in stepper._note.get_text()
+    low, _ = stepper._ax_loss.get_xlim()
+    assert low < 0  # the point at step 0 is not cut in half by the left spine
+    stepper.controls["step"].click()
+    assert not stepper._note.get_visible()
+    stepper.controls["reset"].click()
+    assert stepper._note.get_visible()
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_a_run_that_lands_exactly_on_the_minimum_says_so(stepper):
+    stepper.set_values(landscape="parabola", lr=0.5, steps=3)
+    assert "exactly 0 from step 1" in stepper._note.get_text()
+    assert stepper._note.get_visible() and not stepper._message.get_visible()
+    assert "θ = 0" in stepper.summary.value
+
+
+# The goals of chapters 00 and 01 and their answers, on the slider's values.
+@pytest.mark.usefixtures("skip_rendering")
+def test_chapter_00_goals(stepper):
+    stepper.set_values(landscape="parabola", lr=0.5, steps=1)
+    assert _line(stepper._path_line)[0][-1] == 0.0             # on the minimum at once
+    stepper.set_values(lr=1.0, steps=6)
+    np.testing.assert_array_equal(_line(stepper._path_line)[0], 4.0 * (-1.0) ** np.arange(7))
+    stepper.set_values(lr=1.1, steps=25)
+    np.testing.assert_allclose(_line(stepper._path_line)[0], 4.0 * (-1.2) ** np.arange(26))
+    for _ in range(2):  # "press Run a few times"
+        stepper.controls["run"].click()
+    assert "diverged" in stepper.summary.value
+
+
+def test_chapter_01_goals():
+    # Goal 3: loss below 1e-6 within 10 steps: exactly the rates 0.3 ... 0.7.
+    fast = [lr for lr in LR_VALUES
+            if np.min(trace(Parabola(), SGD, 10, lr=lr).losses) < 1e-6]
+    assert fast == [0.3, 0.4, 0.5, 0.6, 0.7]
+    # Goal 4: from θ_0 = 2 on the double well, 0.09 ... 0.15 end in the left minimum,
+    # smaller rates never cross the hump at 0 (they end in, or on the way to, the right one),
+    # and from 0.2 on the run blows up.
+    ends = {lr: trace(DoubleWell(), SGD, 100, lr=lr) for lr in LR_VALUES if lr <= 10}
+    left = [lr for lr, run in ends.items()
+            if not run.diverged and abs(run.path[-1, 0] + 1) < 1e-6]
+    assert left == [0.09, 0.1, 0.11, 0.12, 0.15]
+    assert all(np.all(run.path[:, 0] > 0) for lr, run in ends.items() if lr < 0.09)
+    assert all(run.diverged for lr, run in ends.items() if lr >= 0.2)
+    # Try next: Rosenbrock's loss below 0.3 within 300 steps for 0.003 ... 0.006; 0.007
+    # blows up within a few steps.
+    runs = {lr: trace("Rosenbrock", SGD, 300, lr=lr) for lr in LR_VALUES if lr <= 0.01}
+    good = [lr for lr, run in runs.items() if not run.diverged and run.losses.min() < 0.3]
+    assert good == [0.003, 0.004, 0.005, 0.006]
+    assert runs[0.007].diverged and runs[0.007].steps_taken < 10
 
 
 # ============================================================================ quadratic

@@ -1,6 +1,8 @@
 """Exercises on the practitioner's side of training: one step, reading curves, picking a rate.
 
 * :func:`check_gd_step` — the warm-up of chapter 0: one step of plain gradient descent.
+* :func:`check_theta_after` — chapter 0: the iterate after ``t`` steps on a diagonal
+  quadratic, in closed form (each coordinate shrinks by :math:`1 - \eta\lambda_i` per step).
 * :func:`check_diagnose` — chapter 7: name what a pair of loss curves shows
   (``"diverged"``, ``"noisy"``, ``"flat"``, ``"overfitting"`` or ``"healthy"``) by
   fixed rules.
@@ -19,7 +21,7 @@ import numpy as np
 from ..lr_finder import RangeTestResult
 from ._checking import Case, CheckResult, Exercise, Mistake
 
-__all__ = ["check_gd_step", "check_diagnose", "check_suggest_rates"]
+__all__ = ["check_gd_step", "check_theta_after", "check_diagnose", "check_suggest_rates"]
 
 # --------------------------------------------------------------------------------------
 # 1. One step of gradient descent (the warm-up of chapter 0)
@@ -39,8 +41,9 @@ def _gd_step_no_lr(theta, grad, lr):
     return theta - grad
 
 
-def _gd_step_in_place_no_return(theta, grad, lr):
-    theta -= lr * grad  # noqa: F841 -- updates the array, returns None
+def _gd_step_in_place_returned(theta, grad, lr):
+    theta -= lr * grad  # the right values, but the caller's array is changed too
+    return theta
 
 
 def _gd_case(theta: list, grad: list, lr: float) -> Case:
@@ -48,28 +51,110 @@ def _gd_case(theta: list, grad: list, lr: float) -> Case:
                 lambda impl: impl(np.array(theta, dtype=float), np.array(grad, dtype=float), lr))
 
 
+def _callers_theta(impl) -> str:
+    """What a call does to the caller's ``theta``: unchanged (a new array was returned)."""
+    theta = np.array([1.0, -2.0])
+    impl(theta, np.array([4.0, 1.0]), 0.1)
+    if np.array_equal(theta, [1.0, -2.0]):
+        return "theta unchanged"
+    return f"theta changed in place to [{', '.join(f'{v:g}' for v in theta)}]"
+
+
 GD_STEP = Exercise(
     title="one step of gradient descent",
     reference=_gd_step,
     cases=(_gd_case([1.0, -2.0], [4.0, 1.0], 0.1),
            _gd_case([0.5, 0.5, 3.0], [-2.0, 0.0, 1.0], 0.25),
-           _gd_case([[1.0, 2.0], [3.0, 4.0]], [[1.0, -1.0], [2.0, 0.5]], 0.5)),
+           _gd_case([[1.0, 2.0], [3.0, 4.0]], [[1.0, -1.0], [2.0, 0.5]], 0.5),
+           Case("theta=[1.0, -2.0], grad=[4.0, 1.0], lr=0.1, looking at the caller's "
+                "theta after the call", _callers_theta)),
     mistakes=(
         Mistake("sign error", _gd_step_sign,
                 "gradient descent steps against the gradient: θ − lr·g, not θ + lr·g "
                 "(the gradient points uphill)."),
         Mistake("learning rate forgotten", _gd_step_no_lr,
                 "the step is the gradient times the learning rate: θ − lr·g, not θ − g."),
-        Mistake("in place, no return", _gd_step_in_place_no_return,
-                "`theta -= lr * grad` changes the array in place and the function then "
-                "returns None: return the new parameters (`return theta - lr * grad`)."),
+        # No mistake may return None: comparing a learner's array with None fails in
+        # the check machinery. A learner's None gets the generic "did you forget the
+        # `return` statement?", and the in-place step then the hint below.
+        Mistake("in place, returned", _gd_step_in_place_returned,
+                "the values are right, but `theta -= lr * grad` also changes the caller's "
+                "array (the same object): compute a new one, `return theta - lr * grad`."),
     ),
 )
 
 
 def check_gd_step(gd_step: Callable) -> CheckResult:
-    """Check ``gd_step(theta, grad, lr)`` → the array ``theta - lr * grad``."""
+    """Check ``gd_step(theta, grad, lr)`` → the new array ``theta - lr * grad``.
+
+    The caller's ``theta`` must be left as it was.
+    """
     return GD_STEP.check(gd_step)
+
+
+# --------------------------------------------------------------------------------------
+# 2. The iterate after t steps on a diagonal quadratic (chapter 0)
+# --------------------------------------------------------------------------------------
+
+
+def _theta_after(theta0: np.ndarray, curvatures: np.ndarray, lr: float, t: int) -> np.ndarray:
+    """θ_t = (1 − η λ)^t θ_0, element by element, for L(θ) = ½ Σ_i λ_i θ_i²."""
+    return (1.0 - lr * curvatures) ** t * theta0
+
+
+def _theta_after_sign(theta0, curvatures, lr, t):
+    return (1.0 + lr * curvatures) ** t * theta0
+
+
+def _theta_after_one_step_less(theta0, curvatures, lr, t):
+    return (1.0 - lr * curvatures) ** (t - 1) * theta0
+
+
+def _theta_after_no_lr(theta0, curvatures, lr, t):
+    return (1.0 - curvatures) ** t * theta0
+
+
+def _theta_after_no_curvature(theta0, curvatures, lr, t):
+    return (1.0 - lr) ** t * theta0
+
+
+def _theta_after_one_step(theta0, curvatures, lr, t):
+    return (1.0 - lr * curvatures) * theta0
+
+
+def _theta_case(theta0: list, curvatures: list, lr: float, t: int) -> Case:
+    return Case(f"theta0={theta0}, curvatures={curvatures}, lr={lr:g}, t={t}",
+                lambda impl: impl(np.array(theta0, dtype=float),
+                                  np.array(curvatures, dtype=float), lr, t))
+
+
+THETA_AFTER = Exercise(
+    title="the iterate after t steps on a diagonal quadratic",
+    reference=_theta_after,
+    cases=(_theta_case([1.0, 1.0], [1.0, 10.0], 0.1, 100),     # chapter 0's bowl
+           _theta_case([2.0, -1.0, 0.5], [0.5, 2.0, 4.0], 0.2, 3),
+           _theta_case([3.0, -4.0], [1.0, 3.0], 0.25, 0)),     # no step: θ_0 itself
+    mistakes=(
+        Mistake("sign error", _theta_after_sign,
+                "gradient descent steps against the gradient λθ: θ_t = θ_{t-1} − ηλθ_{t-1} "
+                "= (1 − ηλ) θ_{t-1}, so the factor is 1 − ηλ, not 1 + ηλ."),
+        Mistake("one step less", _theta_after_one_step_less,
+                "θ_t is the point after t updates (t = 1 is the first, θ_0 the start), so "
+                "the factor is raised to the power t, not t − 1."),
+        Mistake("learning rate forgotten", _theta_after_no_lr,
+                "the factor is 1 − η·λ: the learning rate multiplies the curvature."),
+        Mistake("curvature forgotten", _theta_after_no_curvature,
+                "each coordinate has its own factor 1 − η·λ_i: multiply lr by the array of "
+                "curvatures."),
+        Mistake("one step only", _theta_after_one_step,
+                "t steps apply the factor t times: raise (1 − η·λ) to the power t."),
+    ),
+)
+
+
+def check_theta_after(theta_after: Callable) -> CheckResult:
+    """Check ``theta_after(theta0, curvatures, lr, t)`` → ``(1 - lr * curvatures) ** t * theta0``."""
+    return THETA_AFTER.check(theta_after)
 
 
 # --------------------------------------------------------------------------------------
@@ -317,4 +402,5 @@ def check_suggest_rates(suggest_rates: Callable) -> CheckResult:
     return SUGGEST_RATES.check(suggest_rates)
 
 
-EXERCISES = {"gd_step": GD_STEP, "diagnose": DIAGNOSE, "suggest_rates": SUGGEST_RATES}
+EXERCISES = {"gd_step": GD_STEP, "theta_after": THETA_AFTER, "diagnose": DIAGNOSE,
+             "suggest_rates": SUGGEST_RATES}

@@ -11,13 +11,20 @@ so the picture for a given landscape, learning rate and step count is always the
 (pressing Step five times is the same as typing 5).
 
 The 1-D losses are :class:`gdcourse.functions.Parabola` and
-:class:`~gdcourse.functions.DoubleWell`, landscapes flat along :math:`y` that
-:func:`~gdcourse.functions.trace` runs exactly like a 1-D descent.
+:class:`~gdcourse.functions.DoubleWell`, landscapes flat along their second coordinate
+that :func:`~gdcourse.functions.trace` runs exactly like a 1-D descent. The figure
+writes the one parameter :math:`\theta` and the loss :math:`L(\theta)`, as the course
+does (:math:`\theta_1, \theta_2` on the 2-D landscapes).
+
+The learning rate moves over a fixed list of round values, :data:`LR_VALUES` (1, 1.1,
+1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 and 9 times a power of ten), so that the slider's
+read-out, the panel title and the summary show the very number the run used, and rates
+such as 0.5, 1 and 1.1 are exactly reachable.
 """
 
 from __future__ import annotations
 
-import math
+import html
 import textwrap
 
 import ipywidgets as widgets
@@ -31,13 +38,23 @@ from ..plots import (DIVERGED_MARKER, MIN_MARKER, OKABE_ITO, START_MARKER, drawa
                      plot_landscape, set_loss_axis, style_for)
 from ._base import Explorer, action_button, check_number
 
-__all__ = ["StepByStepExplorer"]
+__all__ = ["StepByStepExplorer", "LR_VALUES"]
 
 MAX_STEPS = 300
 RUN_STEPS = 25
 # The loss panel's step axis: the first of these at least as long as the run.
 _STEP_AXIS_STAGES = (10, 25, 50, 100, 200, MAX_STEPS)
 LR_RANGE = (1e-4, 10.0)
+_MANTISSAS = ("1", "1.1", "1.2", "1.5", "2", "2.5", "3", "4", "5", "6", "7", "8", "9")
+#: The learning rates on the slider: round numbers from 1e-4 to 10, each exactly the
+#: float its literal gives (``0.5``, ``1.1``, ``0.03``), so the read-out is the value.
+LR_VALUES: tuple[float, ...] = tuple(
+    float(f"{m}e{e}") for e in range(-4, 1) for m in _MANTISSAS) + (10.0,)
+# The panels' titles: one size for both.
+_TITLE_SIZE = 11
+# The 1-D losses as the figure names them (the parameter is θ, as in the course).
+_CURVE_FORMULAS = {"parabola": "L(θ) = θ²", "double well": "L(θ) = (θ² − 1)²"}
+_EMPTY_NOTE = "Press Step or Run: the loss after\neach step appears here"
 
 
 def _landscape_options() -> list[tuple[str, str]]:
@@ -62,6 +79,19 @@ def _wrap(text: str, width: int = 40) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
+def _lr_on_slider(lr: float) -> float:
+    """The value of :data:`LR_VALUES` equal to ``lr`` (up to rounding), or ValueError."""
+    values = np.array(LR_VALUES)
+    match = np.flatnonzero(np.isclose(values, lr, rtol=1e-9, atol=0.0))
+    if match.size:
+        return LR_VALUES[int(match[0])]
+    above = int(np.searchsorted(values, lr))
+    raise ValueError(
+        f"lr must be one of the slider's values (1, 1.1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, "
+        f"8 or 9 times a power of ten, from 1e-4 to 10); the nearest are "
+        f"{LR_VALUES[above - 1]:g} and {LR_VALUES[above]:g}, got {lr!r}")
+
+
 class StepByStepExplorer(Explorer):
     """Gradient descent step by step: the iterates on the loss, and the loss curve.
 
@@ -72,16 +102,19 @@ class StepByStepExplorer(Explorer):
         :data:`gdcourse.functions.LANDSCAPES` such as ``"Rosenbrock"``; the dropdown's
         labels (``"1-D: parabola"``) work too.
     lr : float, default 0.1
-        The learning rate, in ``[1e-4, 10]``.
+        The learning rate: one of the slider's values :data:`LR_VALUES` (1, 1.1,
+        1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 or 9 times a power of ten, from 1e-4 to 10).
     steps : int, default 0
         Steps already taken, in ``[0, 300]``.
 
     Notes
     -----
     The loss panel shows the loss minus the landscape's smallest known value,
-    :math:`f(x_t) - f^*`, on a log scale: for a run that converges it falls along a
-    straight line once the iterates are close to a minimum [1]_. On the saddle, which
-    has no minimum, it shows the loss itself on a linear scale.
+    :math:`L(\theta_t) - L^*`, on a log scale: for a run that converges it falls along a
+    straight line once the iterates are close to a minimum [1]_. A run that lands
+    exactly on a minimum (a gap of exactly 0, which a log axis cannot show) is said so
+    in the panel. On the saddle, which has no minimum, it shows the loss itself on a
+    linear scale.
 
     References
     ----------
@@ -95,8 +128,8 @@ class StepByStepExplorer(Explorer):
                  steps: int = 0) -> None:
         check_number("lr", lr, *LR_RANGE)
         check_number("steps", steps, 0, MAX_STEPS, integer=True)
-        self._initial = {"landscape": _choose_landscape(landscape), "lr": float(lr),
-                         "steps": int(steps)}
+        self._initial = {"landscape": _choose_landscape(landscape),
+                         "lr": _lr_on_slider(lr), "steps": int(steps)}
         self._landscapes: dict[str, Landscape] = {}
         self._drawn_landscape: str | None = None
         super().__init__()
@@ -107,11 +140,10 @@ class StepByStepExplorer(Explorer):
         landscape = widgets.Dropdown(options=_landscape_options(),
                                      value=self._initial["landscape"],
                                      description="loss", style=wide)
-        lr = widgets.FloatLogSlider(value=self._initial["lr"], base=10,
-                                    min=math.log10(LR_RANGE[0]),
-                                    max=math.log10(LR_RANGE[1]), step=0.01,
-                                    description="learning rate", readout_format=".2g",
-                                    style=wide)
+        # Round values only: what the read-out shows is exactly the rate of the run.
+        lr = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in LR_VALUES],
+                                     value=self._initial["lr"],
+                                     description="learning rate", style=wide)
         steps = widgets.BoundedIntText(value=self._initial["steps"], min=0,
                                        max=MAX_STEPS, description="steps taken",
                                        style=wide, layout=widgets.Layout(width="150px"))
@@ -128,6 +160,18 @@ class StepByStepExplorer(Explorer):
         steps = self.controls["steps"]
         steps.value = min(MAX_STEPS, steps.value + count)
 
+    def _layout(self) -> widgets.VBox:
+        # Two rows that fit a notebook: the base class's single wrapped row of six
+        # controls left "Reset" alone on a second line.
+        def row(names: tuple[str, ...]) -> widgets.HBox:
+            return widgets.HBox([self.controls[name] for name in names],
+                                layout=widgets.Layout(flex_flow="row wrap",
+                                                      align_items="center"))
+
+        return widgets.VBox([widgets.HTML(f"<b>{html.escape(self.title)}</b>"),
+                             row(("landscape", "lr")), row(("steps", "step", "run", "reset")),
+                             self.image, self.summary])
+
     # ------------------------------------------------------------------ figure
     def _make_figure(self) -> Figure:
         fig, (self._ax_path, self._ax_loss) = plt.subplots(
@@ -140,7 +184,8 @@ class StepByStepExplorer(Explorer):
                                      marker="o", markersize=4, linewidth=1.2, zorder=3)
         (self._current,) = ax.plot([], [], linestyle="none", marker="o", markersize=10,
                                    markerfacecolor="none", markeredgewidth=2,
-                                   markeredgecolor=OKABE_ITO["vermillion"], zorder=7)
+                                   markeredgecolor=OKABE_ITO["vermillion"], zorder=7,
+                                   label="current point")
         (self._path_cross,) = ax.plot([], [], color=style["color"], zorder=8,
                                       clip_on=False, **DIVERGED_MARKER)
         ax = self._ax_loss
@@ -156,13 +201,19 @@ class StepByStepExplorer(Explorer):
             0.97, 0.04, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
             zorder=10, bbox={"boxstyle": "round,pad=0.4", "facecolor": "#F7F7F7",
                              "edgecolor": OKABE_ITO["vermillion"]})
-        # Unclipped crosses and the message must not move the axes around (an empty
+        # A plain note in the same place: what the empty panel will show (no step
+        # yet), or that the run reached the minimum exactly (below any log axis).
+        self._note = ax.text(
+            0.97, 0.04, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
+            zorder=10, bbox={"boxstyle": "round,pad=0.4", "facecolor": "#F7F7F7",
+                             "edgecolor": "#A8A8A8"})
+        # Unclipped crosses and the messages must not move the axes around (an empty
         # unclipped line would even claim the figure's corner).
-        for artist in (self._path_cross, self._loss_cross, self._message):
+        for artist in (self._path_cross, self._loss_cross, self._message, self._note):
             artist.set_in_layout(False)
         # Drawn over the kept raster on every update; the rest is static.
         self.animate(self._path_line, self._current, self._path_cross, self._loss_line,
-                     self._loss_cross, self._message, self._ax_loss.title)
+                     self._loss_cross, self._message, self._note, self._ax_loss.title)
         return fig
 
     def _show_message(self, text: str) -> None:
@@ -180,32 +231,35 @@ class StepByStepExplorer(Explorer):
         ax = self._ax_path
         self.clear_axes(ax)
         ax.set_aspect("auto")  # a 2-D landscape drawn before had set it to "equal"
-        # Back onto the cleared axes, first so that its legend entry comes first.
-        self.reattach(ax, self._path_line)
+        # Back onto the cleared axes, first so that their legend entries come first
+        # (the legend shows the ring exactly as the current point is drawn).
+        self.reattach(ax, self._path_line, self._current)
         if isinstance(landscape, Curve):
             xs = np.linspace(*landscape.x_bounds, 400)
             ys = landscape.g(xs)
+            formula = _CURVE_FORMULAS.get(landscape.name, "L(θ)")
             ax.plot(xs, ys, color=OKABE_ITO["blue"], linewidth=2, zorder=2,
-                    label="loss g(x)")
+                    label=f"loss {formula}")
             ax.plot(landscape.start_x, landscape.g(landscape.start_x), zorder=5,
-                    label="start", **START_MARKER)
+                    label="start θ₀", **START_MARKER)
             ax.plot(landscape.minima[:, 0], landscape.minima[:, 1], zorder=6,
                     label="minimum" if len(landscape.minima) == 1 else "minima",
                     **MIN_MARKER)
             top = float(np.max(ys))
-            # The view box for the path: the curve's x range and its value range.
+            # The view box for the path: the curve's θ range and its value range.
             self._view = (landscape.x_bounds, (-0.06 * top, 1.06 * top))
             ax.set_xlim(*self._view[0])
             ax.set_ylim(*self._view[1])
-            ax.set_xlabel("x")
-            ax.set_ylabel("loss g(x)")
-            ax.set_title(landscape.name, pad=10)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
+            ax.set_xlabel("θ")
+            ax.set_ylabel("L(θ)")
+            ax.set_title(landscape.name, pad=10, fontsize=_TITLE_SIZE)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3,
                       fontsize=9, frameon=False)
         else:
             plot_landscape(landscape, (), ax=ax)
+            ax.title.set_fontsize(_TITLE_SIZE)
             self._view = landscape.bounds
-        self.reattach(ax, self._current, self._path_cross)
+        self.reattach(ax, self._path_cross)
         ax.autoscale(False)
         # The loss limits are fixed by the landscape, so that updates only move lines.
         self._floor = set_loss_axis(self._ax_loss, landscape)
@@ -216,7 +270,7 @@ class StepByStepExplorer(Explorer):
                                                                         Trajectory]:
         surface = self._landscape(landscape)
         return surface, trace(surface, SGD, int(steps), lr=lr,
-                              label=f"SGD(lr={lr:.3g})")  # as the slider shows it
+                              label=f"SGD(lr={lr:g})")  # as the slider shows it
 
     def _draw(self, result: tuple[Landscape, Trajectory]) -> str:
         landscape, run = result
@@ -243,7 +297,7 @@ class StepByStepExplorer(Explorer):
         self.controls["run"].disabled = buttons_off
         summary = f"{landscape.name} — {run.summary()}"
         if curve and not run.diverged:
-            summary += f", x = {run.path[-1, 0]:.4g}"
+            summary += f", θ = {run.path[-1, 0]:.4g}"
         if len(run.lrs) >= MAX_STEPS:
             summary += f" (the limit of {MAX_STEPS} steps: press Reset)"
         return summary
@@ -255,6 +309,18 @@ class StepByStepExplorer(Explorer):
         steps = np.arange(len(losses))[finite]
         losses = losses[finite]
         self._loss_line.set_data(steps, losses)
+        # A log axis cannot show a gap of exactly 0: say where the run got there.
+        exact = (np.flatnonzero(losses == 0) if self._floor is not None and not run.diverged
+                 else np.empty(0, dtype=int))
+        if len(run.losses) == 1:
+            note = _EMPTY_NOTE
+        elif exact.size:
+            note = (f"loss − minimum is exactly 0 from step {steps[exact[0]]} on\n"
+                    f"(a log axis cannot show 0)")
+        else:
+            note = ""
+        self._note.set_text(note)
+        self._note.set_visible(bool(note))
         if run.diverged and len(losses):
             # The cross stays on the panel even when the climb leaves it at the top.
             low, high = ax.get_ylim()
@@ -265,9 +331,10 @@ class StepByStepExplorer(Explorer):
         # learning rate only moves lines; a new stage is a full redraw.
         shown = next(n for n in _STEP_AXIS_STAGES if n >= len(run.losses) - 1)
         if shown != self._loss_steps:
-            ax.set_xlim(0, shown)
+            # A little room left of step 0, so that its point is not cut by the spine.
+            ax.set_xlim(-0.025 * shown, shown)
             self._loss_steps = shown
             self.redraw_all()
-        ax.set_title(run.label, fontsize=10)
+        ax.set_title(run.label, fontsize=_TITLE_SIZE)
         self._message.set_text(_wrap(str(run.divergence)) if run.diverged else "")
         self._message.set_visible(run.diverged)
