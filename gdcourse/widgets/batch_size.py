@@ -207,7 +207,10 @@ class BatchSizeExplorer(Explorer):
             "rate_rule": widgets.ToggleButtons(
                 options=[(label, rule) for rule, label in RATE_RULES.items()],
                 value=self._initial["rate_rule"], description="rate per batch size",
-                style=style),
+                tooltips=["every batch size gets the slider's rate",
+                          f"batch size B gets the slider's rate × B/{REFERENCE_BATCH}"],
+                # Buttons as wide as their labels (the default width cuts long labels).
+                style={**style, "button_width": "auto"}),
             "compare": widgets.Checkbox(
                 value=self._initial["compare"], description="compare all batch sizes",
                 indent=False),
