@@ -101,3 +101,31 @@ def test_rng_shuffle_is_accepted_too():
         return [order[i:i + batch_size] for i in range(0, n, batch_size)]
 
     assert minibatch.check_epoch_batches(learner).passed
+
+
+@pytest.mark.parametrize("n, d, batch_size", [(6, 2, 1), (6, 3, 2), (7, 2, 3), (5, 4, 5)])
+def test_minibatch_noise_is_the_mean_over_every_possible_batch(n, d, batch_size):
+    # Every batch of `batch_size` distinct samples is equally likely: average the squared
+    # error of its mean gradient over all of them.
+    from itertools import combinations
+    G = np.random.default_rng(n + d).normal(loc=0.3, size=(n, d))
+    full = G.mean(axis=0)
+    errors = [np.sum((G[list(batch)].mean(axis=0) - full) ** 2)
+              for batch in combinations(range(n), batch_size)]
+    assert np.isclose(minibatch._minibatch_noise(G, batch_size), np.mean(errors), rtol=1e-12)
+
+
+def test_minibatch_noise_one_sample_and_the_full_batch():
+    G = np.random.default_rng(0).normal(size=(9, 3))
+    sigma2 = np.mean(np.sum((G - G.mean(axis=0)) ** 2, axis=1))
+    assert np.isclose(minibatch._minibatch_noise(G, 1), sigma2)      # no correction at B = 1
+    assert minibatch._minibatch_noise(G, 9) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_minibatch_noise_of_shuffled_epochs_matches_the_formula():
+    # The batches train() uses: the first B indices of rng.permutation(n), many times.
+    G = np.random.default_rng(1).normal(loc=1.0, size=(20, 2))
+    rng = np.random.default_rng(2)
+    errors = [np.sum((G[minibatch._epoch_batches(20, 5, rng)[0]].mean(axis=0)
+                      - G.mean(axis=0)) ** 2) for _ in range(20000)]
+    assert np.isclose(np.mean(errors), minibatch._minibatch_noise(G, 5), rtol=0.03)

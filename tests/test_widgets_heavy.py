@@ -17,7 +17,9 @@ from gdcourse.models import MLP, SoftmaxRegression, count_distinct_rows  # noqa:
 from gdcourse.optim import SGD  # noqa: E402
 from gdcourse.train import train  # noqa: E402
 from gdcourse.widgets import Explorer  # noqa: E402
-from gdcourse.widgets.batch_size import BatchSizeExplorer  # noqa: E402
+from gdcourse.plots import OKABE_ITO  # noqa: E402
+from gdcourse.widgets.batch_size import (  # noqa: E402
+    BatchSizeExplorer, batch_size_style, log_ticks)
 from gdcourse.widgets.initialisation import InitialisationExplorer  # noqa: E402
 from gdcourse.widgets.range_test import (  # noqa: E402
     BATCH_SIZE, END_LR, HIDDEN_UNITS, NUM_STEPS, START_LR, RangeTestExplorer)
@@ -54,38 +56,74 @@ def batch_explorer():
     return BatchSizeExplorer(batch_size=32, lr=0.1, epochs=2)
 
 
+def lines_of(ax, prefix):
+    """The labelled line whose label starts with ``prefix`` (e.g. "batch 32,")."""
+    (line,) = [line for label, line in labelled_lines(ax).items() if label.startswith(prefix)]
+    return line
+
+
 @pytest.mark.usefixtures("skip_rendering")
 def test_batch_size_draws_the_engine_run(batch_explorer, digits):
     explorer = batch_explorer
-    explorer.set_values(batch_size="32", lr=0.1, epochs=2, compare=False)
+    explorer.set_values(batch_size="32", lr=0.1, epochs=2, compare=False, rate_rule="same")
     history = reference_run(digits, 32, 0.1, 2)
     epoch_ax, time_ax = explorer.fig.axes
-    line = labelled_lines(epoch_ax)["batch 32"]
-    np.testing.assert_array_equal(line.get_xdata(), [1, 2])
-    np.testing.assert_array_equal(line.get_ydata(), history.epoch_loss)
-    # The faint line on the right is every step's loss.
-    raw = [ln for ln in time_ax.get_lines() if len(ln.get_ydata()) == history.steps]
-    np.testing.assert_array_equal(raw[0].get_ydata(), history.step_loss)
-    assert time_ax.get_xscale() == "log"
-    assert "batch 32: val loss " + f"{history.val_loss[-1]:.3g}" in explorer.summary.value
+    line = labelled_lines(epoch_ax)["batch 32, η = 0.1"]
+    # Epoch 0 is the start; then the validation loss after every epoch (a full pass).
+    np.testing.assert_array_equal(line.get_xdata(), [0, 1, 2])
+    np.testing.assert_allclose(line.get_ydata(), [explorer.start_loss, *history.val_loss])
+    start = SoftmaxRegression(64, 10, rng=np.random.default_rng(0))
+    assert explorer.start_loss == pytest.approx(start.loss(digits.X_val, digits.y_val))
+    # On the right, the same losses against the seconds at the end of each epoch.
+    (timed,) = time_ax.get_lines()
+    np.testing.assert_allclose(timed.get_ydata(), history.val_loss)
+    assert len(timed.get_xdata()) == 2 and np.all(np.diff(timed.get_xdata()) > 0)
+    assert time_ax.get_xscale() == "log" and epoch_ax.get_yscale() == "log"
+    assert "batch 32, η = 0.1: val loss " + f"{history.val_loss[-1]:.3g}" in explorer.summary.value
     assert f"accuracy {history.val_metric[-1]:.3f}" in explorer.summary.value
     assert f"{history.steps} steps in" in explorer.summary.value
     assert explorer.error is None
 
 
 @pytest.mark.usefixtures("skip_rendering")
+def test_batch_size_says_which_rate_the_picture_shows(batch_explorer):
+    explorer = batch_explorer
+    explorer.set_values(batch_size="8", lr=0.05, epochs=1, compare=False, rate_rule="same")
+    assert explorer.fig._suptitle.get_text() == "SGD, η = 0.05 for every batch size, 1 epoch"
+    assert explorer.summary.value.startswith("η = 0.05 for every batch size, 1 epoch: batch 8, "
+                                             "η = 0.05: val loss")
+    explorer.set_values(lr=0.1, rate_rule="linear")
+    title = explorer.fig._suptitle.get_text()
+    assert "η = 0.1 × B/32 (linear scaling: η = 0.1 at B = 32)" in title
+    assert "batch 8, η = 0.025" in labelled_lines(explorer.fig.axes[0])
+
+
+def test_batch_size_linear_rule_scales_every_rate(batch_explorer, digits):
+    explorer = batch_explorer
+    assert explorer.rate_for(8, 0.4, "linear") == pytest.approx(0.1)
+    assert explorer.rate_for("full", 0.4, "linear") == pytest.approx(0.4 * 1257 / 32)
+    assert explorer.rate_for(512, 0.4, "same") == 0.4
+    explorer.set_values(batch_size="full", lr=0.4, epochs=1, compare=False, rate_rule="linear")
+    history = reference_run(digits, None, 0.4 * 1257 / 32, 1)
+    line = labelled_lines(explorer.fig.axes[0])["full batch (1257), η = 16"]
+    np.testing.assert_allclose(line.get_ydata()[1:], history.val_loss)
+
+
+@pytest.mark.usefixtures("skip_rendering")
 def test_batch_size_waits_for_run(batch_explorer):
     explorer = batch_explorer
-    explorer.set_values(batch_size="128", lr=0.05, epochs=1, compare=False)
-    before = labelled_lines(explorer.fig.axes[0])["batch 128"].get_ydata().copy()
+    explorer.set_values(batch_size="128", lr=0.05, epochs=1, compare=False, rate_rule="same")
+    before = lines_of(explorer.fig.axes[0], "batch 128,").get_ydata().copy()
     set_controls(explorer, batch_size="8", lr=1.0)
-    assert "batch 128" in labelled_lines(explorer.fig.axes[0])
+    assert lines_of(explorer.fig.axes[0], "batch 128,") is not None
     assert "press Run" in explorer.status.value
     explorer.run_button.click()
     lines = labelled_lines(explorer.fig.axes[0])
-    assert list(lines) == ["batch 8"]
-    assert not np.array_equal(lines["batch 8"].get_ydata(), before)
+    assert list(lines) == ["batch 8, η = 1"]
+    assert not np.array_equal(lines["batch 8, η = 1"].get_ydata(), before)
     assert explorer.status.value == ""
+    set_controls(explorer, rate_rule="linear")
+    assert "press Run" in explorer.status.value
 
 
 @pytest.mark.parametrize("batch_size, lr, epochs, compare, n_lines", [
@@ -93,40 +131,102 @@ def test_batch_size_waits_for_run(batch_explorer):
     ("full", 10.0, 5, False, 1),
     ("512", 10.0, 1, False, 1),
     ("8", 1e-3, 1, False, 1),
+    ("1", 10.0, 1, False, 1),
 ])
 def test_batch_size_extremes(batch_explorer, batch_size, lr, epochs, compare, n_lines):
     explorer = batch_explorer
-    explorer.set_values(batch_size=batch_size, lr=lr, epochs=epochs, compare=compare)
+    explorer.set_values(batch_size=batch_size, lr=lr, epochs=epochs, compare=compare,
+                        rate_rule="same")
     assert explorer.error is None
     lines = labelled_lines(explorer.fig.axes[0])
     assert len(lines) == n_lines
-    assert all(len(line.get_ydata()) == epochs for line in lines.values())
+    assert all(len(line.get_ydata()) == epochs + 1 for line in lines.values())
     assert explorer.summary.value.count("val loss") == n_lines
+    assert_axes_contain_their_lines(explorer)
+
+
+def assert_axes_contain_their_lines(explorer):
+    """Both log axes hold every drawn point and label at least three ticks inside."""
+    for ax in explorer.fig.axes:
+        low, high = ax.get_ylim()
+        for line in ax.get_lines():
+            y = np.asarray(line.get_ydata(), dtype=float)
+            assert np.all((y >= low) & (y <= high)), (ax.get_title(), y, (low, high))
+        ticks = [t for t in ax.get_yticks() if low <= t <= high]
+        assert len(ticks) >= 3, ticks
+        labels = [ax.yaxis.get_major_formatter()(t) for t in ticks]
+        assert all(labels) and all("e" not in label for label in labels)
+        assert ax.get_ylim() == explorer.fig.axes[0].get_ylim()   # one y-axis for both panels
 
 
 def test_batch_size_compare_labels_every_size_and_full_batch_takes_one_step_per_epoch(
         batch_explorer):
     explorer = batch_explorer
-    explorer.set_values(batch_size="32", lr=0.05, epochs=1, compare=True)
+    explorer.set_values(batch_size="32", lr=0.05, epochs=1, compare=True, rate_rule="same")
     labels = list(labelled_lines(explorer.fig.axes[0]))
-    assert labels == ["batch 1", "batch 8", "batch 32", "batch 128", "batch 512",
-                      "full batch (1257)"]
-    assert "batch 1: " in explorer.summary.value
-    assert "full batch (1257): " in explorer.summary.value
+    assert labels == ["batch 1, η = 0.05", "batch 8, η = 0.05", "batch 32, η = 0.05",
+                      "batch 128, η = 0.05", "batch 512, η = 0.05",
+                      "full batch (1257), η = 0.05"]
+    assert "batch 1, η = 0.05: " in explorer.summary.value
+    assert "full batch (1257), η = 0.05: " in explorer.summary.value
     assert "1 steps in" in explorer.summary.value or "1 step" in explorer.summary.value
     assert "1257 steps in" in explorer.summary.value
+    assert_axes_contain_their_lines(explorer)
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_batch_size_keeps_one_look_per_batch_size(batch_explorer):
+    # The same batch size has the same colour, line style and marker alone and among
+    # all the others, in both panels; and every batch size has its own colour.
+    explorer = batch_explorer
+
+    def looks():
+        epoch_ax, time_ax = explorer.fig.axes
+        epoch_lines = [line for line in epoch_ax.get_lines()
+                       if not line.get_label().startswith("_")]
+        found = {}
+        for line, timed in zip(epoch_lines, time_ax.get_lines()):
+            look = (line.get_color(), line.get_linestyle(), line.get_marker())
+            assert (timed.get_color(), timed.get_linestyle(), timed.get_marker()) == look
+            found[line.get_label().split(",")[0]] = look
+        return found
+
+    explorer.set_values(batch_size="32", lr=0.05, epochs=1, compare=True, rate_rule="same")
+    together = looks()
+    assert len({look[0] for look in together.values()}) == 6
+    for size in ("1", "128", "full"):
+        explorer.set_values(batch_size=size, compare=False)
+        (name, look), = looks().items()
+        assert together[name] == look
+
+
+def test_batch_size_style_and_log_ticks():
+    assert batch_size_style(None) == batch_size_style("full")
+    assert batch_size_style(1)["color"] == OKABE_ITO["vermillion"]
+    with pytest.raises(ValueError, match="size"):
+        batch_size_style(64)
+    with pytest.raises(ValueError, match="size"):
+        batch_size_style(True)
+    assert log_ticks(0.15, 2.8) == [0.2, 0.5, 1.0, 2.0]
+    assert log_ticks(3e-4, 0.4) == [0.001, 0.01, 0.1]
+    for low, high in [(0.09, 0.13), (50, 73), (0.16, 0.2), (1e-9, 1e3)]:
+        ticks = log_ticks(low, high)
+        assert 3 <= len(ticks) <= 7 and all(low <= t <= high for t in ticks)
+    with pytest.raises(ValueError):
+        log_ticks(1.0, 1.0)
 
 
 @pytest.mark.usefixtures("skip_rendering")
 def test_batch_size_same_seed_same_curves(batch_explorer):
     a = BatchSizeExplorer(batch_size=8, epochs=1)
-    batch_explorer.set_values(batch_size="8", lr=0.05, epochs=1, compare=False)  # seed 0
+    batch_explorer.set_values(batch_size="8", lr=0.05, epochs=1, compare=False,
+                              rate_rule="same")  # seed 0
     np.testing.assert_array_equal(
-        labelled_lines(a.fig.axes[0])["batch 8"].get_ydata(),
-        labelled_lines(batch_explorer.fig.axes[0])["batch 8"].get_ydata())
+        lines_of(a.fig.axes[0], "batch 8,").get_ydata(),
+        lines_of(batch_explorer.fig.axes[0], "batch 8,").get_ydata())
     c = BatchSizeExplorer(batch_size=8, epochs=1, seed=1)
-    assert not np.array_equal(labelled_lines(a.fig.axes[0])["batch 8"].get_ydata(),
-                              labelled_lines(c.fig.axes[0])["batch 8"].get_ydata())
+    assert not np.array_equal(lines_of(a.fig.axes[0], "batch 8,").get_ydata(),
+                              lines_of(c.fig.axes[0], "batch 8,").get_ydata())
 
 
 @pytest.mark.parametrize("kwargs, error", [
@@ -139,6 +239,7 @@ def test_batch_size_same_seed_same_curves(batch_explorer):
     ({"epochs": 6}, ValueError),
     ({"epochs": 2.0}, TypeError),
     ({"compare": 1}, TypeError),
+    ({"rate_rule": "sqrt"}, ValueError),
     ({"seed": -1}, ValueError),
 ])
 def test_batch_size_rejects_bad_arguments(kwargs, error):
@@ -150,7 +251,24 @@ def test_batch_size_rejects_bad_arguments(kwargs, error):
 def test_batch_size_accepts_none_for_the_full_batch():
     explorer = BatchSizeExplorer(batch_size=None, epochs=1)
     assert explorer.controls["batch_size"].value == "full"
-    assert "full batch (1257): " in explorer.summary.value
+    assert "full batch (1257), η = 0.05: " in explorer.summary.value
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_batch_size_goal_answers_of_chapter_2(batch_explorer):
+    # The answers in chapter 2 that need no B = 1 run (those are checked by hand).
+    explorer = batch_explorer
+    explorer.set_values(batch_size="full", lr=float(10 ** -0.1), epochs=5, compare=False,
+                        rate_rule="same")
+    assert "val loss 0.475" in explorer.summary.value         # goal 2: η ≈ 0.8 is enough
+    explorer.set_values(lr=float(10 ** -0.2))
+    assert float(explorer.summary.value.split("val loss ")[1].split(",")[0]) > 0.5
+    explorer.set_values(batch_size="32", lr=float(10 ** -0.4))
+    assert "val loss 0.168" in explorer.summary.value         # B = 32's best, near 0.4
+    explorer.set_values(batch_size="full", lr=float(10 ** -0.4), epochs=3, rate_rule="linear")
+    assert "full batch (1257), η = 16: val loss 0.408" in explorer.summary.value   # goal 3
+    explorer.set_values(batch_size="512")
+    assert "batch 512, η = 6.4: val loss 0.177" in explorer.summary.value
 
 
 # ---------------------------------------------------------------- initialisation

@@ -1,9 +1,10 @@
-"""Exercises on mini-batches: a mini-batch gradient, and one epoch of shuffled batches.
+"""Exercises on mini-batches: a mini-batch gradient, its noise, one epoch of shuffled batches.
 
-Both follow what :func:`gdcourse.data.minibatches` and :func:`gdcourse.train.train` do:
+They follow what :func:`gdcourse.data.minibatches` and :func:`gdcourse.train.train` do:
 the loss of a batch is the **mean** over its samples (PyTorch's ``reduction="mean"``),
 and an epoch visits the samples in the order of ``rng.permutation(n)``, cut into
-consecutive batches, the last one possibly smaller.
+consecutive batches, the last one possibly smaller. So a batch is ``B`` distinct samples
+drawn at random, and the noise of its gradient is that of sampling without replacement.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from ._checking import Case, CheckResult, Exercise, Mistake
 
-__all__ = ["check_minibatch_gradient", "check_epoch_batches"]
+__all__ = ["check_minibatch_gradient", "check_minibatch_noise", "check_epoch_batches"]
 
 
 # =============================================================================
@@ -102,6 +103,111 @@ MINIBATCH_GRADIENT = Exercise(
 
 
 # =============================================================================
+# The noise of a mini-batch gradient: E‖g − ∇L‖² for B distinct random samples
+# =============================================================================
+def _minibatch_noise(per_sample_grads: np.ndarray, batch_size: int) -> float:
+    """``E‖g_B − ∇L‖²`` for a batch of ``batch_size`` distinct samples drawn at random.
+
+    ``σ² / B · (n − B) / (n − 1)`` with ``σ² = (1/n) Σ_i ‖∇ℓ_i − ∇L‖²``: the variance of
+    a mean of ``B`` draws without replacement (the finite-population correction).
+    """
+    n = len(per_sample_grads)
+    full = per_sample_grads.mean(axis=0)
+    sigma2 = np.mean(np.sum((per_sample_grads - full) ** 2, axis=1))
+    return float(sigma2 / batch_size * (n - batch_size) / (n - 1))
+
+
+def _noise_parts(G):
+    n = len(G)
+    full = G.mean(axis=0)
+    return n, full, np.mean(np.sum((G - full) ** 2, axis=1))
+
+
+def _mn_with_replacement(G, B):
+    n, _, sigma2 = _noise_parts(G)
+    return float(sigma2 / B)
+
+
+def _mn_sqrt(G, B):
+    n, _, sigma2 = _noise_parts(G)
+    return float(sigma2 / np.sqrt(B) * (n - B) / (n - 1))
+
+
+def _mn_not_centred(G, B):
+    n = len(G)
+    second_moment = np.mean(np.sum(G ** 2, axis=1))
+    return float(second_moment / B * (n - B) / (n - 1))
+
+
+def _mn_mean_over_coordinates(G, B):
+    n, full, _ = _noise_parts(G)
+    sigma2 = np.mean((G - full) ** 2)
+    return float(sigma2 / B * (n - B) / (n - 1))
+
+
+def _mn_correction_over_n(G, B):
+    n, _, sigma2 = _noise_parts(G)
+    return float(sigma2 / B * (n - B) / n)
+
+
+def _mn_ddof(G, B):
+    n, full, _ = _noise_parts(G)
+    sigma2 = np.sum((G - full) ** 2) / (n - 1)
+    return float(sigma2 / B * (n - B) / (n - 1))
+
+
+def _mn_standard_deviation(G, B):
+    return float(np.sqrt(_minibatch_noise(G, B)))
+
+
+def _mn_case(n: int, d: int, batch_size: int, seed: int) -> Case:
+    def run(impl):
+        rng = np.random.default_rng(seed)
+        # Offset from 0, so that the mean gradient is not 0 (centring matters).
+        G = rng.normal(loc=0.7, size=(n, d))
+        return impl(G, batch_size)
+    return Case(f"per_sample_grads of shape ({n}, {d}) drawn from default_rng({seed}) "
+                f"around 0.7, batch_size = {batch_size}", run)
+
+
+MINIBATCH_NOISE = Exercise(
+    title="the noise of a mini-batch gradient",
+    reference=_minibatch_noise,
+    cases=(
+        _mn_case(10, 3, 4, 21),
+        _mn_case(12, 4, 1, 22),
+        _mn_case(9, 2, 6, 23),
+        _mn_case(7, 3, 7, 24),
+    ),
+    mistakes=(
+        Mistake("with replacement", _mn_with_replacement,
+                "this is σ²/B, the noise of B independent draws (with replacement). A batch "
+                "holds B distinct samples, so multiply by the finite-population correction "
+                "(n − B)/(n − 1): a full batch, B = n, has no noise at all."),
+        Mistake("square root of B", _mn_sqrt,
+                "the variance falls like 1/B; it is the standard deviation that falls like "
+                "1/√B. Divide σ² by B, not by √B."),
+        Mistake("not centred", _mn_not_centred,
+                "σ² is the spread around the full gradient: subtract the mean row ∇L "
+                "(per_sample_grads.mean(axis=0)) before squaring."),
+        Mistake("mean over coordinates", _mn_mean_over_coordinates,
+                "‖∇ℓ_i − ∇L‖² sums the squares over the coordinates of a row; average only "
+                "over the n rows: np.mean(np.sum(... ** 2, axis=1))."),
+        Mistake("correction over n", _mn_correction_over_n,
+                "the finite-population correction is (n − B)/(n − 1), not (n − B)/n: with "
+                "B = 1 it must be exactly 1, since one sample is one sample with or without "
+                "replacement."),
+        Mistake("divided by n - 1", _mn_ddof,
+                "σ² here is the mean over the n samples, (1/n) Σ_i ‖∇ℓ_i − ∇L‖², not the "
+                "sample variance with n − 1; the n − 1 belongs to the correction only."),
+        Mistake("standard deviation", _mn_standard_deviation,
+                "return the expected squared error E‖g − ∇L‖² itself, not its square root."),
+    ),
+    rtol=1e-9,
+)
+
+
+# =============================================================================
 # One epoch of shuffled mini-batch indices
 # =============================================================================
 def _epoch_batches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -169,7 +275,8 @@ EPOCH_BATCHES = Exercise(
     repeatable=True,
 )
 
-EXERCISES = {"minibatch_gradient": MINIBATCH_GRADIENT, "epoch_batches": EPOCH_BATCHES}
+EXERCISES = {"minibatch_gradient": MINIBATCH_GRADIENT, "minibatch_noise": MINIBATCH_NOISE,
+             "epoch_batches": EPOCH_BATCHES}
 
 
 def check_minibatch_gradient(minibatch_gradient: Callable) -> CheckResult:
@@ -179,6 +286,16 @@ def check_minibatch_gradient(minibatch_gradient: Callable) -> CheckResult:
     array): ``(2/B) X_Bᵀ (X_B w − y_B)`` with ``B = len(batch)``.
     """
     return MINIBATCH_GRADIENT.check(minibatch_gradient)
+
+
+def check_minibatch_noise(minibatch_noise: Callable) -> CheckResult:
+    """Check ``minibatch_noise(per_sample_grads, batch_size)`` → float.
+
+    ``E‖g − ∇L‖²`` for the mean gradient ``g`` of ``batch_size`` distinct samples drawn
+    at random from the ``n`` rows of ``per_sample_grads``:
+    ``σ²/B · (n − B)/(n − 1)`` with ``σ² = (1/n) Σ_i ‖∇ℓ_i − ∇L‖²``.
+    """
+    return MINIBATCH_NOISE.check(minibatch_noise)
 
 
 def check_epoch_batches(epoch_batches: Callable) -> CheckResult:
