@@ -195,16 +195,18 @@ def test_schedule_goal_answers_hold(composer):
     cycled = means(schedule="cyclic", cycle_momentum=True)["schedule"]
     kept = means(schedule="cyclic", cycle_momentum=False)["schedule"]
     assert cycled < kept / 1.5
-    # 5. Rosenbrock at lr 10^-2.4 = 0.004: without a warm-up both runs diverge; a
-    #    warm-up of 50 steps or more saves the scheduled run.
-    rate = 10 ** -2.4
-    m = means(landscape="rosenbrock", lr=rate, warmup=0)
-    assert m["schedule"] == np.inf and m["fixed"] == np.inf
-    for warmup in range(50, 101, 10):
-        m = means(landscape="rosenbrock", lr=rate, warmup=warmup)
-        assert np.isfinite(m["schedule"]) and m["fixed"] == np.inf, warmup
-    for warmup in (10, 20, 40):
-        assert means(landscape="rosenbrock", lr=rate, warmup=warmup)["schedule"] == np.inf
+    # 5. Rosenbrock at lr 0.004 (the slider's 10^-2.4, or typed): without a warm-up both
+    #    runs diverge; a warm-up of 50 steps or more saves the scheduled run; 10, 20 and
+    #    40 do not, 30 does.
+    for rate in (10 ** -2.4, 0.004):
+        m = means(landscape="rosenbrock", lr=rate, warmup=0)
+        assert m["schedule"] == np.inf and m["fixed"] == np.inf
+        for warmup in (30, *range(50, 101, 10)):
+            m = means(landscape="rosenbrock", lr=rate, warmup=warmup)
+            assert np.isfinite(m["schedule"]) and m["fixed"] == np.inf, (rate, warmup)
+        for warmup in (10, 20, 40):
+            m = means(landscape="rosenbrock", lr=rate, warmup=warmup)
+            assert m["schedule"] == np.inf, (rate, warmup)
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -310,7 +312,7 @@ def test_plateau_goal_answers_hold(plateau):
     # Patience is what matters: 10 is the smallest with at most two cuts, after epoch 60.
     for patience in range(0, 10):
         assert len(drops(patience=patience)) > 2
-    assert len(drops(patience=10)) <= 2 and drops(patience=10)[0] > 60
+    assert len(drops(patience=10)) <= 2 and drops(patience=10)[0] > 80
     # From 1e-5 to 1e-2 (every slider value) the threshold changes nothing...
     for exponent in np.arange(-5, -1.99, 0.25):
         for patience in (5, 10):
