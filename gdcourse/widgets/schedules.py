@@ -352,10 +352,10 @@ class ScheduleExplorer(Explorer):
                                      hatch="////", linewidth=0, zorder=0)
         self._dress_lr_axes()
         # One legend for the three panels, under them: the same two runs everywhere.
-        self.fig_legend_entries = (self._curve, self._flat, self._warmup_span,
+        self._fig_legend_entries = (self._curve, self._flat, self._warmup_span,
                                    self._last_span)
         self._loss_ax.figure.legend(
-            self.fig_legend_entries,
+            self._fig_legend_entries,
             ["with the schedule", "fixed rate (the peak)", "warm-up",
              f"last {LAST_STEPS} steps (the summary's mean)"],
             loc="outside lower center", ncols=4, fontsize=9, frameon=False,
