@@ -672,10 +672,12 @@ class Cliff(Landscape):
 
     with height :math:`h = 20`, wall position :math:`x_w = -1`, wall width
     :math:`w = 0.05` and bowl curvature :math:`k = 0.5`. On the wall the gradient is
-    up to :math:`h/(4w) = 100`, two orders of magnitude above the bowl's.
+    up to :math:`h/(4w) = 100`: at :attr:`start` about 50 times what the bowl alone
+    gives there (about 2).
 
     :attr:`start` sits halfway down the wall. One plain step with ``lr=0.1`` from
-    there moves by about 10 and lands far outside :attr:`bounds`; with the gradient
+    there moves by about 10 and lands far outside :attr:`bounds` (the bowl pulls the
+    run back some steps later: a detour, not a divergence); with the gradient
     clipped by norm to 1 (``max_norm=1.0``), every step is at most ``lr`` long and
     the run walks down the wall and into the bowl. Clipping only shortens the steps
     where the gradient explodes; elsewhere it does nothing (Pascanu et al. 2013,

@@ -782,3 +782,27 @@ def test_exponential_decay_overflow_is_quietly_inf():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert S.exponential_decay(10**6, 0.1, decay_steps=10, decay_rate=2.0) == math.inf
+
+
+# ----------------------------------------------------------------- momentum_curve
+def test_momentum_curve_reads_the_cycled_momentum():
+    curve = S.momentum_curve(S.OneCycleLR, 20, max_lr=0.1, total_steps=20)
+    assert curve[0] == pytest.approx(0.95)           # written at construction
+    assert curve.min() == pytest.approx(0.85, abs=1e-3)
+    assert np.argmin(curve) == np.argmax(S.lr_curve(S.OneCycleLR, 20, max_lr=0.1,
+                                                     total_steps=20))
+    cyclic = S.momentum_curve(S.CyclicLR, 9, base_lr=0.01, max_lr=0.1, step_size_up=2)
+    np.testing.assert_allclose(cyclic, [0.9, 0.85, 0.8, 0.85, 0.9, 0.85, 0.8, 0.85, 0.9])
+    np.testing.assert_allclose(S.momentum_curve(S.StepLR, 4, momentum=0.7, step_size=1),
+                               0.7)
+    off = S.momentum_curve(S.OneCycleLR, 5, momentum=0.3, max_lr=0.1, total_steps=5,
+                           cycle_momentum=False)
+    np.testing.assert_allclose(off, 0.3)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"scheduler_cls": S.ReduceLROnPlateau, "steps": 3}, "ReduceLROnPlateau"),
+    ({"scheduler_cls": S.StepLR, "steps": -1, "step_size": 1}, "non-negative integer")])
+def test_momentum_curve_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        S.momentum_curve(**kwargs)

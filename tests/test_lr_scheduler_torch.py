@@ -217,6 +217,8 @@ CASES = [
      lambda M, o: M.OneCycleLR(o, max_lr=0.1, total_steps=10, cycle_momentum=False), 10),
     ("OneCycleLR-plain-SGD", "SGD0",
      lambda M, o: M.OneCycleLR(o, max_lr=0.1, total_steps=12, pct_start=0.5), 12),
+    ("CyclicLR-plain-SGD", "SGD0",
+     lambda M, o: M.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3), 14),
 ]
 
 PLATEAU_CASES = [
@@ -272,6 +274,49 @@ def test_same_rates_and_momenta_as_torch_at_every_step(case):
     assert len(ours) == case["steps"] + 1
     for t, (a, b) in enumerate(zip(ours, theirs)):
         assert_snapshots_close(a, b, where=f"step {t}")
+
+
+@pytest.mark.parametrize("make", [
+    lambda M, o: M.OneCycleLR(o, max_lr=0.1, total_steps=12),
+    lambda M, o: M.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3),
+], ids=["OneCycleLR", "CyclicLR"])
+def test_cycling_turns_momentum_on_in_plain_sgd_as_in_torch(make):
+    """On SGD(lr) without momentum, the cycled momentum is used from the first step:
+    the parameters follow torch's path, which is not plain gradient descent's."""
+    target = np.array([1.0, -2.0])
+    ours_p = np.zeros(2)
+    ours = gd_optim.SGD([ours_p], lr=0.1)
+    ours_s = make(gd_sched, ours)
+    theirs_p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    theirs = torch.optim.SGD([theirs_p], lr=0.1)
+    theirs_s = make(torch_sched, theirs)
+    assert ours.param_groups[0]["momentum"] == theirs.param_groups[0]["momentum"] > 0
+    plain = np.zeros(2)
+    for _ in range(12):
+        rate = ours.param_groups[0]["lr"]
+        plain -= rate * (plain - target)          # the same rates, no momentum
+        ours.step([ours_p - target])
+        ours_s.step()
+        theirs.zero_grad()
+        (0.5 * ((theirs_p - torch.tensor(target)) ** 2).sum()).backward()
+        theirs.step()
+        theirs_s.step()
+    np.testing.assert_allclose(ours_p, theirs_p.detach().numpy(), rtol=1e-12)
+    assert not np.allclose(ours_p, plain, rtol=1e-3)
+
+
+def test_momentum_curve_is_torchs_momentum_sequence():
+    ours = gd_sched.momentum_curve(gd_sched.OneCycleLR, 15, max_lr=0.1, total_steps=15)
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    sched = torch_sched.OneCycleLR(opt, max_lr=0.1, total_steps=15)
+    theirs = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scheduler stepped without an optimizer step
+        for t in range(15):
+            if t:
+                sched.step()
+            theirs.append(opt.param_groups[0]["momentum"])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
 
 
 @pytest.mark.parametrize("case", ALL_CASES)

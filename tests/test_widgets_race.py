@@ -117,22 +117,73 @@ def test_clipping_lines_and_lesson():
         np.testing.assert_allclose(explorer._paths[method].get_xydata(), run.path)
     # Clipped by norm, every step is at most lr * threshold long.
     assert explorer._steps["norm"].get_ydata().max() <= 0.1 + 1e-12
-    # The unclipped first step leaves the plot, and the figure says so.
-    assert explorer._exit_marker.get_visible()
-    assert "jumps out of the plot" in explorer._exit_note.get_text()
+    # The unclipped first step leaves the plot and comes back: a detour, marked by
+    # triangles on the edge, not by the cross that means "diverged".
+    assert expected["none"].divergence is None
+    assert explorer._exit_marker.get_visible() and explorer._return_marker.get_visible()
+    assert explorer._exit_marker.get_marker() == ">"      # out through the right edge
+    assert explorer._return_marker.get_marker() == "<"    # and back in through it
+    assert not any(end.get_visible() for end in explorer._ends.values())
+    assert "back at step 18" in explorer._exit_note.get_text()
     g = cliff.grad(cliff.start)
     clipped = g.copy()
     clip_grad_value_(clipped, 1.0)
     turn = turn_angle_degrees(g, clipped)
     assert turn > 30
     summary = explorer.summary.value
-    assert "leaves the plot at step 1" in summary
-    assert "clip by norm 1: direction kept" in summary
-    assert f"direction turned by up to {turn:.0f}°" in summary
+    assert "out and back: steps 1–17" in summary
+    assert "by norm 1: " in summary
+    assert f"turned ≤ {turn:.0f}°" in summary
     assert "not a learning-rate schedule" in explorer.fig.get_suptitle()
 
 
-@pytest.mark.parametrize("name, values", [("threshold", (0.01, 100.0)),
+def test_clipping_summary_fits_on_one_line_and_axis_fits_the_data(clipper):
+    explorer = clipper
+    for threshold in (0.01, 1.0, 20.0, 1000.0):
+        explorer.set_values(threshold=threshold, lr=0.1, steps=60)
+        assert len(explorer.summary.value) <= 140, explorer.summary.value
+        low, high = explorer._step_ax.get_ylim()
+        lengths = np.concatenate([line.get_ydata() for line in explorer._steps.values()])
+        assert low <= lengths.min() and lengths.max() <= high
+        assert high / low <= 1e6  # whole decades around the data, not a fixed 1e-6..1e3
+    titles = [explorer._path_ax.title.get_fontsize(), explorer._step_ax.title.get_fontsize()]
+    assert titles[0] == titles[1]
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_clipping_goal_answers_hold(clipper):
+    """The answers the chapter gives to the clipping explorer's goals."""
+    explorer = clipper
+
+    def final(threshold):
+        explorer.set_values(threshold=threshold, lr=0.1, steps=60)
+        return {m: float(explorer._result["runs"][m].final_loss)
+                for m in ("none", "value", "norm")}, explorer._result["runs"]
+
+    # Clipping changes nothing once the threshold is above the largest gradient norm
+    # (about 101.5, at the start): the first slider value above it is 10^2.05 = 112.
+    _, runs = final(10 ** 2.05)
+    for method in ("value", "norm"):
+        np.testing.assert_array_equal(runs[method].path, runs["none"].path)
+    _, runs = final(100.0)
+    assert not np.array_equal(runs["norm"].path, runs["none"].path)
+    # Both clipped runs end below 0.01 from a threshold of about 1.4 to about 56.
+    for exponent in np.arange(0.15, 1.76, 0.05):
+        losses, _ = final(10 ** exponent)
+        assert max(losses["value"], losses["norm"]) < 0.01, exponent
+    for threshold in (1.0, 100.0):
+        losses, _ = final(threshold)
+        assert max(losses["value"], losses["norm"]) >= 0.01
+    # The unclipped run ends higher (its detour costs it steps), but it does not diverge.
+    losses, runs = final(1.0)
+    assert runs["none"].divergence is None and losses["none"] > 0.03
+    # A tiny threshold crawls: 60 steps of at most lr * threshold = 0.001 each.
+    losses, runs = final(0.01)
+    assert runs["norm"].step_lengths.max() <= 1e-3 + 1e-12
+    assert min(losses["value"], losses["norm"]) > 5
+
+
+@pytest.mark.parametrize("name, values", [("threshold", (0.01, 1000.0)),
                                           ("lr", (0.001, 1.0)), ("steps", (10, 200))])
 def test_clipping_extremes_never_error(clipper, name, values):
     explorer = clipper
@@ -140,7 +191,7 @@ def test_clipping_extremes_never_error(clipper, name, values):
     for value in values:
         explorer.controls[name].value = value
         assert explorer.error is None
-        assert explorer.summary.value.startswith("no clipping")
+        assert explorer.summary.value.startswith("loss after")
 
 
 def test_clipping_recovers_after_an_error_message(clipper):

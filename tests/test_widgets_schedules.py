@@ -9,12 +9,13 @@ import pytest  # noqa: E402
 
 from gdcourse.functions import Quadratic, trace  # noqa: E402
 from gdcourse.optim import SGD  # noqa: E402
-from gdcourse.optim.lr_scheduler import (CosineAnnealingLR, LinearLR,  # noqa: E402
-                                         SequentialLR, exponential_decay, lr_curve)
+from gdcourse.optim.lr_scheduler import (CosineAnnealingLR, CyclicLR,  # noqa: E402
+                                         LinearLR, OneCycleLR, SequentialLR,
+                                         exponential_decay, lr_curve, momentum_curve)
 from gdcourse.plateau import noisy_validation_curve, run_plateau  # noqa: E402
-from gdcourse.widgets.schedules import (SCHEDULE_DEFAULTS, SCHEDULES,  # noqa: E402
-                                        WARMUP_START_FACTOR, PlateauExplorer,
-                                        ScheduleExplorer, build_schedule)
+from gdcourse.widgets.schedules import (LAST_STEPS, SCHEDULE_DEFAULTS,  # noqa: E402
+                                        SCHEDULES, WARMUP_START_FACTOR, PlateauExplorer,
+                                        ScheduleExplorer, build_schedule, last_mean)
 
 
 # The explorers' default settings, to start a test on a shared explorer from.
@@ -56,7 +57,15 @@ def test_schedule_curve_and_runs_match_the_engine():
     fixed = trace(Quadratic(25.0), SGD, 100, lr=0.05, momentum=0.9)
     np.testing.assert_allclose(explorer._loss_lines["fixed"].get_ydata(), fixed.losses)
     assert "warm-up 10 → cosine" in explorer.summary.value
+    assert f"with the schedule {last_mean(run):.1e}" in explorer.summary.value
     assert explorer._warmup_span.get_visible()
+    # The band is drawn before the curve (animated artists ignore zorder): the ramp
+    # shows over it.
+    animated = explorer._animated
+    assert animated.index(explorer._warmup_span) < animated.index(explorer._curve)
+    assert explorer._warmup_span.get_width() == 10
+    np.testing.assert_allclose(explorer._momentum_line.get_ydata(), 0.9)
+    assert explorer._momentum_ax.get_title() == "momentum 0.9 in both runs"
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -84,7 +93,8 @@ def test_every_schedule_at_the_extremes(composer, warmup, steps):
 
 @pytest.mark.parametrize("name", [n for n in SCHEDULE_DEFAULTS
                                   if n not in ("cyclic_mode", "anneal_strategy",
-                                               "staircase", "milestones")])
+                                               "staircase", "milestones",
+                                               "cycle_momentum")])
 def test_schedule_parameter_slider_ends(composer, name):
     schedule = next(key for key, (_, used) in SCHEDULES.items() if name in used)
     explorer = composer
@@ -112,6 +122,94 @@ def test_schedule_dropdown_options(composer, name, options):
 
 
 @pytest.mark.usefixtures("skip_rendering")
+@pytest.mark.parametrize("schedule, cls, kwargs, bounds", [
+    ("cyclic", CyclicLR, {"base_lr": 0.005, "max_lr": 0.05, "step_size_up": 25},
+     (0.8, 0.9)),
+    ("onecycle", OneCycleLR, {"max_lr": 0.05, "total_steps": 200}, (0.85, 0.95))])
+def test_cycled_momentum_is_pytorchs_default_and_drawn(composer, schedule, cls, kwargs,
+                                                       bounds):
+    explorer = composer
+    explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": schedule, "warmup": 0,
+                              "cycle_momentum": True})
+    expected = momentum_curve(cls, 200, lr=0.05, momentum=0.9, **kwargs)
+    np.testing.assert_allclose(explorer._momentum_line.get_ydata(), expected)
+    assert expected.min() == pytest.approx(bounds[0], abs=2e-3)
+    assert expected.max() == pytest.approx(bounds[1])
+    # The run used that momentum: the same as trace with the scheduler itself.
+    run = trace(Quadratic(25.0), SGD, 200, lr=0.05, momentum=0.9, noise_std=0.5,
+                rng=np.random.default_rng(0), scheduler=lambda opt: cls(opt, **kwargs))
+    np.testing.assert_allclose(explorer._loss_lines["schedule"].get_ydata(), run.losses)
+    low, high = bounds
+    assert f"momentum cycled {high:g} → {low:g} → {high:g}" in explorer.summary.value
+    assert explorer._momentum_ax.get_title().startswith("momentum cycled")
+    # Off: the optimizer keeps its own 0.9.
+    explorer.controls["cycle_momentum"].value = False
+    np.testing.assert_allclose(explorer._momentum_line.get_ydata(), 0.9)
+    assert "cycled" not in explorer.summary.value
+
+
+def test_loss_axis_fits_the_data_and_lines_have_no_hidden_markers(composer):
+    explorer = composer
+    for values in ({}, {"noise": 0.0}, {"landscape": "rosenbrock", "lr": 0.002}):
+        explorer.set_values(**{**COMPOSER_DEFAULTS, **values})
+        low, high = explorer._loss_ax.get_ylim()
+        losses = np.concatenate([line.get_ydata() for line in
+                                 explorer._loss_lines.values()])
+        assert low <= losses.min() and losses.max() <= high
+        assert losses.min() < 10 * low * 10 ** 0.15 and high < 10 * losses.max() * 10 ** 0.15
+    # The legend shows the lines as they are: plain lines, no markers.
+    for line in explorer._loss_lines.values():
+        assert line.get_marker() in ("None", None, "")
+    texts = [t.get_text() for t in explorer.fig.legends[0].get_texts()]
+    assert texts[:3] == ["with the schedule", "fixed rate (the peak)", "warm-up"]
+    assert all(t.get_fontsize() >= 9 for t in explorer.fig.legends[0].get_texts())
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_schedule_goal_answers_hold(composer):
+    """The answers the chapter gives to the composer's goals (explorer seed 0)."""
+    explorer = composer
+
+    def means(**values):
+        explorer.set_values(**{**COMPOSER_DEFAULTS, **values})
+        runs = explorer._result["runs"]
+        return {key: (last_mean(run) if run.divergence is None else np.inf)
+                for key, run in runs.items()}
+
+    # 1. With noise, cosine ends far lower than the fixed rate: more than 10 times.
+    m = means()
+    assert m["schedule"] * 10 < m["fixed"]
+    # 2. The decaying schedules all end more than 10 times lower; the cyclical one and
+    #    warm restarts, whose rate is still high at the end, gain much less.
+    for schedule in ("step", "multistep", "exponential", "keras", "cosine", "onecycle"):
+        m = means(schedule=schedule)
+        assert m["schedule"] * 10 < m["fixed"], schedule
+    for schedule in ("cyclic", "restarts"):
+        m = means(schedule=schedule)
+        assert m["fixed"] / 5 < m["schedule"] < m["fixed"], schedule
+    # 3. Without noise a schedule barely helps: within a factor 1.5.
+    m = means(noise=0.0)
+    assert m["schedule"] < m["fixed"] < 1.5 * m["schedule"]
+    # 4. Cyclical: cycling the momentum (0.9 -> 0.8 at the peaks) ends lower than
+    #    keeping 0.9.
+    cycled = means(schedule="cyclic", cycle_momentum=True)["schedule"]
+    kept = means(schedule="cyclic", cycle_momentum=False)["schedule"]
+    assert cycled < kept / 1.5
+    # 5. Rosenbrock at lr 0.004 (the slider's 10^-2.4, or typed): without a warm-up both
+    #    runs diverge; a warm-up of 50 steps or more saves the scheduled run; 10, 20 and
+    #    40 do not, 30 does.
+    for rate in (10 ** -2.4, 0.004):
+        m = means(landscape="rosenbrock", lr=rate, warmup=0)
+        assert m["schedule"] == np.inf and m["fixed"] == np.inf
+        for warmup in (30, *range(50, 101, 10)):
+            m = means(landscape="rosenbrock", lr=rate, warmup=warmup)
+            assert np.isfinite(m["schedule"]) and m["fixed"] == np.inf, (rate, warmup)
+        for warmup in (10, 20, 40):
+            m = means(landscape="rosenbrock", lr=rate, warmup=warmup)
+            assert m["schedule"] == np.inf, (rate, warmup)
+
+
+@pytest.mark.usefixtures("skip_rendering")
 def test_only_relevant_controls_are_shown(composer):
     explorer = composer
     explorer.controls["schedule"].value = "step"
@@ -130,6 +228,7 @@ def test_schedule_divergence_is_a_message(composer):
     assert explorer.error is None
     assert "diverged at step" in explorer.summary.value
     assert explorer._loss_ends["fixed"].get_visible()
+    assert "× diverged" in explorer._loss_ax.get_title()
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -170,7 +269,9 @@ def test_plateau_explorer_draws_the_record():
     text = f"rate reduced at epochs {', '.join(map(str, record.drops))}; " \
            f"final {record.final_lr:.1e}"
     assert explorer.summary.value == text
-    assert explorer._metric_ax.get_title() == text
+    # The title states the rule; it does not repeat the summary.
+    assert explorer._metric_ax.get_title() == ("cut ×0.5 after > 3 epochs with no loss "
+                                               "< best·(1 − 1.0e-04); cooldown 2")
     labels = [t.get_text() for t in explorer._metric_ax.get_legend().get_texts()]
     assert "rate reduced" in labels and "cooldown" in labels
 
@@ -196,6 +297,40 @@ def test_plateau_never_reduced_message(plateau):
     assert explorer.summary.value == "rate never reduced; final 1.0e-01"
 
 
+@pytest.mark.usefixtures("skip_rendering")
+def test_plateau_goal_answers_hold(plateau):
+    """The answers the chapter gives to the plateau explorer's goals (noise 0.05)."""
+    explorer = plateau
+
+    def drops(**values):
+        explorer.set_values(**{**PLATEAU_DEFAULTS, "noise": 0.05, **values})
+        return explorer._result["record"].drops
+
+    # The starting setting: six cuts, all in the last third.
+    start = drops()
+    assert len(start) == 6 and start[0] > 66
+    # Patience is what matters: 10 is the smallest with at most two cuts, after epoch 60.
+    for patience in range(0, 10):
+        assert len(drops(patience=patience)) > 2
+    assert len(drops(patience=10)) <= 2 and drops(patience=10)[0] > 80
+    # From 1e-5 to 1e-2 (every slider value) the threshold changes nothing...
+    for exponent in np.arange(-5, -1.99, 0.25):
+        for patience in (5, 10):
+            assert drops(patience=patience, threshold=10 ** exponent) == \
+                drops(patience=patience), (exponent, patience)
+    # ...and a larger one only adds cuts, and earlier.
+    for exponent in np.arange(-1.75, -0.99, 0.25):
+        for patience in (5, 10):
+            more, base = drops(patience=patience, threshold=10 ** exponent), \
+                drops(patience=patience)
+            assert len(more) >= len(base) and more[0] <= base[0], (exponent, patience)
+    for patience in (5, 10):
+        more, base = drops(patience=patience, threshold=0.1), drops(patience=patience)
+        assert len(more) > len(base) and more[0] < base[0]
+    # abs 1e-2 on a loss near 0.2 asks for a 5 % improvement: it cuts much sooner.
+    assert drops(threshold_mode="abs", threshold=1e-2)[0] < 50
+
+
 @pytest.mark.parametrize("kwargs", [{"patience": -1}, {"factor": 1.0},
                                     {"threshold_mode": "relative"}, {"min_lr": 0.5}])
 def test_plateau_bad_arguments(kwargs):
@@ -205,7 +340,8 @@ def test_plateau_bad_arguments(kwargs):
 
 # ---------------------------------------------------------------- blitting
 @pytest.mark.parametrize("fixture, name, value", [
-    ("composer", "lr", 0.06), ("plateau", "patience", 6), ("plateau", "factor", 0.4)])
+    # lr 0.045: a change that keeps the loss axis's decades (0.06 would not).
+    ("composer", "lr", 0.045), ("plateau", "patience", 6), ("plateau", "factor", 0.4)])
 def test_an_ordinary_change_is_blitted_and_changes_the_picture(request, fixture, name,
                                                                value):
     explorer = request.getfixturevalue(fixture)

@@ -25,7 +25,9 @@ closed form:
 are implemented recursively, as in PyTorch.
 
 :func:`lr_curve` evaluates any scheduler for plotting, without an optimizer of your
-own; :func:`exponential_decay` is the Keras-style decay of the course's article.
+own, and :func:`momentum_curve` the momentum that :class:`CyclicLR` and
+:class:`OneCycleLR` write into the optimizer; :func:`exponential_decay` is the
+Keras-style decay of the course's article.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ __all__ = [
     "OneCycleLR",
     "ReduceLROnPlateau",
     "lr_curve",
+    "momentum_curve",
     "exponential_decay",
 ]
 
@@ -864,10 +867,26 @@ class CyclicLR(_MomentumCycle, LRScheduler):
         \eta(t) = \text{base\_lr} + (\text{max\_lr} - \text{base\_lr})\, h(t)\,
         \text{scale\_fn}(c \text{ or } t)
 
-    ``mode`` chooses ``scale_fn``: ``"triangular"`` 1; ``"triangular2"``
-    :math:`1/2^{c-1}`, halving the height each cycle; ``"exp_range"``
-    :math:`\gamma^{t}`. The momentum cycles the other way, from ``max_momentum`` down
-    to ``base_momentum`` when the rate peaks: a large step wants less momentum.
+    With equal halves :math:`s` (``step_size_down=None``) this is Smith's triangle,
+    :math:`c = \lfloor 1 + t/(2s) \rfloor`, :math:`\eta(t) = \text{base\_lr} +
+    (\text{max\_lr} - \text{base\_lr}) \max(0, 1 - |t/s - 2c + 1|)`.
+
+    ``mode`` chooses ``scale_fn``, which scales the *amplitude*
+    :math:`\text{max\_lr} - \text{base\_lr}` (the rate still comes back to ``base_lr``
+    at the bottom of every cycle): ``"triangular"`` 1; ``"triangular2"``
+    :math:`1/2^{c-1}`, halving the amplitude each cycle; ``"exp_range"``
+    :math:`\gamma^{t}`, with :math:`t` the step (iteration) count, not the cycle.
+
+    With ``cycle_momentum=True`` (the default) the momentum cycles the other way,
+    Smith's (2018) cyclical momentum [2]_:
+    :math:`\mu(t) = \text{max\_momentum} - (\text{max\_momentum} -
+    \text{base\_momentum})\, h(t)\, \text{scale\_fn}(c \text{ or } t)`, so
+    ``max_momentum`` (0.9) where the rate is ``base_lr`` and ``base_momentum`` (0.8)
+    where it peaks. The constructor writes ``max_momentum`` into every group at once:
+    on a plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, from the first
+    step. An optimizer with neither ``momentum`` nor ``betas`` among its defaults
+    (``Adagrad``, ``Adadelta``) raises ``ValueError`` unless ``cycle_momentum=False``.
+    All of this is what PyTorch does.
 
     Parameters
     ----------
@@ -888,7 +907,8 @@ class CyclicLR(_MomentumCycle, LRScheduler):
         Whether a custom ``scale_fn`` gets the cycle :math:`c` or the step :math:`t`.
     cycle_momentum : bool, default True
         Also cycle ``group["momentum"]`` (SGD, RMSprop) or ``group["betas"][0]``
-        (Adam family). An optimizer with neither raises ``ValueError``.
+        (Adam family), overwriting the optimizer's own value. An optimizer with
+        neither raises ``ValueError``.
     base_momentum, max_momentum : float or list of float, default 0.8, 0.9
     last_epoch : int, default -1
         Counts batches: step this scheduler after every batch.
@@ -897,6 +917,9 @@ class CyclicLR(_MomentumCycle, LRScheduler):
     ----------
     .. [1] L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", WACV
        2017, arXiv:1506.01186.
+    .. [2] L. N. Smith, "A disciplined approach to neural network hyper-parameters:
+       Part 1 -- learning rate, batch size, momentum, and weight decay", 2018,
+       arXiv:1803.09820.
     """
 
     def __init__(
@@ -1017,20 +1040,31 @@ class CyclicLR(_MomentumCycle, LRScheduler):
 class OneCycleLR(_MomentumCycle, LRScheduler):
     r"""The 1cycle policy: up to ``max_lr`` and far down; mirrors PyTorch's ``OneCycleLR``.
 
-    From Smith & Topin 2019 [1]_. The rate starts at
-    :math:`\eta_0 = \text{max\_lr}/\text{div\_factor}`, rises to ``max_lr`` at step
-    :math:`p T - 1` (:math:`p` = ``pct_start``, :math:`T` = ``total_steps``), then
-    anneals to :math:`\eta_{\min} = \eta_0/\text{final\_div\_factor}` at step
-    :math:`T - 1`. Within a phase from :math:`a` to :math:`b`, at fraction
-    :math:`q \in [0, 1]` of it:
+    After Smith & Topin 2019 [1]_. The rate starts at
+    :math:`\eta_0 = \text{max\_lr}/\text{div\_factor}` (default: ``max_lr / 25``),
+    rises to ``max_lr`` at step :math:`p T - 1` (:math:`p` = ``pct_start``, default 0.3;
+    :math:`T` = ``total_steps``), then anneals to
+    :math:`\eta_{\min} = \eta_0/\text{final\_div\_factor}` (default: ``max_lr / 25 /
+    1e4``) at step :math:`T - 1`. Within a phase from :math:`a` to :math:`b`, at
+    fraction :math:`q \in [0, 1]` of it:
 
     .. math:: \text{cos: } b + \frac{a - b}{2}(1 + \cos \pi q) \qquad
               \text{linear: } a + (b - a) q
 
-    With ``three_phase=True`` (the paper's version) the rate comes back down to
-    :math:`\eta_0` at step :math:`2pT - 2`, symmetrically, and only then anneals to
-    :math:`\eta_{\min}`. The momentum moves the other way, from ``max_momentum`` to
-    ``base_momentum`` at the peak and back.
+    These two cosine phases are the default, as in fastai. Smith's 1cycle [2]_ goes
+    up and down in two straight steps of equal length and then, for the last
+    iterations, far below its starting rate; ``three_phase=True`` with
+    ``anneal_strategy="linear"`` has that shape: back down to :math:`\eta_0` at step
+    :math:`2pT - 2`, symmetrically, and only then on to :math:`\eta_{\min}`.
+
+    With ``cycle_momentum=True`` (the default) the momentum moves the other way:
+    from ``max_momentum`` (0.95) down to ``base_momentum`` (0.85) at the peak of the
+    rate and back up to 0.95 at the end (in three phases it stays at 0.95 for the
+    last one). The constructor writes ``max_momentum`` into every group at once: on a
+    plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, 0.95 from the first
+    step. An optimizer with neither ``momentum`` nor ``betas`` among its defaults
+    (``Adagrad``, ``Adadelta``) raises ``ValueError`` unless ``cycle_momentum=False``.
+    All of this is what PyTorch does.
 
     Parameters
     ----------
@@ -1046,10 +1080,13 @@ class OneCycleLR(_MomentumCycle, LRScheduler):
     anneal_strategy : {"cos", "linear"}, default "cos"
     cycle_momentum : bool, default True
         Also cycle ``group["momentum"]`` (SGD, RMSprop) or ``group["betas"][0]``
-        (Adam family). An optimizer with neither raises ``ValueError``.
+        (Adam family), overwriting the optimizer's own value. An optimizer with
+        neither raises ``ValueError``.
     base_momentum, max_momentum : float or list of float, default 0.85, 0.95
     div_factor : float, default 25.0
+        :math:`\eta_0 = \text{max\_lr}/\text{div\_factor}`.
     final_div_factor : float, default 1e4
+        :math:`\eta_{\min} = \eta_0/\text{final\_div\_factor}`.
     three_phase : bool, default False
     last_epoch : int, default -1
         Counts batches: step this scheduler after every batch.
@@ -1067,6 +1104,9 @@ class OneCycleLR(_MomentumCycle, LRScheduler):
     ----------
     .. [1] L. N. Smith and N. Topin, "Super-Convergence: Very Fast Training of Neural
        Networks Using Large Learning Rates", 2019, arXiv:1708.07120.
+    .. [2] L. N. Smith, "A disciplined approach to neural network hyper-parameters:
+       Part 1 -- learning rate, batch size, momentum, and weight decay", 2018,
+       arXiv:1803.09820 (the 1cycle policy with cyclical momentum 0.95 to 0.85).
     """
 
     def __init__(
@@ -1422,6 +1462,61 @@ def lr_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 
                 scheduler.step()
         rates[t] = scheduler.get_last_lr()[0]
     return rates
+
+
+def momentum_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 0.1,
+                   momentum: float = 0.0, **kwargs: Any) -> np.ndarray:
+    """The momentum an ``SGD`` uses at steps ``0 .. steps-1`` under a schedule.
+
+    :class:`CyclicLR` and :class:`OneCycleLR` (with ``cycle_momentum=True``, their
+    default) write ``group["momentum"]`` as well as the rate, and the optimizer uses
+    whatever is there at each step. This builds a throwaway one-parameter
+    ``SGD(lr=lr, momentum=momentum)``, wraps it in ``scheduler_cls(optimizer,
+    **kwargs)``, steps the scheduler and reads ``param_groups[0]["momentum"]`` before
+    each step, as :func:`lr_curve` reads the rate. A schedule that does not cycle the
+    momentum gives ``momentum`` at every step.
+
+    Parameters
+    ----------
+    scheduler_cls : callable
+        A scheduler class, or any ``f(optimizer, **kwargs)`` returning a scheduler
+        (see :func:`lr_curve`). :class:`ReduceLROnPlateau` is not accepted (it needs
+        metrics and never changes the momentum).
+    steps : int
+        Number of values to return, >= 0.
+    lr : float, default 0.1
+        The optimizer's rate.
+    momentum : float, default 0
+        The optimizer's own momentum, which a cycling schedule overwrites at once:
+        the default, 0, is plain ``SGD(lr=...)``.
+    **kwargs
+        The scheduler's arguments.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(steps,)``.
+
+    Examples
+    --------
+    >>> momentum_curve(OneCycleLR, 6, max_lr=1.0, total_steps=6, pct_start=0.5).round(3)
+    array([0.95 , 0.9  , 0.85 , 0.875, 0.925, 0.95 ])
+    >>> momentum_curve(StepLR, 3, momentum=0.9, step_size=1)
+    array([0.9, 0.9, 0.9])
+    """
+    if not _is_int(steps) or steps < 0:
+        raise ValueError(f"Expected non-negative integer steps, but got {steps}")
+    optimizer = SGD([np.zeros(1)], lr=lr, momentum=momentum)
+    scheduler = scheduler_cls(optimizer, **kwargs)
+    if isinstance(scheduler, ReduceLROnPlateau):
+        raise ValueError("momentum_curve does not take ReduceLROnPlateau (it needs metrics "
+                         "and never changes the momentum)")
+    values = np.empty(steps)
+    for t in range(steps):
+        if t > 0:
+            scheduler.step()
+        values[t] = optimizer.param_groups[0]["momentum"]
+    return values
 
 
 def exponential_decay(step: Any, initial_learning_rate: float, decay_steps: float,

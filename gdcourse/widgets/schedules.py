@@ -2,7 +2,9 @@
 
 :class:`ScheduleExplorer` builds a schedule the way a PyTorch script does (a linear
 warm-up, then the chosen schedule, joined by ``SequentialLR``), draws its curve
-``lr(t)`` and runs SGD with momentum with it, next to the same run at a fixed rate.
+``lr(t)`` and the momentum of each step (which ``CyclicLR`` and ``OneCycleLR`` cycle
+by default, as in PyTorch), and runs SGD with momentum with it, next to the same run
+at a fixed rate.
 
 :class:`PlateauExplorer` feeds a noisy validation curve to ``ReduceLROnPlateau`` and
 shows where, and why, the rate drops (:func:`gdcourse.plateau.run_plateau` on
@@ -26,12 +28,13 @@ from ..optim import SGD
 from ..optim.lr_scheduler import (CosineAnnealingLR, CosineAnnealingWarmRestarts,
                                   CyclicLR, ExponentialLR, LambdaLR, LinearLR,
                                   MultiStepLR, OneCycleLR, SequentialLR, StepLR,
-                                  exponential_decay, lr_curve)
+                                  exponential_decay, lr_curve, momentum_curve)
 from ..plateau import noisy_validation_curve, run_plateau
-from ..plots import DIVERGED_MARKER, OKABE_ITO, markevery_for, short_divergence
+from ..plots import DIVERGED_MARKER, OKABE_ITO
 from ._base import Explorer, check_choice, check_number
 
-__all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule"]
+__all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule",
+           "last_mean"]
 
 # ======================================================================= composer
 # key -> (dropdown label, the controls it uses)
@@ -45,23 +48,34 @@ SCHEDULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "cosine": ("cosine (CosineAnnealingLR)", ("eta_min_ratio",)),
     "restarts": ("cosine with warm restarts", ("T_0", "T_mult", "eta_min_ratio")),
     "cyclic": ("cyclical (CyclicLR)", ("cyclic_mode", "base_lr_ratio", "step_size_up",
-                                       "cyclic_gamma")),
+                                       "cyclic_gamma", "cycle_momentum")),
     "onecycle": ("one-cycle (OneCycleLR)", ("pct_start", "anneal_strategy",
-                                            "div_factor")),
+                                            "div_factor", "final_div_factor",
+                                            "cycle_momentum")),
 }
 # A linear warm-up starts at this fraction of the rate (LinearLR's start_factor).
 WARMUP_START_FACTOR = 0.01
 # One-cycle needs room for its two phases.
 MIN_ONECYCLE_STEPS = 20
+# The momentum of both runs; CyclicLR and OneCycleLR overwrite it when they cycle it.
 MOMENTUM = 0.9
+# PyTorch's defaults for the cycled momentum: (base_momentum, max_momentum).
+CYCLED_MOMENTUM = {"cyclic": (0.8, 0.9), "onecycle": (0.85, 0.95)}
+# The summary compares the runs by their mean loss over the last steps: with gradient
+# noise a single final loss jumps from seed to seed, the mean over a window much less.
+LAST_STEPS = 20
 
 SCHEDULE_DEFAULTS: dict[str, Any] = {
     "step_size": 50, "gamma": 0.3, "milestones": (80, 150), "exp_gamma": 0.98,
     "decay_steps": 50, "decay_rate": 0.5, "staircase": False, "eta_min_ratio": 0.0,
     "T_0": 50, "T_mult": 1, "cyclic_mode": "triangular", "base_lr_ratio": 0.1,
     "step_size_up": 25, "cyclic_gamma": 0.99, "pct_start": 0.3,
-    "anneal_strategy": "cos", "div_factor": 25.0,
+    "anneal_strategy": "cos", "div_factor": 25.0, "final_div_factor": 1e4,
+    "cycle_momentum": True,
 }
+
+# Room after a drop-down, so that the next control's label does not touch it.
+_DROPDOWN_MARGIN = "2px 18px 2px 2px"
 
 _LANDSCAPES = {"quadratic": ("ill-conditioned quadratic (κ = 25)", lambda: Quadratic(25.0)),
                "rosenbrock": ("Rosenbrock valley", Rosenbrock)}
@@ -86,7 +100,9 @@ def build_schedule(optimizer, schedule: str, *, warmup: int, steps: int, **param
         one-cycle spans the steps after the warm-up (at least ``MIN_ONECYCLE_STEPS``).
     **params
         The schedule's parameters, named as the controls of :class:`ScheduleExplorer`
-        (see :data:`SCHEDULE_DEFAULTS`).
+        (see :data:`SCHEDULE_DEFAULTS`). ``cycle_momentum`` (default True, as in
+        PyTorch) lets ``CyclicLR`` and ``OneCycleLR`` cycle the optimizer's momentum
+        between PyTorch's default bounds (:data:`CYCLED_MOMENTUM`).
 
     Returns
     -------
@@ -121,17 +137,19 @@ def build_schedule(optimizer, schedule: str, *, warmup: int, steps: int, **param
                                            T_mult=int(p["T_mult"]),
                                            eta_min=p["eta_min_ratio"] * lr)
     elif schedule == "cyclic":
-        # The momentum is not cycled, so that the comparison with the fixed rate
-        # differs in the rate alone.
+        # cycle_momentum as PyTorch's default (True): the momentum moves too, between
+        # PyTorch's default bounds; False leaves the optimizer's momentum alone.
         main = CyclicLR(optimizer, base_lr=p["base_lr_ratio"] * lr, max_lr=lr,
                         step_size_up=int(p["step_size_up"]), mode=p["cyclic_mode"],
-                        gamma=p["cyclic_gamma"], cycle_momentum=False)
+                        gamma=p["cyclic_gamma"], cycle_momentum=bool(p["cycle_momentum"]))
     else:  # one-cycle
         main = OneCycleLR(optimizer, max_lr=lr,
                           total_steps=max(MIN_ONECYCLE_STEPS, remaining),
                           pct_start=float(p["pct_start"]),
                           anneal_strategy=p["anneal_strategy"],
-                          div_factor=float(p["div_factor"]), cycle_momentum=False)
+                          div_factor=float(p["div_factor"]),
+                          final_div_factor=float(p["final_div_factor"]),
+                          cycle_momentum=bool(p["cycle_momentum"]))
     if warmup_sched is None:
         return main
     return SequentialLR(optimizer, [warmup_sched, main], milestones=[warmup])
@@ -142,7 +160,9 @@ class ScheduleExplorer(Explorer):
 
     The run is SGD with momentum 0.9 on a 2-D landscape with optional gradient noise
     (a stand-in for mini-batch noise, where decaying the rate pays off most), next to
-    the same run at the fixed rate ``lr`` with the same noise.
+    the same run at the fixed rate ``lr`` with the same noise. Under the rate, the
+    momentum of each step: 0.9 throughout, unless a cyclical or one-cycle schedule
+    cycles it (PyTorch's default, ``cycle_momentum=True``; a check-box turns it off).
 
     Parameters
     ----------
@@ -192,7 +212,8 @@ class ScheduleExplorer(Explorer):
         controls = {
             "schedule": widgets.Dropdown(
                 options=[(label, key) for key, (label, _) in SCHEDULES.items()],
-                value=v["schedule"], description="schedule", style=wide),
+                value=v["schedule"], description="schedule", style=wide,
+                layout=widgets.Layout(margin=_DROPDOWN_MARGIN)),
             "lr": widgets.FloatLogSlider(value=v["lr"], base=10, min=-4, max=0, step=0.05,
                                          readout_format=".2g",
                                          description="learning rate (peak)", style=wide),
@@ -202,7 +223,8 @@ class ScheduleExplorer(Explorer):
                                        description="steps", style=wide),
             "landscape": widgets.Dropdown(
                 options=[(label, key) for key, (label, _) in _LANDSCAPES.items()],
-                value=v["landscape"], description="training on", style=wide),
+                value=v["landscape"], description="training on", style=wide,
+                layout=widgets.Layout(margin=_DROPDOWN_MARGIN)),
             "noise": widgets.FloatSlider(value=v["noise"], min=0.0, max=2.0, step=0.05,
                                          description="gradient noise (std)", style=wide),
             "step_size": widgets.IntSlider(value=v["step_size"], min=1, max=150,
@@ -232,7 +254,8 @@ class ScheduleExplorer(Explorer):
             "cyclic_mode": widgets.Dropdown(options=["triangular", "triangular2",
                                                      "exp_range"],
                                             value=v["cyclic_mode"], description="mode",
-                                            style=wide),
+                                            style=wide,
+                                            layout=widgets.Layout(margin=_DROPDOWN_MARGIN)),
             "base_lr_ratio": widgets.FloatLogSlider(value=v["base_lr_ratio"], base=10,
                                                     min=-3, max=0, step=0.1,
                                                     readout_format=".2g",
@@ -248,10 +271,18 @@ class ScheduleExplorer(Explorer):
                                              style=wide),
             "anneal_strategy": widgets.Dropdown(options=["cos", "linear"],
                                                 value=v["anneal_strategy"],
-                                                description="anneal", style=wide),
+                                                description="anneal", style=wide,
+                                                layout=widgets.Layout(
+                                                    margin=_DROPDOWN_MARGIN)),
             "div_factor": widgets.FloatLogSlider(value=v["div_factor"], base=10, min=0,
                                                  max=3, step=0.1, readout_format=".3g",
                                                  description="div_factor", style=wide),
+            "final_div_factor": widgets.FloatLogSlider(
+                value=v["final_div_factor"], base=10, min=0, max=5, step=0.5,
+                readout_format=".2g", description="final_div_factor", style=wide),
+            "cycle_momentum": widgets.Checkbox(
+                value=v["cycle_momentum"], indent=False,
+                description="cycle the momentum (PyTorch's default)"),
         }
         self._show_relevant(controls, v["schedule"])
         return controls
@@ -270,30 +301,45 @@ class ScheduleExplorer(Explorer):
 
     # ------------------------------------------------------------------ figure
     def _make_figure(self) -> Figure:
-        fig, (self._lr_ax, self._loss_ax) = plt.subplots(1, 2, figsize=(9.0, 3.9),
-                                                          layout="constrained")
+        fig = plt.figure(figsize=(9.0, 4.5), layout="constrained")
+        grid = fig.add_gridspec(2, 2, height_ratios=(3.0, 1.3))
+        self._lr_ax = fig.add_subplot(grid[0, 0])
+        self._momentum_ax = fig.add_subplot(grid[1, 0], sharex=self._lr_ax)
+        self._loss_ax = fig.add_subplot(grid[:, 1])
         self._make_artists()
         return fig
 
     def _make_artists(self) -> None:
-        """The moving parts, made once, and the static decorations of both panels."""
+        """The moving parts, made once, and the static decorations of the panels."""
         scheduled, fixed = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
         ax = self._lr_ax
+        # The warm-up band first: animated artists are drawn in the order they were
+        # registered (their zorder is ignored), so the curves come over it.
+        self._warmup_span = ax.axvspan(0, 1, color="#E4E4E4", zorder=0, label="warm-up")
         # Rates in data units, drawn divided by the peak (set in _draw).
         self._per_peak = Affine2D()
         (self._curve,) = ax.plot([], [], drawstyle="steps-post", color=scheduled,
-                                 linewidth=2, label="schedule",
+                                 linewidth=2, label="with the schedule",
                                  transform=self._per_peak + ax.transData)
         (self._flat,) = ax.plot([], [], color=fixed, linestyle="--", linewidth=1.5,
-                                label="fixed rate", transform=self._per_peak + ax.transData)
-        self._warmup_span = ax.axvspan(0, 1, color="#E0E0E0", zorder=0, label="warm-up")
+                                label="fixed rate (the peak)",
+                                transform=self._per_peak + ax.transData)
+        ax = self._momentum_ax
+        (self._momentum_line,) = ax.plot([], [], drawstyle="steps-post", color=scheduled,
+                                         linewidth=2)
+        (self._momentum_flat,) = ax.plot([], [], color=fixed, linestyle="--",
+                                         linewidth=1.5)
+        # What the momentum does, as the panel's (moving) title.
+        self._momentum_note = ax.title
 
         ax = self._loss_ax
         self._loss_lines, self._loss_ends = {}, {}
-        for key, color, linestyle, marker in (("schedule", scheduled, "-", "s"),
-                                              ("fixed", fixed, "--", "h")):
+        # No markers: on these noisy curves they would be lost in the line, and a
+        # legend must show the lines as they look. Colour and dash tell them apart.
+        for key, color, linestyle in (("schedule", scheduled, "-"),
+                                      ("fixed", fixed, "--")):
             (self._loss_lines[key],) = ax.plot([], [], color=color, linestyle=linestyle,
-                                               marker=marker, markersize=5, linewidth=1.8)
+                                               linewidth=1.6)
             (self._loss_ends[key],) = ax.plot([], [], color=color, zorder=4,
                                               clip_on=False, **DIVERGED_MARKER)
             self._loss_ends[key].set_in_layout(False)
@@ -301,29 +347,50 @@ class ScheduleExplorer(Explorer):
         ax.set_xlabel("step")
         ax.set_ylabel("loss (log scale)")
         ax.grid(True, which="major", alpha=0.3)
-        ax.set_title("SGD, momentum 0.9: loss per step", fontsize=10)
+        # The window of the summary's mean (static; moved when the steps change).
+        self._last_span = ax.axvspan(0, 1, facecolor="none", edgecolor="#B0B0B0",
+                                     hatch="////", linewidth=0, zorder=0)
         self._dress_lr_axes()
-        # Static limits and legend; what they were drawn for (see _draw).
-        self._loss_view = self._legend_labels = None
-        # Drawn over the kept raster on every update; the rest is static.
+        # One legend for the three panels, under them: the same two runs everywhere.
+        self._fig_legend_entries = (self._curve, self._flat, self._warmup_span,
+                                   self._last_span)
+        self._loss_ax.figure.legend(
+            self._fig_legend_entries,
+            ["with the schedule", "fixed rate (the peak)", "warm-up",
+             f"last {LAST_STEPS} steps (the summary's mean)"],
+            loc="outside lower center", ncols=4, fontsize=9, frameon=False,
+            handlelength=1.8, columnspacing=1.4)
+        # Static limits; what they were drawn for (see _draw).
+        self._loss_view = None
+        self._loss_title = self._loss_ax.title
+        # Drawn over the kept raster on every update, in this order; the rest is static.
         self._title = self._lr_ax.title
-        self.animate(self._curve, self._flat, self._warmup_span, self._title,
-                     *self._loss_lines.values(), *self._loss_ends.values())
+        self.animate(self._warmup_span, self._curve, self._flat, self._title,
+                     self._momentum_line, self._momentum_flat, self._momentum_note,
+                     self._loss_title, *self._loss_lines.values(),
+                     *self._loss_ends.values())
 
     def _dress_lr_axes(self) -> None:
-        """Labels, grid and legend of the rate panel (again after a message cleared it)."""
-        ax = self._lr_ax
-        if self._curve.axes is None:  # a message cleared the panel: away with it
+        """Labels, grid and legend of the rate and momentum panels (again after a
+        message cleared them)."""
+        ax, mom = self._lr_ax, self._momentum_ax
+        if self._curve.axes is None:  # a message cleared the panels: away with it
             self.clear_axes(ax)
             self._title = ax.title
-        self.reattach(ax, self._curve, self._flat, self._warmup_span)
-        ax.set_xlabel("step")
+            self.clear_axes(mom)
+            self._momentum_note = mom.title
+        self.reattach(ax, self._warmup_span, self._curve, self._flat)
+        self.reattach(mom, self._momentum_line, self._momentum_flat)
         ax.set_ylabel("learning rate ÷ peak")
         ax.set_ylim(0, 1.08)  # every schedule stays at or below its peak
         ax.grid(True, alpha=0.3)
-        # Outside the axes: a static legend inside would be drawn under the moving lines.
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3, fontsize=8.5,
-                  frameon=False)
+        ax.tick_params(labelbottom=False)
+        mom.set_xlabel("step")
+        mom.set_ylabel("momentum μ")
+        # PyTorch's cycled momenta (0.8-0.9, 0.85-0.95) and the runs' 0.9.
+        mom.set_ylim(0.77, 0.98)
+        mom.set_yticks([0.8, 0.85, 0.9, 0.95])
+        mom.grid(True, alpha=0.3)
         self._lr_steps = None
         self._artists_ok = True
 
@@ -343,15 +410,31 @@ class ScheduleExplorer(Explorer):
         if landscape not in self._landscapes:
             self._landscapes[landscape] = _LANDSCAPES[landscape][1]()
         curve = lr_curve(make, steps, lr=lr)
-        # Both runs see the same gradient noise: they differ in the rate alone.
+        momenta = momentum_curve(make, steps, lr=lr, momentum=MOMENTUM)
+        # Both runs see the same gradient noise: they differ in the schedule alone.
         runs = race(self._landscapes[landscape],
                     {"schedule": (SGD, {"scheduler": make}), "fixed": (SGD, {})}, steps,
                     noise_std=noise, rng=np.random.default_rng(self.seed), lr=lr,
                     momentum=MOMENTUM)
-        return {"curve": curve, "runs": runs, "lr": lr, "warmup": warmup,
-                "steps": steps, "schedule": schedule, "landscape": landscape}
+        cycled = schedule in CYCLED_MOMENTUM and bool(params["cycle_momentum"])
+        return {"curve": curve, "momenta": momenta, "cycled": cycled, "runs": runs,
+                "lr": lr, "warmup": warmup, "steps": steps, "schedule": schedule,
+                "landscape": landscape}
 
     # ------------------------------------------------------------------ drawing
+    def _loss_limits(self, runs: dict[str, Trajectory]) -> tuple[float, float]:
+        """Whole decades around the finite losses of both runs (a diverging run leaves
+        at the top, at most 1000 times above the start, where its cross sits)."""
+        start = float(runs["fixed"].losses[0])
+        values = np.concatenate([run.losses for run in runs.values()])
+        values = values[np.isfinite(values) & (values > 0)]
+        low = max(float(values.min()) if values.size else start, start * 1e-12)
+        high = min(float(values.max()) if values.size else start, start * 1e3)
+        # A little room beyond the data, so that a small slider move rarely changes
+        # the axis (which costs a full redraw).
+        return (10.0 ** math.floor(math.log10(low) - 0.15),
+                10.0 ** math.ceil(math.log10(high) + 0.15))
+
     def _draw(self, result: dict[str, Any]) -> str:
         if not self._artists_ok:
             self._dress_lr_axes()
@@ -366,6 +449,15 @@ class ScheduleExplorer(Explorer):
         # The lines hold the rates themselves and are drawn divided by the peak, so
         # the axis (0 to just above the peak) stays put while the rate slider moves.
         self._per_peak.clear().scale(1.0, 1.0 / lr)
+        momenta = result["momenta"]
+        self._momentum_line.set_data(t, momenta)
+        self._momentum_flat.set_data([0, steps], [MOMENTUM, MOMENTUM])
+        if result["cycled"]:
+            low, high = CYCLED_MOMENTUM[result["schedule"]]
+            momentum_text = f"momentum cycled {high:g} → {low:g} → {high:g}"
+        else:
+            momentum_text = f"momentum {MOMENTUM:g} in both runs"
+        self._momentum_ax.set_title(momentum_text, fontsize=9)
         if steps != self._lr_steps:
             self._lr_steps = steps
             self._lr_ax.set_xlim(0, steps)
@@ -377,58 +469,63 @@ class ScheduleExplorer(Explorer):
 
         runs: dict[str, Trajectory] = result["runs"]
         names = {"schedule": "with the schedule", "fixed": f"fixed lr {lr:.2g}"}
-        # The legend says "fixed rate = peak" rather than the number, so that it stays
-        # static while the rate moves (the number is on the slider and in the summary).
-        legend_names = {"schedule": "with the schedule", "fixed": "fixed rate (the peak)"}
-        loss_view = (steps, result["landscape"])
+        loss_view = (steps, self._loss_limits(runs))
         if loss_view != self._loss_view:
             self._loss_view = loss_view
-            start = float(runs["fixed"].losses[0])
-            # From far below the start to 1000 times above it (a diverging run
-            # leaves at the top; its legend entry says it diverged).
-            self._loss_ax.set_ylim(start * 1e-12, start * 1e3)
+            self._loss_ax.set_ylim(*loss_view[1])
             self._loss_ax.set_xlim(0, steps)
+            self._last_span.set_x(steps - LAST_STEPS)
+            self._last_span.set_width(LAST_STEPS)
             self.redraw_all()
         low, high = self._loss_ax.get_ylim()
-        handles, labels = [], []
+        diverged = []
         for key, run in runs.items():
             losses = run.losses
             n = int(np.flatnonzero(~np.isfinite(losses))[0]) \
                 if not np.isfinite(losses).all() else len(losses)
-            line = self._loss_lines[key]
-            line.set_data(np.arange(n), losses[:n])
-            line.set_markevery(markevery_for(n))
+            self._loss_lines[key].set_data(np.arange(n), losses[:n])
             self._loss_ends[key].set_data(np.arange(n)[-1:],
                                           np.clip(losses[n - 1:n], low, high))
             self._loss_ends[key].set_visible(run.divergence is not None and n > 0)
-            text = legend_names[key]
             if run.divergence is not None:
-                text += f"\n{short_divergence(run.divergence)}"
-            handles.append(line)
-            labels.append(text)
-        if labels != self._legend_labels:
-            self._legend_labels = labels
-            legend = self._loss_ax.get_legend()
-            if legend is not None:
-                legend.remove()
-            # Below the axes: inside, it would be drawn under the moving lines.
-            self._loss_ax.legend(handles, labels, loc="upper center",
-                                 bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=8.5,
-                                 frameon=False)
-            self.redraw_all()
+                who = "schedule" if key == "schedule" else "fixed"
+                diverged.append(f"{who} at step {run.divergence.step}")
+        title = "SGD, momentum 0.9: loss per step"
+        if diverged:
+            title += f"\n× diverged: {', '.join(diverged)}"
+        self._loss_ax.set_title(title, fontsize=10)
 
-        def line(key: str) -> str:
-            run = runs[key]
+        summary = f"{label}: final lr {curve[-1]:.2g}"
+        if result["cycled"]:
+            summary += f", {momentum_text}"
+        window = f"mean loss over the last {LAST_STEPS} steps"
+        if not diverged:
+            return (f"{summary}; {window}: with the schedule "
+                    f"{last_mean(runs['schedule']):.1e}, {names['fixed']} "
+                    f"{last_mean(runs['fixed']):.1e}")
+        parts = [summary]
+        for key, run in runs.items():
             if run.divergence is not None:
-                return f"{names[key]}: {run.divergence}"
-            return f"{names[key]}: loss {run.final_loss:.1e} after {run.steps_taken} steps"
+                parts.append(f"{names[key]}: diverged at step {run.divergence.step} "
+                             f"({run.divergence.reason})")
+            else:
+                parts.append(f"{names[key]}: {window} {last_mean(run):.1e}")
+        return "; ".join(parts)
 
-        return f"{label}: final lr {curve[-1]:.2g}; {line('schedule')}; {line('fixed')}"
+
+def last_mean(run: Trajectory) -> float:
+    """The mean loss over the last :data:`LAST_STEPS` steps of a run that did not diverge."""
+    return float(np.mean(run.losses[-LAST_STEPS:]))
 
 
 # ======================================================================= plateau
 class PlateauExplorer(Explorer):
     """ReduceLROnPlateau on a noisy validation curve: where and why the rate drops.
+
+    The figure's title states the rule the settings make; the summary under it says
+    where the rate was cut. The curve is synthetic and does not react to the rate
+    (:func:`gdcourse.plateau.noisy_validation_curve`): this shows the scheduler's
+    decisions, not their effect on training.
 
     Parameters
     ----------
@@ -564,7 +661,26 @@ class PlateauExplorer(Explorer):
         rng = np.random.default_rng(self.seed)
         metrics = noisy_validation_curve(self.epochs, noise, rng)
         return {"metrics": metrics, "record": run_plateau(metrics, lr=self.lr, **kwargs),
-                "cooldown": kwargs["cooldown"], "min_lr": kwargs["min_lr"]}
+                "settings": kwargs, "cooldown": kwargs["cooldown"],
+                "min_lr": kwargs["min_lr"]}
+
+    @staticmethod
+    def rule(settings: dict[str, Any]) -> str:
+        """The rule the current settings apply, in words (the figure's title).
+
+        The summary under the figure says what the rule did; the title says what it
+        is, so the two never repeat each other.
+        """
+        threshold = settings["threshold"]
+        if settings["threshold_mode"] == "rel":
+            better = f"best·(1 − {threshold:.1e})"
+        else:
+            better = f"best − {threshold:.1e}"
+        text = (f"cut ×{settings['factor']:g} after > {settings['patience']} epochs "
+                f"with no loss < {better}")
+        if settings["cooldown"]:
+            text += f"; cooldown {settings['cooldown']}"
+        return text
 
     def _draw(self, result: dict[str, Any]) -> str:
         if not self._artists_ok:
@@ -606,7 +722,7 @@ class PlateauExplorer(Explorer):
                        self._cooldowns[self._metric_ax]]
             self._metric_ax.legend([h for h, shown in zip(handles, entries) if shown],
                                    [h.get_label() for h, shown in zip(handles, entries)
-                                    if shown], fontsize=8.5,
+                                    if shown], fontsize=9,
                                    # Outside: inside, the moving bands would cover it.
                                    loc="upper left", bbox_to_anchor=(1.01, 1.0))
             self.redraw_all()
@@ -615,5 +731,5 @@ class PlateauExplorer(Explorer):
                     f"{', '.join(map(str, record.drops))}; final {record.final_lr:.1e}")
         else:
             text = f"rate never reduced; final {record.final_lr:.1e}"
-        self._metric_ax.set_title(text, fontsize=10)
+        self._metric_ax.set_title(self.rule(result["settings"]), fontsize=10)
         return text
