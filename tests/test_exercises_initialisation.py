@@ -58,7 +58,8 @@ def _second_moment(f):
     """E[f(z)²] for z ~ N(0, 1), by the trapezoidal rule on [-12, 12] (no sampling)."""
     z = np.linspace(-12.0, 12.0, 240_001)
     density = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-    return float(np.trapezoid(f(z) ** 2 * density, z))
+    y = f(z) ** 2 * density
+    return float(np.sum((y[1:] + y[:-1]) / 2 * np.diff(z)))  # np.trapezoid needs NumPy 2
 
 
 @pytest.mark.parametrize("f, exact", [
