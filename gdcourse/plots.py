@@ -1082,7 +1082,7 @@ def _zero_layers_note(layers: Sequence[int]) -> str:
     return f"std ≈ 0 in layer{plural} {', '.join(runs)} (not on a log axis)"
 
 
-def plot_layer_std(stats_by_label, *, fig=None):
+def plot_layer_std(stats_by_label, *, fig=None, colors=None):
     """Spread of activations and weight gradients against depth, per initialisation.
 
     Parameters
@@ -1091,6 +1091,9 @@ def plot_layer_std(stats_by_label, *, fig=None):
         E.g. ``{"xavier": mlp_a.layer_statistics(X, y), "kaiming": ...}``.
     fig : matplotlib.figure.Figure, optional
         Cleared and reused; by default a new figure.
+    colors : dict label -> colour of :data:`PALETTE`, optional
+        Fixed colours (each with its line style and marker), so that a start keeps its
+        colour from figure to figure; the other labels get the palette in order.
 
     Returns
     -------
@@ -1114,6 +1117,12 @@ def plot_layer_std(stats_by_label, *, fig=None):
     axes = fig.subplots(1, 2, sharex=True)
     labels = [str(k) for k in stats_by_label]
     styles = _styles_for(labels)
+    if colors:
+        unknown = [c for c in colors.values() if c not in PALETTE]
+        if unknown:
+            raise ValueError(f"colors must come from gdcourse.plots.PALETTE, got {unknown}")
+        styles = [_style_of_color(colors[label], 0) if label in colors else style
+                  for label, style in zip(labels, styles)]
     output_layers = {_layer_index(s, i) for stats in stats_by_label.values()
                      for i, s in enumerate(stats) if getattr(s, "is_output", False)}
     for ax, kind, title in zip(axes, ("activation", "gradient"),

@@ -577,6 +577,17 @@ def test_layer_std_names_the_layers_a_log_axis_cannot_show():
     assert plots._zero_layers_note([3]) == "std ≈ 0 in layer 3 (not on a log axis)"
 
 
+def test_layer_std_keeps_given_colours():
+    stats = {"he": fake_layer_stats(seed=1), "xavier": fake_layer_stats(seed=2)}
+    fig = plots.plot_layer_std(stats, colors={"xavier": plots.OKABE_ITO["orange"]})
+    for ax in fig.axes:
+        he, xavier = labelled_lines(ax)
+        assert xavier.get_color() == plots.OKABE_ITO["orange"]
+        assert he.get_color() == plots.PALETTE[0]
+    with pytest.raises(ValueError, match="PALETTE"):
+        plots.plot_layer_std(stats, colors={"he": "red"})
+
+
 def test_layer_std_needs_a_dict():
     with pytest.raises(TypeError, match="dict"):
         plots.plot_layer_std(fake_layer_stats())

@@ -309,6 +309,7 @@ def test_initialisation_labels_sit_like_every_other_label():
     ({"activation": "relu", "scheme": "xavier_normal", "gain": 1.4},
      "(about flat: ×1.3 from layer 1 to 8)"),
     ({"activation": "relu", "scheme": "xavier_normal", "gain": 1.5}, "(growing: ×2.1"),
+    ({"activation": "relu", "scheme": "xavier_normal", "gain": 1.35}, "(about flat: ×1 from"),
     ({"activation": "relu", "scheme": "kaiming_normal"}, "(about flat: ×"),
     # goal 3: tanh, large normal: gradients grow toward the input
     ({"activation": "tanh", "scheme": "large_normal"},
