@@ -337,14 +337,22 @@ def test_initialisation_helpers():
     assert _trend(0, 0) == "all 0" and _trend(0, 1.0) == "growing from 0"
     assert _trend(1.0, 0.005) == "vanishing: ×0.005"
     assert _trend(1.0, 0.3) == "shrinking: ×0.3"
-    assert [_trend(1.0, r) for r in (0.5, 1.0, 2.0)] == [
-        "about flat: ×0.5", "about flat: ×1", "about flat: ×2"]
+    assert [_trend(1.0, r) for r in (0.5, 1.0, 2.0, 0.497, 2.04)] == [
+        "about flat: ×0.5", "about flat: ×1", "about flat: ×2", "about flat: ×0.5",
+        "about flat: ×2"]  # the verdict goes with the rounded factor it prints
     assert _trend(1.0, 2.1) == "growing: ×2.1" and _trend(1.0, 150) == "exploding: ×150"
     assert _trend(1.0, 1.2, toward="toward the input") == "about even toward the input: ×1.2"
     assert [_factor(r) for r in (0.12, 1.0, 140.0, 8.3e6, 2.2e-8)] == [
         "0.12", "1", "140", "8.3e6", "2.2e-8"]
-    assert [_short_number(v) for v in (0, 0.5, -20, -2e-4, 1.5e11)] == [
-        "0", "0.5", "-20", "-2e-4", "1.5e11"]
+    assert [_short_number(v) for v in (0, 0.5, -20, -2e-4, 1.5e11, 0.009999999999)] == [
+        "0", "0.5", "-20", "-2e-4", "1.5e11", "0.01"]
+    from gdcourse.widgets.initialisation import _two_ticks
+    assert _two_ticks([-0.04, -0.02, 0.0, 0.02, 0.04, 0.06], -0.025, 0.045) == [0.0, 0.04]
+    assert _two_ticks([-6, -4, -2, 0, 2], -5.5, 1.0) == [-4.0, 0.0]
+    assert _two_ticks([0.2, 0.4, 0.6, 0.8], 0.3, 0.7) == [0.4, 0.6]
+    assert _two_ticks([0.0, 2.0, 4.0], -0.1, 4.5) == [0.0, 4.0]
+    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.012) == [0.0, 0.01]
+    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.009) == [-0.01]  # labels would touch
 
 
 @pytest.mark.usefixtures("skip_rendering")

@@ -26,7 +26,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from ..data import load_digits
 from ..init import calculate_gain
@@ -212,7 +212,8 @@ class InitialisationExplorer(Explorer):
         kind = result["histograms"]
         plot_layer_statistics(hidden, kind=kind, fig=top, sharex=False)
         for ax, stat in zip(top.axes, hidden):
-            self._tidy_histogram(ax, stat, kind, first=ax is top.axes[0])
+            self._tidy_histogram(ax, stat, kind, first=ax is top.axes[0],
+                                 narrow=len(hidden) > 5)
         top.suptitle(f"{HISTOGRAMS[kind]} of each hidden layer before training ({BATCH} "
                      f"digits); x-range per panel: its middle 99 %", fontsize=10)
         std_figure, symmetry_figure = bottom.subfigures(1, 2, width_ratios=[2.0, 1.0])
@@ -226,8 +227,9 @@ class InitialisationExplorer(Explorer):
         return self._summary(result)
 
     @staticmethod
-    def _tidy_histogram(ax: Any, stat: LayerStats, kind: str, first: bool) -> None:
-        """Small panels: a short title, two or three ticks that carry their own size."""
+    def _tidy_histogram(ax: Any, stat: LayerStats, kind: str, first: bool,
+                        narrow: bool) -> None:
+        """Small panels: a short title, two to four ticks that carry their own size."""
         lines = [f"layer {stat.layer}"]
         values = stat.activation_values if kind == "activation" else stat.weight_grad_values
         finite = values[np.isfinite(values)]
@@ -241,8 +243,12 @@ class InitialisationExplorer(Explorer):
             ax.set_title("\n".join(lines), fontsize=9)
         ax.xaxis.set_major_formatter(FuncFormatter(_short_number))
         # Up to five panels have room for three or four ticks, narrower ones for two.
-        wide = len(ax.figure.axes) <= 5
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if wide else 2, steps=[1, 2, 5, 10]))
+        locator = MaxNLocator(nbins=4, steps=[1, 2, 5, 10])
+        if narrow:
+            low, high = ax.get_xlim()
+            candidates = MaxNLocator(nbins=3, steps=[1, 2, 5, 10]).tick_values(low, high)
+            locator = FixedLocator(_two_ticks(candidates, low, high))
+        ax.xaxis.set_major_locator(locator)
         ax.set_xlabel("")
         ax.tick_params(axis="y", left=False, labelleft=False)
         if first:
@@ -346,8 +352,23 @@ class InitialisationExplorer(Explorer):
         message_axes(self.fig.add_subplot(), text)
 
 
+def _two_ticks(candidates: Any, low: float, high: float) -> list[float]:
+    """Two round ticks inside [low, high] for a narrow panel: 0 and the farthest, or the ends."""
+    inside = [float(t) for t in candidates if low <= t <= high]
+    if len(inside) <= 2:
+        return inside
+    if any(t == 0 for t in inside):
+        # the farthest from 0; on a tie the positive one, whose label has no minus sign
+        far = max(inside, key=lambda t: (abs(t), t > 0))
+        if abs(far) < 0.35 * (high - low):  # the two labels would touch: the far one says enough
+            return [far]
+        return [0.0, far] if far > 0 else [far, 0.0]
+    return [inside[0], inside[-1]]
+
+
 def _short_number(value: float, _position: Any = None) -> str:
     """A short tick label that carries its own magnitude: '0', '0.5', '-20', '2e-4', '1.5e11'."""
+    value = float(f"{value:.6g}")  # 0.009999999 is a tick at 0.01
     if value == 0:
         return "0"
     text = f"{value:.2g}" if abs(value) >= 1e-2 else f"{value:.0e}"
@@ -369,7 +390,8 @@ def _trend(first: float, last: float, toward: str = "") -> str:
         return "all 0"
     if first == 0:
         return f"growing from 0{where}"
-    ratio = last / first
+    # The verdict goes with the factor as printed: "×0.5" is never "shrinking".
+    ratio = float(f"{last / first:.2g}")
     if ratio < VANISHING:
         word = "vanishing"
     elif ratio < 1 / FLAT:
