@@ -353,17 +353,18 @@ class InitialisationExplorer(Explorer):
 
 
 def _two_ticks(candidates: Any, low: float, high: float) -> list[float]:
-    """Two round ticks inside [low, high] for a narrow panel: 0 and the farthest, or the ends."""
+    """At most two round ticks inside [low, high] for a narrow panel: 0 and the farthest."""
     inside = [float(t) for t in candidates if low <= t <= high]
-    if len(inside) <= 2:
-        return inside
-    if any(t == 0 for t in inside):
-        # the farthest from 0; on a tie the positive one, whose label has no minus sign
-        far = max(inside, key=lambda t: (abs(t), t > 0))
-        if abs(far) < 0.35 * (high - low):  # the two labels would touch: the far one says enough
-            return [far]
-        return [0.0, far] if far > 0 else [far, 0.0]
-    return [inside[0], inside[-1]]
+    if not any(t == 0 for t in inside):
+        return inside[:1] + inside[-1:] if len(inside) > 1 else inside
+    others = [t for t in inside if t != 0]
+    if not others:
+        return [0.0]
+    # the farthest from 0; on a tie the positive one, whose label has no minus sign
+    far = max(others, key=lambda t: (abs(t), t > 0))
+    if abs(far) < 0.35 * (high - low):  # the two labels would touch: the far one says enough
+        return [far]
+    return [0.0, far] if far > 0 else [far, 0.0]
 
 
 def _short_number(value: float, _position: Any = None) -> str:
