@@ -347,12 +347,14 @@ def test_initialisation_helpers():
     assert [_short_number(v) for v in (0, 0.5, -20, -2e-4, 1.5e11, 0.009999999999)] == [
         "0", "0.5", "-20", "-2e-4", "1.5e11", "0.01"]
     from gdcourse.widgets.initialisation import _two_ticks
-    assert _two_ticks([-0.04, -0.02, 0.0, 0.02, 0.04, 0.06], -0.025, 0.045) == [0.0, 0.04]
-    assert _two_ticks([-6, -4, -2, 0, 2], -5.5, 1.0) == [-4.0, 0.0]
-    assert _two_ticks([0.2, 0.4, 0.6, 0.8], 0.3, 0.7) == [0.4, 0.6]
-    assert _two_ticks([0.0, 2.0, 4.0], -0.1, 4.5) == [0.0, 4.0]
-    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.012) == [0.0, 0.01]
-    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.009) == [-0.01]  # labels would touch
+    wide = 200.0  # points: room for any two labels
+    assert _two_ticks([-0.04, -0.02, 0.0, 0.02, 0.04, 0.06], -0.025, 0.045, wide) == [0.0, 0.04]
+    assert _two_ticks([-6, -4, -2, 0, 2], -5.5, 1.0, wide) == [-4.0, 0.0]
+    assert _two_ticks([0.2, 0.4, 0.6, 0.8], 0.3, 0.7, wide) == [0.4, 0.6]
+    assert _two_ticks([0.0, 2.0, 4.0], -0.1, 4.5, wide) == [0.0, 4.0]
+    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.012, wide) == [0.0, 0.01]
+    # 40 points: "-0.01" 0.45 panel widths from "0" would touch it; the far tick alone stays
+    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.009, 40.0) == [-0.01]
 
 
 @pytest.mark.usefixtures("skip_rendering")

@@ -247,7 +247,11 @@ class InitialisationExplorer(Explorer):
         if narrow:
             low, high = ax.get_xlim()
             candidates = MaxNLocator(nbins=3, steps=[1, 2, 5, 10]).tick_values(low, high)
-            locator = FixedLocator(_two_ticks(candidates, low, high))
+            root = ax.figure
+            while not hasattr(root, "get_figwidth"):  # a sub-figure: up to the Figure
+                root = root.figure
+            width = ax.get_position().width * root.get_figwidth() * 72  # in points
+            locator = FixedLocator(_two_ticks(candidates, low, high, width))
         ax.xaxis.set_major_locator(locator)
         ax.set_xlabel("")
         ax.tick_params(axis="y", left=False, labelleft=False)
@@ -352,8 +356,13 @@ class InitialisationExplorer(Explorer):
         message_axes(self.fig.add_subplot(), text)
 
 
-def _two_ticks(candidates: Any, low: float, high: float) -> list[float]:
-    """At most two round ticks inside [low, high] for a narrow panel: 0 and the farthest."""
+def _two_ticks(candidates: Any, low: float, high: float,
+               width_points: float) -> list[float]:
+    """At most two round ticks inside [low, high] for a narrow panel: 0 and the farthest.
+
+    ``width_points`` is the panel's width: when the labels of 0 and the far tick would
+    touch (a 9-point character is at most about 6 points wide), the far tick alone is kept.
+    """
     inside = [float(t) for t in candidates if low <= t <= high]
     if not any(t == 0 for t in inside):
         return inside[:1] + inside[-1:] if len(inside) > 1 else inside
@@ -362,7 +371,8 @@ def _two_ticks(candidates: Any, low: float, high: float) -> list[float]:
         return [0.0]
     # the farthest from 0; on a tie the positive one, whose label has no minus sign
     far = max(others, key=lambda t: (abs(t), t > 0))
-    if abs(far) < 0.35 * (high - low):  # the two labels would touch: the far one says enough
+    distance = abs(far) / (high - low) * width_points
+    if distance < 6.0 * (len(_short_number(far)) + 1) / 2 + 5:
         return [far]
     return [0.0, far] if far > 0 else [far, 0.0]
 
