@@ -99,6 +99,12 @@ class InitialisationExplorer(Explorer):
     -----
     Changing the network needs the Run button; switching the histograms does not.
 
+    The summary judges the spread from hidden layer 1 to the last one by the factor it
+    prints (two significant digits): "about flat" within a factor of :data:`FLAT` = 2
+    either way, "shrinking"/"growing" beyond, "vanishing"/"exploding" beyond a factor of
+    100; the weight gradients likewise, read toward the input. Gradient spreads below
+    ``1e-12`` times the largest layer's are round-off and reported as ≈ 0.
+
     References
     ----------
     X. Glorot and Y. Bengio, "Understanding the difficulty of training deep feedforward
