@@ -74,9 +74,13 @@ __all__ = [
     "ACTIVATIONS",
     "INIT_SCHEMES",
     "TASKS",
+    "RECOMMENDED_GAIN",
 ]
 
 TASKS = ("regression", "binary", "classification")
+#: ``MLP(..., gain=RECOMMENDED_GAIN)``: Xavier or orthogonal scaled by
+#: ``calculate_gain(activation)`` (5/3 for tanh, √2 for ReLU) instead of 1.
+RECOMMENDED_GAIN = "recommended"
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
 INIT_SCHEMES = (
     "auto",
@@ -511,15 +515,21 @@ _ACTIVATION_FUNCTIONS = {
 
 
 def _initialise_weight(
-    weight: np.ndarray, scheme: str, activation: str, gain: float | None,
+    weight: np.ndarray, scheme: str, activation: str, gain: float | str | None,
     rng: np.random.Generator,
 ) -> None:
     """Fill one weight with ``scheme`` using :mod:`gdcourse.init` (see :class:`MLP`)."""
     nonlinearity = "linear" if activation == "identity" else activation
-    # Xavier and orthogonal scale by the activation's gain unless one is given.
-    variance_gain = initializers.calculate_gain(nonlinearity) if gain is None else gain
     if scheme == "auto":
+        # PyTorch's recommendations: He for ReLU, Xavier with calculate_gain otherwise.
         scheme = "kaiming_normal" if activation == "relu" else "xavier_normal"
+        gain = RECOMMENDED_GAIN
+    # Xavier and orthogonal: gain 1 unless one is given, as in torch.nn.init and in
+    # Glorot & Bengio (2010); "recommended" asks for calculate_gain(activation).
+    if isinstance(gain, str) and gain == RECOMMENDED_GAIN:
+        variance_gain = initializers.calculate_gain(nonlinearity)
+    else:
+        variance_gain = 1.0 if gain is None else gain
     if scheme == "xavier_uniform":
         initializers.xavier_uniform_(weight, gain=variance_gain, rng=rng)
     elif scheme == "xavier_normal":
@@ -542,6 +552,8 @@ def _initialise_weight(
 
 # Schemes whose scale is fixed by the activation or by their name: a gain would be ignored.
 _SCHEMES_WITHOUT_GAIN = ("auto", "kaiming_uniform", "kaiming_normal", "large_normal", "zeros")
+# Schemes whose gain multiplies a variance rule; they accept gain=RECOMMENDED_GAIN.
+_SCHEMES_WITH_ACTIVATION_GAIN = ("xavier_uniform", "xavier_normal", "orthogonal")
 
 
 @dataclass
@@ -575,6 +587,9 @@ class LayerStats:
         Of the gradient of the loss with respect to ``W{layer}``.
     activation_values, weight_grad_values : numpy.ndarray
         The flattened activations and weight gradients, for histograms.
+    is_output : bool, default False
+        True for the output layer, whose outputs are the scores (logits for
+        classifiers), with no activation after them.
     """
 
     layer: int
@@ -589,6 +604,7 @@ class LayerStats:
     weight_grad_std: float
     activation_values: np.ndarray
     weight_grad_values: np.ndarray
+    is_output: bool = False
 
 
 def count_distinct_rows(matrix: np.ndarray, rtol: float = 1e-9) -> int:
@@ -651,7 +667,7 @@ class _DenseNetwork(Model):
     """
 
     def __init__(self, layer_sizes: Sequence[int], activation: str, task: str, init: str,
-                 gain: float | None, rng: np.random.Generator) -> None:
+                 gain: float | str | None, rng: np.random.Generator) -> None:
         if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
             raise TypeError(f"layer_sizes must be a list of integers, got {layer_sizes!r}")
         if len(layer_sizes) < 2:
@@ -668,9 +684,17 @@ class _DenseNetwork(Model):
         if gain is not None:
             if init in _SCHEMES_WITHOUT_GAIN:
                 raise ValueError(f"gain is not used by init={init!r}; leave it as None")
-            if isinstance(gain, bool) or not isinstance(gain, numbers.Real):
-                raise TypeError(f"gain must be a real number, got {gain!r}")
-            gain = float(gain)
+            if isinstance(gain, str) and gain == RECOMMENDED_GAIN:
+                if init not in _SCHEMES_WITH_ACTIVATION_GAIN:
+                    raise ValueError(
+                        f"gain={RECOMMENDED_GAIN!r} (calculate_gain(activation)) is for "
+                        f"init={' or '.join(map(repr, _SCHEMES_WITH_ACTIVATION_GAIN))}; "
+                        f"init={init!r} takes a number")
+            elif isinstance(gain, bool) or not isinstance(gain, numbers.Real):
+                raise TypeError(f"gain must be a real number or {RECOMMENDED_GAIN!r}, "
+                                f"got {gain!r}")
+            else:
+                gain = float(gain)
         self.gain = gain
         rng = require_generator(rng)
         if self.task == "binary" and sizes[-1] != 1:
@@ -767,6 +791,7 @@ class _DenseNetwork(Model):
                 weight_grad_std=float(np.std(weight_grad)),
                 activation_values=a.ravel().copy(),
                 weight_grad_values=weight_grad.ravel().copy(),
+                is_output=is_output,
             ))
         return stats
 
@@ -896,16 +921,20 @@ class MLP(_DenseNetwork):
         :mod:`gdcourse.init` on every weight in turn, with ``rng``:
 
         ``"auto"``
-            ``"kaiming_normal"`` for ReLU, ``"xavier_normal"`` otherwise.
+            PyTorch's recommendations: ``"kaiming_normal"`` for ReLU, otherwise
+            ``"xavier_normal"`` with ``gain="recommended"``, i.e.
+            ``calculate_gain(activation)`` (5/3 for tanh, 1 for sigmoid and identity).
         ``"xavier_uniform"``, ``"xavier_normal"``
             ``init.xavier_uniform_`` / ``init.xavier_normal_`` with ``gain``, by default
-            ``calculate_gain(activation)`` (5/3 for tanh, 1 for sigmoid and identity,
-            PyTorch's recommendation; Glorot & Bengio 2010 used 1).
+            1, as in ``torch.nn.init`` and in Glorot & Bengio (2010), whatever the
+            activation. ``gain="recommended"`` asks for ``calculate_gain(activation)``
+            (5/3 for tanh, √2 for ReLU: on a square layer, Xavier with gain √2 *is* He).
         ``"kaiming_uniform"``, ``"kaiming_normal"``
             ``init.kaiming_uniform_`` / ``init.kaiming_normal_`` with
             ``nonlinearity=activation`` and ``mode="fan_in"`` (He et al. 2015).
         ``"orthogonal"``
-            ``init.orthogonal_`` with ``gain`` as for Xavier (Saxe et al. 2013).
+            ``init.orthogonal_`` with ``gain`` as for Xavier: 1 by default (as
+            ``torch.nn.init.orthogonal_``), or ``"recommended"`` (Saxe et al. 2013).
         ``"normal"``
             "Small normal": ``init.normal_`` with std ``gain``, by default 0.01.
         ``"large_normal"``
@@ -915,13 +944,15 @@ class MLP(_DenseNetwork):
         ``"zeros"``
             ``init.zeros_``: every weight 0.
 
-        All layers, the output layer included, use the gain of the network's
-        activation: in He et al.'s derivation the factor 2 of ReLU compensates for the
+        All layers, the output layer included, use the same rule and gain (for He,
+        or ``gain="recommended"``, that of the network's activation): in He et al.'s
+        derivation the factor 2 of ReLU compensates for the
         rectification of each layer's *input*, and the output layer's input is
         rectified too (the first layer's input is not, which they note makes no
         practical difference).
-    gain : float, optional
-        See ``init``. Refused by schemes that would ignore it.
+    gain : float or "recommended", optional
+        See ``init``. Refused by schemes that would ignore it; ``"recommended"``
+        (:data:`RECOMMENDED_GAIN`) only by Xavier and orthogonal.
     output : {"classification", "regression", "binary"}, default "classification"
         The task: cross-entropy on ``n_outputs >= 2`` logits, mean squared error, or
         binary cross-entropy on one logit.
@@ -957,7 +988,7 @@ class MLP(_DenseNetwork):
     """
 
     def __init__(self, layer_sizes: Sequence[int], activation: str = "relu", *,
-                 init: str = "auto", gain: float | None = None,
+                 init: str = "auto", gain: float | str | None = None,
                  output: str = "classification", rng: np.random.Generator) -> None:
         super().__init__(layer_sizes, activation, output, init, gain, rng)
 

@@ -937,7 +937,28 @@ def _layer_name(stat, position: int) -> str:
     return str(layer)
 
 
-def plot_layer_statistics(stats, *, kind: str = "activation", fig=None):
+# The images of the bounded activations: their histograms are drawn on these ranges
+# when the panels share their x-axis, so that "narrower" means narrower than the
+# activation allows.
+_ACTIVATION_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+# Without a shared x-axis, each panel shows the middle 99 % of its own values.
+_OWN_RANGE_PERCENTILES = (0.5, 99.5)
+_HISTOGRAM_BINS = 40
+
+
+def _histogram_range(values: np.ndarray, own: bool) -> tuple[float, float] | None:
+    """The range of one panel's (``own``) or all panels' (pooled) bins; None if degenerate."""
+    if not values.size:
+        return None
+    low, high = (np.percentile(values, _OWN_RANGE_PERCENTILES) if own
+                 else (values.min(), values.max()))
+    if not high > low:  # a few outliers around a spike, or a constant
+        low, high = values.min(), values.max()
+    return (float(low), float(high)) if high > low else None
+
+
+def plot_layer_statistics(stats, *, kind: str = "activation", fig=None,
+                          sharex: bool = True):
     """Histograms of every layer's activations or weight gradients, side by side.
 
     Parameters
@@ -949,6 +970,12 @@ def plot_layer_statistics(stats, *, kind: str = "activation", fig=None):
     kind : {"activation", "gradient"}
     fig : matplotlib.figure.Figure, optional
         Cleared and reused (a widget redrawing in place); by default a new figure.
+    sharex : bool, default True
+        True: one x-range and the same bins for every panel (for tanh and sigmoid
+        activations, the activation's whole range, [-1, 1] or [0, 1]), and one y-axis
+        of counts. False: each panel on its own range, the middle 99 % of its values
+        (``np.percentile`` 0.5 to 99.5), and its own y-scale, so that a layer whose
+        values are a thousand times smaller still shows its shape.
 
     Returns
     -------
@@ -956,8 +983,8 @@ def plot_layer_statistics(stats, *, kind: str = "activation", fig=None):
 
     Notes
     -----
-    The panels share their x-axis, so activations that shrink (or grow) from layer to
-    layer show as histograms that narrow (or widen) from left to right [3]_.
+    With a shared x-axis, activations that shrink (or grow) from layer to layer show
+    as histograms that narrow (or widen) from left to right [3]_.
 
     References
     ----------
@@ -976,20 +1003,35 @@ def plot_layer_statistics(stats, *, kind: str = "activation", fig=None):
     if not stats:
         message_axes(fig.add_subplot(), "no layers to show")
         return fig
-    axes = np.atleast_1d(fig.subplots(1, len(stats), sharex=True, squeeze=False)[0])
+    axes = np.atleast_1d(fig.subplots(1, len(stats), sharex=sharex, sharey=sharex,
+                                      squeeze=False)[0])
     all_values = [np.asarray(getattr(s, values_attr), dtype=float).ravel() for s in stats]
     finite_values = [v[np.isfinite(v)] for v in all_values]
-    pooled = np.concatenate(finite_values)
-    bins = np.linspace(pooled.min(), pooled.max(), 41) if pooled.size and \
-        pooled.max() > pooled.min() else 40
+    shared_bins: Any = _HISTOGRAM_BINS
+    if sharex:
+        activations = {getattr(s, "activation", None) for s in stats}
+        pooled = np.concatenate(finite_values)
+        bounded = (_ACTIVATION_RANGES.get(activations.pop()) if kind == "activation"
+                   and len(activations) == 1 else None)
+        span = (bounded if bounded is not None and pooled.size
+                and bounded[0] <= pooled.min() and pooled.max() <= bounded[1]
+                else _histogram_range(pooled, own=False))
+        if span is not None:
+            shared_bins = np.linspace(*span, _HISTOGRAM_BINS + 1)
     for i, (ax, stat, values) in enumerate(zip(axes, stats, finite_values)):
         name = _layer_name(stat, i)
         if not values.size:
             message_axes(ax, f"{name}:\nno finite values")
             continue
+        bins = shared_bins
+        if not sharex:
+            span = _histogram_range(values, own=True)
+            bins = np.linspace(*span, _HISTOGRAM_BINS + 1) if span else _HISTOGRAM_BINS
         ax.hist(values, bins=bins, color=PALETTE[0], alpha=0.85)
         activation = getattr(stat, "activation", None)
-        if isinstance(activation, str):
+        if getattr(stat, "is_output", False):
+            name = f"{name} (output)"
+        elif isinstance(activation, str):
             name = f"{name} ({activation})"
         lines = [name, f"mean {getattr(stat, mean_attr):.2g}",
                  f"std {getattr(stat, std_attr):.2g}"]
@@ -1000,12 +1042,51 @@ def plot_layer_statistics(stats, *, kind: str = "activation", fig=None):
         ax.set_title("\n".join(lines), fontsize=9.5)
         ax.set_xlabel(xlabel)
         ax.tick_params(labelsize=9)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+        # Round steps (0.5, 1, 2, 5 ...) rather than matplotlib's 0.8s.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 5, 10]))
     axes[0].set_ylabel("count")
     return fig
 
 
-def plot_layer_std(stats_by_label, *, fig=None):
+# A spread this small next to the largest of its line is round-off: plotted as 0.
+_ROUND_OFF = 1e-12
+
+
+def _label_short_log_range(ax, values: np.ndarray) -> None:
+    """On a log axis spanning less than a decade, label the minor ticks 2, 3, ... 9 too.
+
+    ``_set_log_y`` labels 1, 2, 3 and 5 times powers of ten; between 0.55 and 1.4 that
+    leaves the single label "1".
+    """
+    positive = values[np.isfinite(values) & (values > 0)]
+    if not positive.size:
+        return
+    low, high = ax.get_ylim()  # the view, margins included
+    shown = [m * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1,
+                                          math.floor(math.log10(high)) + 2)
+             for m in (1, 2, 3, 5) if low <= m * 10.0 ** k <= high]
+    if len(shown) < 2:
+        every = FuncFormatter(lambda value, _position=None: f"{value:g}" if value > 0 else "")
+        ax.yaxis.set_major_formatter(every)
+        ax.yaxis.set_minor_formatter(every)
+
+
+def _zero_layers_note(layers: Sequence[int]) -> str:
+    """'std ≈ 0 in layers 1–8 (not on a log axis)' for the layers a log axis leaves out."""
+    runs: list[str] = []
+    start = previous = None
+    for layer in sorted(set(layers)) + [None]:
+        if previous is not None and layer == previous + 1:
+            previous = layer
+            continue
+        if start is not None:
+            runs.append(str(start) if start == previous else f"{start}–{previous}")
+        start = previous = layer
+    plural = "s" if len(set(layers)) > 1 else ""
+    return f"std ≈ 0 in layer{plural} {', '.join(runs)} (not on a log axis)"
+
+
+def plot_layer_std(stats_by_label, *, fig=None, colors=None):
     """Spread of activations and weight gradients against depth, per initialisation.
 
     Parameters
@@ -1014,12 +1095,21 @@ def plot_layer_std(stats_by_label, *, fig=None):
         E.g. ``{"xavier": mlp_a.layer_statistics(X, y), "kaiming": ...}``.
     fig : matplotlib.figure.Figure, optional
         Cleared and reused; by default a new figure.
+    colors : dict label -> colour of :data:`PALETTE`, optional
+        Fixed colours (each with its line style and marker), so that a start keeps its
+        colour from figure to figure; the other labels get the palette in order.
 
     Returns
     -------
     matplotlib.figure.Figure
         Two panels, activation std and weight-gradient std against the layer index,
-        log-scaled: a scheme that keeps the signal alive draws a flat line [3]_.
+        log-scaled: a scheme that keeps the signal alive draws a flat line [3]_. The
+        output layer (statistics with ``is_output``) is shaded and labelled, since its
+        outputs are the scores, with no activation after them. A standard deviation of
+        exactly 0 cannot sit on a log axis: the panel names those layers, and when every
+        value is 0 the axis is linear from 0 up. A value below ``1e-12`` times the
+        largest of its line (round-off, e.g. the gradients of identical hidden units)
+        counts as 0.
     """
     if not isinstance(stats_by_label, Mapping):
         raise TypeError(f"stats_by_label must be a dict label -> layer statistics, "
@@ -1031,21 +1121,58 @@ def plot_layer_std(stats_by_label, *, fig=None):
     axes = fig.subplots(1, 2, sharex=True)
     labels = [str(k) for k in stats_by_label]
     styles = _styles_for(labels)
+    if colors:
+        unknown = [c for c in colors.values() if c not in PALETTE]
+        if unknown:
+            raise ValueError(f"colors must come from gdcourse.plots.PALETTE, got {unknown}")
+        styles = [_style_of_color(colors[label], 0) if label in colors else style
+                  for label, style in zip(labels, styles)]
+    output_layers = {_layer_index(s, i) for stats in stats_by_label.values()
+                     for i, s in enumerate(stats) if getattr(s, "is_output", False)}
     for ax, kind, title in zip(axes, ("activation", "gradient"),
                                ("activations", "weight gradients")):
         std_attr = _KINDS[kind][2]
-        drawn = []
+        drawn, zero_layers = [], []
         for label, stats, style in zip(labels, stats_by_label.values(), styles):
             stats = list(stats)
             layers = [_layer_index(s, i) for i, s in enumerate(stats)]
             stds = np.array([getattr(s, std_attr) for s in stats], dtype=float)
+            finite = stds[np.isfinite(stds)]
+            # Round-off (identical units leave 1e-18 where the output layer has 1e-2)
+            # is drawn as what it is, 0, rather than stretching the axis over 30 decades.
+            largest = float(finite.max()) if finite.size else 0.0
+            stds = np.where(stds <= _ROUND_OFF * largest, 0.0, stds)
             ax.plot(layers, stds, label=label, linewidth=1.8, markersize=6, **style)
             drawn.append(stds)
+            zero_layers += [layer for layer, std in zip(layers, stds) if std == 0]
         values = np.concatenate(drawn) if drawn else np.empty(0)
         _set_log_y(ax, values, "standard deviation")
+        if ax.get_yscale() == "log":
+            _label_short_log_range(ax, values)
+        finite = values[np.isfinite(values)]
+        if finite.size and not np.any(finite != 0):
+            # Nothing to scale a log axis by, and a spread is never negative.
+            ax.set_ylim(0.0, 1.0)
+            ax.text(0.05, 0.55, "every standard\ndeviation is 0", transform=ax.transAxes,
+                    ha="left", va="center", fontsize=9.5)
+        elif zero_layers and ax.get_yscale() == "log":
+            ax.text(0.03, 0.03, _zero_layers_note(zero_layers), transform=ax.transAxes,
+                    ha="left", va="bottom", fontsize=9)
+        for layer in output_layers:
+            # Shaded, and named above the axes where no line can cover the label.
+            ax.axvspan(layer - 0.5, layer + 0.5, color="#E8E8E8", zorder=0, linewidth=0)
+            ax.text(layer, 1.01, "output", transform=ax.get_xaxis_transform(),
+                    ha="center", va="bottom", fontsize=9, color="#505050")
+        all_layers = [_layer_index(s, i) for stats in stats_by_label.values()
+                      for i, s in enumerate(stats)]
+        if all_layers:
+            ax.set_xlim(min(all_layers) - 0.5, max(all_layers) + 0.5)
         ax.set_xlabel("layer")
-        ax.set_title(title, fontsize=11)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # On the left, when "output" sits above the right end of the axes.
+        ax.set_title(title, fontsize=11, loc="left" if output_layers else "center")
+        # Every layer up to 9 of them; beyond, every other one (labels would touch).
+        few = len(set(all_layers)) <= 9
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=9 if few else 6))
         ax.grid(True, which="major", alpha=0.3)
     _legend(axes[0])
     return fig

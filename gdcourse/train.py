@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,9 @@ __all__ = ["History", "train"]
 
 # Overflow in a diverging run is expected and reported through History.divergence.
 _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+# A classifier whose start favours no class scores ln C (ln 2 for one logit). A first
+# loss this many times above that was made by the starting weights, not by a step.
+_HUGE_FIRST_LOSS = 10.0
 
 
 @dataclass
@@ -227,6 +230,9 @@ def train(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
     parameters at the end of each epoch. At the first sign of divergence (a NaN or
     infinite loss or parameter, or a loss ``1e8`` times the initial one) training
     stops, no further update is made, and ``history.divergence`` says at which step.
+    Its advice is a smaller learning rate, except for a classifier whose first loss
+    was already more than 10 times ln C (C classes; ln 2 for one logit), the loss of
+    a start that favours no class: then it points at the initialisation.
     NumPy's overflow warnings are silenced while the model and optimizer run, since
     the divergence report replaces them.
 
@@ -338,9 +344,32 @@ def _run(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *, epoc
             if max_steps is not None and step >= max_steps:
                 break
 
+    if history.divergence is not None:
+        history.divergence = _blame_the_start(history.divergence, model, initial_loss)
     for key, values in (steps | per_epoch).items():
         setattr(history, key, np.asarray(values, dtype=int if key == "epoch_step" else float))
     return history
+
+
+def _blame_the_start(divergence: Divergence, model: Any,
+                     initial_loss: float | None) -> Divergence:
+    """Point at the initialisation when a classifier's very first loss was already huge.
+
+    A smaller learning rate cannot cure a start whose logits are in the thousands; the
+    advice then says to check the initial weights first (Karpathy's "verify the loss
+    at initialisation").
+    """
+    task = getattr(model, "task", None)
+    if task not in ("classification", "binary") or initial_loss is None:
+        return divergence
+    classes = 2 if task == "binary" else int(model.n_outputs)
+    neutral = math.log(classes)
+    if not initial_loss > _HUGE_FIRST_LOSS * neutral:  # also False for nan
+        return divergence
+    return replace(divergence, advice=(
+        f"the first loss, {initial_loss:.3g}, is far above ln {classes} ≈ {neutral:.2f}, "
+        "the loss of a start that favours no class: the starting weights are too large "
+        "(check the initialisation before lowering the learning rate)"))
 
 
 def _evaluate(model: Any, X: np.ndarray, y: np.ndarray,

@@ -353,11 +353,24 @@ INIT_REFERENCES = [
     ("sigmoid", "auto", None, lambda w, rng: init.xavier_normal_(w, gain=1.0, rng=rng)),
     ("identity", "auto", None, lambda w, rng: init.xavier_normal_(w, gain=1.0, rng=rng)),
     ("tanh", "xavier_uniform", 1.0, lambda w, rng: init.xavier_uniform_(w, gain=1.0, rng=rng)),
+    # Xavier means Glorot's (and torch.nn.init's) gain 1 unless a gain is asked for...
+    ("relu", "xavier_normal", None, lambda w, rng: init.xavier_normal_(w, gain=1.0, rng=rng)),
+    ("tanh", "xavier_uniform", None, lambda w, rng: init.xavier_uniform_(w, gain=1.0, rng=rng)),
+    ("tanh", "xavier_normal", 1.5, lambda w, rng: init.xavier_normal_(w, gain=1.5, rng=rng)),
+    # ...and "recommended" asks for calculate_gain(activation).
+    ("relu", "xavier_normal", "recommended",
+     lambda w, rng: init.xavier_normal_(w, gain=np.sqrt(2), rng=rng)),
+    ("tanh", "xavier_uniform", "recommended",
+     lambda w, rng: init.xavier_uniform_(w, gain=5 / 3, rng=rng)),
+    ("identity", "xavier_normal", "recommended",
+     lambda w, rng: init.xavier_normal_(w, gain=1.0, rng=rng)),
     ("relu", "kaiming_uniform", None,
      lambda w, rng: init.kaiming_uniform_(w, nonlinearity="relu", rng=rng)),
     ("tanh", "kaiming_normal", None,
      lambda w, rng: init.kaiming_normal_(w, nonlinearity="tanh", rng=rng)),
-    ("relu", "orthogonal", None, lambda w, rng: init.orthogonal_(w, gain=np.sqrt(2), rng=rng)),
+    ("relu", "orthogonal", None, lambda w, rng: init.orthogonal_(w, gain=1.0, rng=rng)),
+    ("relu", "orthogonal", "recommended",
+     lambda w, rng: init.orthogonal_(w, gain=np.sqrt(2), rng=rng)),
     ("relu", "normal", None, lambda w, rng: init.normal_(w, 0.0, 0.01, rng=rng)),
     ("relu", "normal", 0.2, lambda w, rng: init.normal_(w, 0.0, 0.2, rng=rng)),
     ("tanh", "large_normal", None, lambda w, rng: init.normal_(w, 0.0, 1.0, rng=rng)),
@@ -375,6 +388,21 @@ def test_each_scheme_is_the_gdcourse_init_call(activation, scheme, gain, referen
         expected = reference(np.empty((n_out, n_in)), rng)
         np.testing.assert_allclose(weight, expected, rtol=1e-15, atol=0)
     assert all(np.all(b == 0) for b in model.biases)
+
+
+def test_xavier_default_is_glorots_gain_1_and_differs_from_he_on_square_layers():
+    # With gain √2 (PyTorch's recommendation for ReLU) Xavier's variance 2·2/(64 + 64) is
+    # He's 2/64: the default must not silently turn "Xavier" into He.
+    sizes = [64, 64, 64, 10]
+    xavier = MLP(sizes, "relu", init="xavier_normal", rng=np.random.default_rng(0))
+    he = MLP(sizes, "relu", init="kaiming_normal", rng=np.random.default_rng(0))
+    recommended = MLP(sizes, "relu", init="xavier_normal", gain="recommended",
+                      rng=np.random.default_rng(0))
+    for layer in range(2):
+        np.testing.assert_allclose(xavier.weights[layer] * np.sqrt(2), he.weights[layer],
+                                   rtol=1e-14)
+        np.testing.assert_allclose(recommended.weights[layer], he.weights[layer], rtol=1e-14)
+    assert xavier.gain is None and recommended.gain == "recommended"
 
 
 def test_he_initialisation_has_the_papers_variance():
@@ -720,6 +748,13 @@ def test_r2_needs_two_samples():
         (dict(layer_sizes=[4, 3], gain=2.0), ValueError, "gain is not used by init='auto'"),
         (dict(layer_sizes=[4, 3], init="normal", gain="big"), TypeError,
          "gain must be a real number"),
+        (dict(layer_sizes=[4, 3], init="xavier_normal", gain="pytorch"), TypeError,
+         "gain must be a real number or 'recommended', got 'pytorch'"),
+        (dict(layer_sizes=[4, 3], init="normal", gain="recommended"), ValueError,
+         "gain='recommended' .* is for init='xavier_uniform' or 'xavier_normal' or "
+         "'orthogonal'; init='normal' takes a number"),
+        (dict(layer_sizes=[4, 3], init="kaiming_normal", gain="recommended"), ValueError,
+         "gain is not used by init='kaiming_normal'"),
         (dict(layer_sizes=[4, 3], rng=None), TypeError, "rng must be a numpy.random.Generator"),
         (dict(layer_sizes=[4, 3], rng=0), TypeError, "rng must be a numpy.random.Generator"),
     ],

@@ -482,6 +482,40 @@ def test_layer_histograms_one_per_layer(kind, values, mean, std):
     assert len({ax.get_xlim() for ax in fig.axes}) == 1
 
 
+def test_layer_histograms_of_tanh_share_the_range_of_tanh_and_the_counts_axis():
+    stats = fake_layer_stats(3)
+    for i, stat in enumerate(stats):
+        stat.activation = "tanh"
+        stat.activation_values = np.tanh(np.linspace(-2, 2, 200) / (i + 1))
+    fig = plots.plot_layer_statistics(stats)
+    assert {ax.get_xlim() for ax in fig.axes} == {fig.axes[0].get_xlim()}
+    low, high = fig.axes[0].get_xlim()
+    assert low <= -1.0 and high >= 1.0 and high < 1.2  # tanh's range, not the data's
+    assert len({ax.get_ylim() for ax in fig.axes}) == 1
+    ticks = [t for t in fig.axes[0].get_xticks() if low <= t <= high]
+    assert set(np.round(ticks, 6)) <= {-1.0, -0.5, 0.0, 0.5, 1.0}
+
+
+def test_layer_histograms_on_their_own_ranges_show_tiny_values_too():
+    stats = fake_layer_stats(3)
+    for i, stat in enumerate(stats):
+        stat.weight_grad_values = np.linspace(-1, 1, 101) * 10.0 ** (-3 * i)
+    fig = plots.plot_layer_statistics(stats, kind="gradient", sharex=False)
+    for ax, stat in zip(fig.axes, stats):
+        values = stat.weight_grad_values
+        low, high = ax.get_xlim()
+        # the middle 99 % of this layer's values fill the panel
+        assert high - low < 1.2 * np.ptp(values) and high - low > 0.9 * np.ptp(values)
+        assert sum(p.get_height() for p in ax.patches) >= 0.98 * values.size
+
+
+def test_layer_histograms_name_the_output_layer():
+    stats = fake_layer_stats(2)
+    stats[-1].is_output = True
+    titles = [ax.get_title() for ax in plots.plot_layer_statistics(stats).axes]
+    assert titles[0].startswith("layer 1 (relu)") and titles[1].startswith("layer 2 (output)")
+
+
 def test_layer_histograms_redraw_into_a_given_figure():
     fig = Figure()
     plots.plot_layer_statistics(fake_layer_stats(4), fig=fig)
@@ -509,6 +543,49 @@ def test_layer_std_lines_per_scheme():
             np.testing.assert_allclose(line.get_ydata(),
                                        [getattr(s, field) for s in layer_stats])
     assert legend_texts(activation_ax) == ["normal", "kaiming"]
+
+
+def test_layer_std_shades_and_labels_the_output_layer():
+    stats = fake_layer_stats(4)
+    stats[-1].is_output = True
+    for ax in plots.plot_layer_std({"he": stats}).axes:
+        (band,) = ax.patches
+        assert np.allclose(band.get_x(), 3.5) and np.allclose(band.get_width(), 1.0)
+        assert [t.get_text() for t in ax.texts] == ["output"]
+        assert ax.get_xlim() == (0.5, 4.5)
+
+
+def test_layer_std_of_all_zeros_is_a_linear_axis_from_0():
+    stats = fake_layer_stats(3)
+    for stat in stats:
+        stat.activation_std = stat.weight_grad_std = 0.0
+    for ax in plots.plot_layer_std({"zeros": stats}).axes:
+        assert ax.get_yscale() == "linear" and ax.get_ylim() == (0.0, 1.0)
+        assert "every standard\ndeviation is 0" in [t.get_text() for t in ax.texts]
+
+
+def test_layer_std_names_the_layers_a_log_axis_cannot_show():
+    stats = fake_layer_stats(5)
+    for stat in stats[:3]:
+        stat.weight_grad_std = 0.0
+    _, gradient_ax = plots.plot_layer_std({"zeros": stats}).axes
+    assert gradient_ax.get_yscale() == "log"
+    assert [t.get_text() for t in gradient_ax.texts] == [
+        "std ≈ 0 in layers 1–3 (not on a log axis)"]
+    assert plots._zero_layers_note([1, 2, 4, 6, 7]) == (
+        "std ≈ 0 in layers 1–2, 4, 6–7 (not on a log axis)")
+    assert plots._zero_layers_note([3]) == "std ≈ 0 in layer 3 (not on a log axis)"
+
+
+def test_layer_std_keeps_given_colours():
+    stats = {"he": fake_layer_stats(seed=1), "xavier": fake_layer_stats(seed=2)}
+    fig = plots.plot_layer_std(stats, colors={"xavier": plots.OKABE_ITO["orange"]})
+    for ax in fig.axes:
+        he, xavier = labelled_lines(ax)
+        assert xavier.get_color() == plots.OKABE_ITO["orange"]
+        assert he.get_color() == plots.PALETTE[0]
+    with pytest.raises(ValueError, match="PALETTE"):
+        plots.plot_layer_std(stats, colors={"he": "red"})
 
 
 def test_layer_std_needs_a_dict():

@@ -273,6 +273,31 @@ def test_divergence_is_reported_at_the_hand_computed_step(lr, step, reason):
         f"SGD: diverged at step {step}: {reason} — try a smaller learning rate")
 
 
+def test_a_huge_first_loss_points_at_the_initialisation(digits):
+    # std-1 weights in four ReLU layers of 64: logits in the thousands before any step.
+    rng = np.random.default_rng(1)
+    model = MLP([64, 64, 64, 64, 64, 10], init="large_normal", rng=rng)
+    history = train(model, SGD(model.params, lr=0.05, momentum=0.9), digits.X_train,
+                    digits.y_train, epochs=1, batch_size=64, rng=rng, progress=False)
+    assert history.diverged
+    first = history.step_loss[0]
+    assert first > 10 * math.log(10)
+    assert history.divergence.advice == (
+        f"the first loss, {first:.3g}, is far above ln 10 ≈ 2.30, the loss of a start "
+        "that favours no class: the starting weights are too large (check the "
+        "initialisation before lowering the learning rate)")
+    assert "initialisation" in history.summary()
+
+
+def test_a_sensible_start_that_diverges_blames_the_learning_rate(digits):
+    rng = np.random.default_rng(1)
+    model = MLP([64, 32, 10], rng=rng)
+    history = train(model, SGD(model.params, lr=50.0), digits.X_train, digits.y_train,
+                    epochs=3, batch_size=64, rng=rng, progress=False)
+    assert history.diverged and history.step_loss[0] < 10 * math.log(10)
+    assert history.divergence.advice == "try a smaller learning rate"
+
+
 def test_a_converging_run_does_not_diverge():
     history, _, _ = run_linear(epochs=5, lr=0.05)
     assert history.divergence is None and not history.diverged

@@ -289,14 +289,15 @@ def test_initialisation_draws_the_engine_statistics(digits):
     mlp = MLP([64, 16, 16, 16, 10], "tanh", init="xavier_normal", gain=1.5,
               rng=np.random.default_rng(0))
     stats = mlp.layer_statistics(digits.X_train[:256], digits.y_train[:256])
-    activation_ax, gradient_ax = [ax for ax in explorer.fig.axes
-                                  if ax.get_title() in ("activations", "weight gradients")]
+    activation_ax, gradient_ax = [ax for ax in explorer.fig.axes if ax.get_title(loc="left")
+                                  in ("activations", "weight gradients")]
     (line,) = activation_ax.get_lines()
     np.testing.assert_allclose(line.get_ydata(), [s.activation_std for s in stats])
     (line,) = gradient_ax.get_lines()
     np.testing.assert_allclose(line.get_ydata(), [s.weight_grad_std for s in stats])
     titles = [ax.get_title() for ax in explorer.fig.axes]
-    assert sum(title.startswith("layer ") for title in titles) == 3  # one per hidden layer
+    assert [t.split("\n")[0] for t in titles if t.startswith("layer ")] == [
+        "layer 1", "layer 2", "layer 3"]  # one per hidden layer
     summary = explorer.summary.value
     assert f"activation std {stats[0].activation_std:.2g} in layer 1" in summary
     assert f"{stats[2].activation_std:.2g} in layer 3" in summary
@@ -354,9 +355,14 @@ def test_initialisation_extremes(request, init_explorer, values, render):
     assert (explorer.png() != png) == render
     assert explorer.error is None
     assert len(explorer.fig.axes) >= 4
-    titles = " ".join(ax.get_title() for ax in explorer.fig.axes)
-    assert f"layer {values['depth']} (" in titles
-    assert f"of {values['width']} units distinct" in titles
+    titles = [ax.get_title() for ax in explorer.fig.axes]
+    # every hidden layer has its histogram, none skipped
+    assert [t.split("\n")[0] for t in titles if t.startswith("layer ")] == [
+        f"layer {k}" for k in range(1, values["depth"] + 1)]
+    assert any(f"of {values['width']} units distinct" in t for t in titles)
+    for ax in explorer.fig.axes:  # a spread is never negative
+        if ax.get_title(loc="left") in ("activations", "weight gradients"):
+            assert ax.get_ylim()[0] >= 0
 
 
 def test_initialisation_exploding_run_says_so(init_explorer):
@@ -380,11 +386,11 @@ def test_initialisation_histogram_switch_redraws_without_recomputing(init_explor
     xlabels = {ax.get_xlabel() for ax in explorer.fig.axes}
     assert "weight gradient" in xlabels
     titles = " ".join(ax.get_title() for ax in explorer.fig.axes)
-    assert "layer 2 (" in titles and "layer 3 (" not in titles
+    assert "layer 2" in titles and "layer 3" not in titles
     assert "press Run" in explorer.status.value
     explorer.run_button.click()
     titles = " ".join(ax.get_title() for ax in explorer.fig.axes)
-    assert "layer 3 (" in titles
+    assert "layer 3" in titles
     assert explorer.status.value == ""
     explorer.controls["histograms"].value = "activation"
     assert explorer.error is None
@@ -394,9 +400,79 @@ def test_initialisation_histogram_switch_redraws_without_recomputing(init_explor
 @pytest.mark.usefixtures("skip_rendering")
 def test_initialisation_gain_only_for_xavier():
     explorer = InitialisationExplorer(scheme="zeros", depth=1, width=8)
-    assert explorer.controls["gain"].disabled
+    gain = explorer.controls["gain"]
+    # disabled, and its read-out greyed with it (the rule rides in the title's HTML)
+    assert gain.disabled and "gdcourse-disabled" in gain._dom_classes
+    assert ".gdcourse-disabled .widget-readout" in explorer.widget.children[0].value
     explorer.controls["scheme"].value = "xavier_normal"
-    assert not explorer.controls["gain"].disabled
+    assert not gain.disabled and "gdcourse-disabled" not in gain._dom_classes
+    explorer.controls["scheme"].value = "kaiming_normal"
+    assert gain.disabled and "gdcourse-disabled" in gain._dom_classes
+
+
+def test_initialisation_labels_sit_like_every_other_label():
+    import ipywidgets as widgets
+
+    explorer = InitialisationExplorer(depth=1, width=8)
+    assert isinstance(explorer.controls["histograms"], widgets.Dropdown)
+
+
+# The explorer goals of chapter 6 and the verdicts their answers quote.
+@pytest.mark.usefixtures("skip_rendering")
+@pytest.mark.parametrize("values, verdict", [
+    # goal 2: ReLU, 8 layers of 64, Xavier gain 1 -- "watch the spread fall"
+    ({"activation": "relu", "scheme": "xavier_normal", "gain": 1.0},
+     "(shrinking: ×0.12 from layer 1 to 8)"),
+    # ...and the gain that keeps it flat, √2 ≈ 1.41 on the slider
+    ({"activation": "relu", "scheme": "xavier_normal", "gain": 1.4},
+     "(about flat: ×1.3 from layer 1 to 8)"),
+    ({"activation": "relu", "scheme": "xavier_normal", "gain": 1.5}, "(growing: ×2.1"),
+    ({"activation": "relu", "scheme": "xavier_normal", "gain": 1.35}, "(about flat: ×1 from"),
+    ({"activation": "relu", "scheme": "kaiming_normal"}, "(about flat: ×"),
+    # goal 3: tanh, large normal: gradients grow toward the input
+    ({"activation": "tanh", "scheme": "large_normal"},
+     "weight-gradient std 3.3 in layer 1, 0.023 in layer 8 (exploding toward the input: "
+     "×140)"),
+    ({"activation": "tanh", "scheme": "normal"}, "(vanishing: ×2.2e-8 from layer 1 to 8)"),
+    ({"activation": "tanh", "scheme": "constant"},
+     "weight-gradient std ≈ 0 (round-off) in layer 1 and in layer 8"),
+])
+def test_initialisation_verdicts_match_the_goals(init_explorer, values, verdict):
+    init_explorer.set_values(**{**NETWORK, "depth": 8, "width": 64, **values})
+    assert verdict in init_explorer.summary.value
+
+
+def test_initialisation_zeros_say_why_w1_is_blank(init_explorer):
+    init_explorer.set_values(**{**NETWORK, "depth": 3, "width": 16, "scheme": "zeros"})
+    texts = [t.get_text() for ax in init_explorer.fig.axes for t in ax.texts]
+    assert "every weight is 0:\nW1 never moved\n(its gradient is 0)" in texts
+    assert texts.count("every standard\ndeviation is 0") == 2
+
+
+def test_initialisation_helpers():
+    from gdcourse.widgets.initialisation import _factor, _short_number, _trend
+
+    assert _trend(0, 0) == "all 0" and _trend(0, 1.0) == "growing from 0"
+    assert _trend(1.0, 0.005) == "vanishing: ×0.005"
+    assert _trend(1.0, 0.3) == "shrinking: ×0.3"
+    assert [_trend(1.0, r) for r in (0.5, 1.0, 2.0, 0.497, 2.04)] == [
+        "about flat: ×0.5", "about flat: ×1", "about flat: ×2", "about flat: ×0.5",
+        "about flat: ×2"]  # the verdict goes with the rounded factor it prints
+    assert _trend(1.0, 2.1) == "growing: ×2.1" and _trend(1.0, 150) == "exploding: ×150"
+    assert _trend(1.0, 1.2, toward="toward the input") == "about even toward the input: ×1.2"
+    assert [_factor(r) for r in (0.12, 1.0, 140.0, 8.3e6, 2.2e-8)] == [
+        "0.12", "1", "140", "8.3e6", "2.2e-8"]
+    assert [_short_number(v) for v in (0, 0.5, -20, -2e-4, 1.5e11, 0.009999999999)] == [
+        "0", "0.5", "-20", "-2e-4", "1.5e11", "0.01"]
+    from gdcourse.widgets.initialisation import _two_ticks
+    wide = 200.0  # points: room for any two labels
+    assert _two_ticks([-0.04, -0.02, 0.0, 0.02, 0.04, 0.06], -0.025, 0.045, wide) == [0.0, 0.04]
+    assert _two_ticks([-6, -4, -2, 0, 2], -5.5, 1.0, wide) == [-4.0, 0.0]
+    assert _two_ticks([0.2, 0.4, 0.6, 0.8], 0.3, 0.7, wide) == [0.4, 0.6]
+    assert _two_ticks([0.0, 2.0, 4.0], -0.1, 4.5, wide) == [0.0, 4.0]
+    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.012, wide) == [0.0, 0.01]
+    # 40 points: "-0.01" 0.45 panel widths from "0" would touch it; the far tick alone stays
+    assert _two_ticks([-0.01, 0.0, 0.01], -0.013, 0.009, 40.0) == [-0.01]
 
 
 @pytest.mark.usefixtures("skip_rendering")

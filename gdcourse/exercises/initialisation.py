@@ -1,4 +1,5 @@
-"""Exercises on initialisation: fans of a weight shape, Xavier's bound, He's standard deviation.
+"""Exercises on initialisation: fans of a weight shape, Xavier's bound, He's standard deviation,
+and the gain that keeps the spread of a layer's pre-activations, measured by sampling.
 
 Everything follows PyTorch's weight-shape convention, ``(out_features, in_features)``
 for a dense layer and ``(out_channels, in_channels, *kernel_size)`` for a convolution,
@@ -16,7 +17,8 @@ import numpy as np
 from ..init import calculate_fan_in_and_fan_out
 from ._checking import Case, CheckResult, Exercise, Mistake
 
-__all__ = ["check_fan_in_and_fan_out", "check_xavier_uniform_bound", "check_he_normal_std"]
+__all__ = ["check_fan_in_and_fan_out", "check_xavier_uniform_bound", "check_he_normal_std",
+           "check_gain_that_keeps_the_spread"]
 
 
 # --------------------------------------------------------------------------- fans
@@ -206,10 +208,102 @@ HE_NORMAL_STD = Exercise(
     ),
 )
 
+# --------------------------------------------------------------------------- the gain
+# The variance argument: with zero-mean weights of std gain/sqrt(n) independent of the
+# layer's outputs a = f(z), the next pre-activation has
+#     Var(z_next) = n · (gain² / n) · E[a²] = gain² · E[f(z)²],
+# so Var(z_next) = Var(z) = 1 needs gain = 1 / sqrt(E[f(z)²]) for z ~ N(0, 1). E[a²],
+# not Var(a): the weights have mean 0, the outputs need not (ReLU, sigmoid).
+# ReLU gives √2 (He), the identity 1 (LeCun), tanh ≈ 1.59, sigmoid ≈ 1.85.
+GAIN_SAMPLES = 100_000
+
+
+def _samples(rng: np.random.Generator, n_samples: int) -> np.ndarray:
+    return rng.standard_normal(n_samples)
+
+
+def _gain_that_keeps_the_spread(f: Callable, rng: np.random.Generator,
+                                n_samples: int = GAIN_SAMPLES) -> float:
+    """``1 / sqrt(mean(f(z)**2))`` over ``n_samples`` draws ``z ~ N(0, 1)`` from ``rng``."""
+    z = _samples(rng, n_samples)
+    return float(1.0 / np.sqrt(np.mean(f(z) ** 2)))
+
+
+def _gain_no_sqrt(f, rng, n_samples=GAIN_SAMPLES):
+    return float(1.0 / np.mean(f(_samples(rng, n_samples)) ** 2))
+
+
+def _gain_variance(f, rng, n_samples=GAIN_SAMPLES):
+    return float(1.0 / np.std(f(_samples(rng, n_samples))))
+
+
+def _gain_inverted(f, rng, n_samples=GAIN_SAMPLES):
+    return float(np.sqrt(np.mean(f(_samples(rng, n_samples)) ** 2)))
+
+
+def _gain_std_inverted(f, rng, n_samples=GAIN_SAMPLES):
+    return float(np.std(f(_samples(rng, n_samples))))
+
+
+def _gain_mean_abs(f, rng, n_samples=GAIN_SAMPLES):
+    return float(1.0 / np.mean(np.abs(f(_samples(rng, n_samples)))))
+
+
+def _relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0)
+
+
+def _identity(z: np.ndarray) -> np.ndarray:
+    return z * 1.0
+
+
+def _logistic(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _gain_case(f: Callable, what: str, seed: int) -> Case:
+    return Case(f"f = {what}, rng = np.random.default_rng({seed}), n_samples={GAIN_SAMPLES}",
+                lambda impl: impl(f, np.random.default_rng(seed), n_samples=GAIN_SAMPLES))
+
+
+GAIN_THAT_KEEPS_THE_SPREAD = Exercise(
+    title="the gain that keeps the spread, measured",
+    reference=_gain_that_keeps_the_spread,
+    cases=(
+        _gain_case(_relu, "ReLU", 0),
+        _gain_case(np.tanh, "tanh", 1),
+        _gain_case(_logistic, "sigmoid", 2),
+        _gain_case(_identity, "identity", 3),
+    ),
+    mistakes=(
+        Mistake("no square root", _gain_no_sqrt,
+                "1 / E[f(z)²] is the gain squared: the weights' *variance* is gain²/n, so "
+                "gain² · E[f(z)²] = 1 gives gain = 1 / √E[f(z)²]."),
+        Mistake("variance instead of second moment", _gain_variance,
+                "Var(z_next) = n · Var(W) · E[a²] uses the second moment E[a²] = mean(a**2), "
+                "not the variance of a: the weights have mean 0, the outputs need not "
+                "(ReLU's and sigmoid's do not). Right for tanh and the identity only."),
+        Mistake("inverted", _gain_inverted,
+                "that is √E[f(z)²], the factor the layer already applies; the gain must undo "
+                "it: gain = 1 / √E[f(z)²] (for ReLU about 1.41, not 0.71)."),
+        Mistake("std, inverted", _gain_std_inverted,
+                "two slips: use the second moment mean(a**2) rather than the variance, and "
+                "divide by its square root: gain = 1 / √E[f(z)²]."),
+        Mistake("mean absolute value", _gain_mean_abs,
+                "the variance argument needs the second moment E[f(z)²] = mean(f(z)**2), not "
+                "the mean of |f(z)|."),
+    ),
+    # A learner may draw the samples in another way (rng.normal(size=...)): the same
+    # 100 000 draws from the given rng give the same answer, others agree to ~0.5 %.
+    rtol=2e-2,
+    repeatable=True,
+)
+
 EXERCISES = {
     "fan_in_and_fan_out": FAN_IN_AND_FAN_OUT,
     "xavier_uniform_bound": XAVIER_UNIFORM_BOUND,
     "he_normal_std": HE_NORMAL_STD,
+    "gain_that_keeps_the_spread": GAIN_THAT_KEEPS_THE_SPREAD,
 }
 
 
@@ -226,3 +320,8 @@ def check_xavier_uniform_bound(xavier_uniform_bound: Callable) -> CheckResult:
 def check_he_normal_std(he_normal_std: Callable) -> CheckResult:
     """Check ``he_normal_std(shape)`` → ``sqrt(2 / fan_in)`` for a weight of shape ``(out, in, ...)``."""
     return HE_NORMAL_STD.check(he_normal_std)
+
+
+def check_gain_that_keeps_the_spread(gain_that_keeps_the_spread: Callable) -> CheckResult:
+    """Check ``gain_that_keeps_the_spread(f, rng, n_samples=100_000)`` → ``1/√E[f(z)²]``, z ~ N(0, 1)."""
+    return GAIN_THAT_KEEPS_THE_SPREAD.check(gain_that_keeps_the_spread)

@@ -3,8 +3,9 @@
 :class:`InitialisationExplorer` builds an MLP on the handwritten digits with a chosen
 depth, width, activation and initialisation scheme, and shows
 
-* histograms of a few hidden layers' activations (or weight gradients) on one batch of
-  256 training images, before any training
+* histograms of every hidden layer's activations (or weight gradients) on one batch of
+  256 training images, before any training, each on its own x-range so that a layer
+  whose values are a thousand times smaller still shows its shape
   (:meth:`gdcourse.models.MLP.layer_statistics`, :func:`gdcourse.plots.plot_layer_statistics`);
 * the standard deviation of the activations and of the weight gradients in every layer
   (:func:`gdcourse.plots.plot_layer_std`): a flat line means the scheme keeps the
@@ -16,6 +17,7 @@ depth, width, activation and initialisation scheme, and shows
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from typing import Any
@@ -24,7 +26,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from ..data import load_digits
 from ..init import calculate_gain
@@ -55,8 +57,19 @@ BATCH = 256
 TRAINING_STEPS = 20
 TRAINING_BATCH = 64
 TRAINING_LR = 0.1
-# At most this many hidden layers get a histogram (evenly spaced, first and last kept).
-MAX_HISTOGRAMS = 5
+# The verdicts of the summary: a spread that changes by less than this factor (either
+# way) from the first to the last hidden layer is "about flat"; beyond VANISHING /
+# EXPLODING it has vanished or exploded.
+FLAT = 2.0
+VANISHING, EXPLODING = 1e-2, 1e2
+# A hidden layer's gradient spread this small next to the largest layer's is round-off.
+ROUND_OFF = 1e-12
+# Greys the read-out and label of a disabled control, as ipywidgets greys its track.
+_DISABLED_CLASS = "gdcourse-disabled"
+_DISABLED_STYLE = (
+    f"<style>.gdcourse-explorer .{_DISABLED_CLASS} .widget-readout, "
+    f".gdcourse-explorer .{_DISABLED_CLASS} .widget-label "
+    "{color: var(--jp-ui-font-color3, #9e9e9e);}</style>")
 
 
 class InitialisationExplorer(Explorer):
@@ -85,6 +98,12 @@ class InitialisationExplorer(Explorer):
     Notes
     -----
     Changing the network needs the Run button; switching the histograms does not.
+
+    The summary judges the spread from hidden layer 1 to the last one by the factor it
+    prints (two significant digits): "about flat" within a factor of :data:`FLAT` = 2
+    either way, "shrinking"/"growing" beyond, "vanishing"/"exploding" beyond a factor of
+    100; the weight gradients likewise, read toward the input. Gradient spreads below
+    ``1e-12`` times the largest layer's are round-off and reported as ≈ 0.
 
     References
     ----------
@@ -134,19 +153,36 @@ class InitialisationExplorer(Explorer):
                 value=initial["gain"], min=GAIN_RANGE[0], max=GAIN_RANGE[1], step=0.05,
                 description="Xavier gain", continuous_update=False, style=style,
                 disabled=initial["scheme"] != "xavier_normal"),
-            "histograms": widgets.ToggleButtons(
+            # A dropdown, like the other choices: its label sits on its left.
+            "histograms": widgets.Dropdown(
                 options=[(label, kind) for kind, label in HISTOGRAMS.items()],
                 value=initial["histograms"], description="histograms of", style=style),
         }
         controls["scheme"].observe(self._enable_gain, names="value")
+        self._grey_if_disabled(controls["gain"])
         return controls
 
     def _enable_gain(self, change: dict[str, Any]) -> None:
         self.controls["gain"].disabled = change["new"] != "xavier_normal"
+        self._grey_if_disabled(self.controls["gain"])
+
+    @staticmethod
+    def _grey_if_disabled(control: widgets.Widget) -> None:
+        if control.disabled:
+            control.add_class(_DISABLED_CLASS)
+        else:
+            control.remove_class(_DISABLED_CLASS)
+
+    def _layout(self) -> widgets.VBox:
+        box = super()._layout()
+        title = box.children[0]
+        title.value += _DISABLED_STYLE  # the rule that greys a disabled read-out
+        return box
 
     def _make_figure(self) -> Figure:
         # Rebuilt on every draw (see _draw): the plot helpers lay out their own panels.
-        return plt.figure(figsize=(9.0, 6.2), layout="constrained")
+        # 9 × 4.9 inches: with the controls, it fits a 1280 × 800 screen.
+        return plt.figure(figsize=(9.0, 4.9), layout="constrained")
 
     # ----------------------------------------------------------------- compute
     def _compute(self, *, depth: int, width: int, activation: str, scheme: str,
@@ -176,30 +212,58 @@ class InitialisationExplorer(Explorer):
     # ----------------------------------------------------------------- draw
     def _draw(self, result: dict[str, Any]) -> str:
         self.fig.clear()
-        top, bottom = self.fig.subfigures(2, 1, height_ratios=[1.0, 1.05])
+        top, bottom = self.fig.subfigures(2, 1, height_ratios=[0.8, 1.0])
         stats: list[LayerStats] = result["stats"]
         hidden = stats[:-1]
-        shown = _evenly_spaced(hidden, MAX_HISTOGRAMS)
-        plot_layer_statistics(shown, kind=result["histograms"], fig=top)
-        for ax in top.axes:
-            # Exploding activations reach 1e11; matplotlib's "1e11" multiplier would
-            # sit on top of the axis label, so each tick says its own size.
-            ax.xaxis.set_major_formatter(FuncFormatter(_short_number))
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=2, symmetric=False))
-        layers = ", ".join(str(s.layer) for s in shown)
-        top.suptitle(f"{HISTOGRAMS[result['histograms']]} of hidden layer"
-                     f"{'s' if len(shown) > 1 else ''} {layers} on {BATCH} digits, before "
-                     f"training", fontsize=10.5)
+        kind = result["histograms"]
+        plot_layer_statistics(hidden, kind=kind, fig=top, sharex=False)
+        for ax, stat in zip(top.axes, hidden):
+            self._tidy_histogram(ax, stat, kind, first=ax is top.axes[0],
+                                 narrow=len(hidden) > 5)
+        top.suptitle(f"{HISTOGRAMS[kind]} of each hidden layer before training ({BATCH} "
+                     f"digits); x-range per panel: its middle 99 %", fontsize=10)
         std_figure, symmetry_figure = bottom.subfigures(1, 2, width_ratios=[2.0, 1.0])
         plot_layer_std({self._scheme_label(result): stats}, fig=std_figure)
         # One line needs no legend: the title names it.
         for ax in std_figure.axes:
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
-        std_figure.suptitle(f"spread per layer, {self._scheme_label(result)}\n"
-                            f"(layer {len(stats)} is the output layer)", fontsize=10.5)
+        std_figure.suptitle(f"spread per layer, {self._scheme_label(result)}", fontsize=10)
         self._draw_first_weight(symmetry_figure, result)
         return self._summary(result)
+
+    @staticmethod
+    def _tidy_histogram(ax: Any, stat: LayerStats, kind: str, first: bool,
+                        narrow: bool) -> None:
+        """Small panels: a short title, two to four ticks that carry their own size."""
+        lines = [f"layer {stat.layer}"]
+        values = stat.activation_values if kind == "activation" else stat.weight_grad_values
+        finite = values[np.isfinite(values)]
+        if finite.size and np.ptp(finite) == 0:
+            lines.append(f"all {_short_number(float(finite[0]))}")
+        elif kind == "activation" and stat.dead_fraction is not None:
+            lines.append(f"dead {stat.dead_fraction:.0%}")
+        elif kind == "activation" and stat.saturated_fraction is not None:
+            lines.append(f"saturated {stat.saturated_fraction:.0%}")
+        if ax.get_title():  # not a "no finite values" message
+            ax.set_title("\n".join(lines), fontsize=9)
+        ax.xaxis.set_major_formatter(FuncFormatter(_short_number))
+        # Up to five panels have room for three or four ticks, narrower ones for two.
+        locator = MaxNLocator(nbins=4, steps=[1, 2, 5, 10])
+        if narrow:
+            low, high = ax.get_xlim()
+            candidates = MaxNLocator(nbins=3, steps=[1, 2, 5, 10]).tick_values(low, high)
+            root = ax.figure
+            while not hasattr(root, "get_figwidth"):  # a sub-figure: up to the Figure
+                root = root.figure
+            width = ax.get_position().width * root.get_figwidth() * 72  # in points
+            locator = FixedLocator(_two_ticks(candidates, low, high, width))
+        ax.xaxis.set_major_locator(locator)
+        ax.set_xlabel("")
+        ax.tick_params(axis="y", left=False, labelleft=False)
+        if first:
+            ax.set_ylabel("count")
+            ax.set_xlabel(_KIND_LABELS[kind], loc="left")
 
     def _draw_first_weight(self, figure: Any, result: dict[str, Any]) -> None:
         """W1 after the short training run as an image: identical units, identical rows."""
@@ -221,6 +285,14 @@ class InitialisationExplorer(Explorer):
         if history.divergence is not None:
             title += "\n" + textwrap.fill(short_divergence(history.divergence), 32)
         ax.set_title(title, fontsize=10)
+        if finite.size == weight.size and np.ptp(weight) == 0:
+            # A uniform picture would look like a blank panel: say what it shows.
+            moved = not np.array_equal(result["first_weight"], weight)
+            note = (f"every weight is {_short_number(float(weight.flat[0]))}"
+                    + ("" if moved else ":\nW1 never moved\n(its gradient is 0)"))
+            ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center",
+                    fontsize=9.5, bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
+                                        "edgecolor": "#A8A8A8"})
 
     def _scheme_label(self, result: dict[str, Any]) -> str:
         label = SCHEMES[result["scheme"]]
@@ -238,11 +310,29 @@ class InitialisationExplorer(Explorer):
             recommended = calculate_gain(result["activation"])
             network += f" (recommended gain for {ACTIVATIONS[result['activation']]}: " \
                        f"{recommended:.2f})"
+        grad_first, grad_last = hidden[0].weight_grad_std, hidden[-1].weight_grad_std
+        # Identical units (constant start) leave only round-off in the hidden layers'
+        # gradients, 1e-18 against the output layer's 1e-2: that is 0, not a trend.
+        scale = max((s.weight_grad_std for s in result["stats"]
+                     if np.isfinite(s.weight_grad_std)), default=0.0)
+        gradients = [f"{g:.2g}" if g > ROUND_OFF * scale or g == 0 else "≈ 0 (round-off)"
+                     for g in (grad_first, grad_last)]
+        grad_first, grad_last = (0.0 if g <= ROUND_OFF * scale else g
+                                 for g in (grad_first, grad_last))
         if len(hidden) == 1:
-            spread = f"activation std {first:.2g} in the hidden layer"
+            spread = (f"activation std {first:.2g}, weight-gradient std {gradients[0]} "
+                      f"in the hidden layer")
         else:
-            spread = (f"activation std {first:.2g} in layer 1, {last:.2g} in layer "
-                      f"{len(hidden)} ({_trend(first, last)})")
+            depth = len(hidden)
+            spread = (f"activation std {first:.2g} in layer 1, {last:.2g} in layer {depth} "
+                      f"({_trend(first, last)} from layer 1 to {depth}); ")
+            if grad_first == grad_last == 0:
+                spread += (f"weight-gradient std {gradients[0]} in layer 1 and in layer "
+                           f"{depth}")
+            else:
+                spread += (f"weight-gradient std {gradients[0]} in layer 1, {gradients[1]} "
+                           f"in layer {depth} "
+                           f"({_trend(grad_last, grad_first, toward='toward the input')})")
         return f"{network}: {spread}; {self._symmetry_sentence(result)}"
 
     def _symmetry_sentence(self, result: dict[str, Any]) -> str:
@@ -272,30 +362,69 @@ class InitialisationExplorer(Explorer):
         message_axes(self.fig.add_subplot(), text)
 
 
-def _evenly_spaced(items: list[Any], most: int) -> list[Any]:
-    """At most ``most`` items, evenly spread, keeping the first and the last."""
-    if len(items) <= most:
-        return list(items)
-    positions = np.unique(np.round(np.linspace(0, len(items) - 1, most)).astype(int))
-    return [items[i] for i in positions]
+def _two_ticks(candidates: Any, low: float, high: float,
+               width_points: float) -> list[float]:
+    """At most two round ticks inside [low, high] for a narrow panel: 0 and the farthest.
+
+    ``width_points`` is the panel's width: when the labels of 0 and the far tick would
+    touch (a 9-point character is at most about 6 points wide), the far tick alone is kept.
+    """
+    inside = [float(t) for t in candidates if low <= t <= high]
+    if not any(t == 0 for t in inside):
+        return inside[:1] + inside[-1:] if len(inside) > 1 else inside
+    others = [t for t in inside if t != 0]
+    if not others:
+        return [0.0]
+    # the farthest from 0; on a tie the positive one, whose label has no minus sign
+    far = max(others, key=lambda t: (abs(t), t > 0))
+    distance = abs(far) / (high - low) * width_points
+    if distance < 6.0 * (len(_short_number(far)) + 1) / 2 + 5:
+        return [far]
+    return [0.0, far] if far > 0 else [far, 0.0]
 
 
 def _short_number(value: float, _position: Any = None) -> str:
-    """A short tick label that carries its own magnitude: '0', '0.5', '-20', '1.5e11'."""
-    text = f"{value:.2g}"
+    """A short tick label that carries its own magnitude: '0', '0.5', '-20', '2e-4', '1.5e11'."""
+    value = float(f"{value:.6g}")  # 0.009999999 is a tick at 0.01
+    if value == 0:
+        return "0"
+    text = f"{value:.2g}" if abs(value) >= 1e-2 else f"{value:.0e}"
     mantissa, _, exponent = text.partition("e")
     return f"{mantissa}e{int(exponent)}" if exponent else text
 
 
-def _trend(first: float, last: float) -> str:
-    """How the spread changed from the first to the last hidden layer, in words."""
+_KIND_LABELS = {"activation": "activation value", "gradient": "weight gradient"}
+
+
+def _trend(first: float, last: float, toward: str = "") -> str:
+    """How a spread changed from ``first`` to ``last``, in words, with the factor.
+
+    "about flat" within a factor of :data:`FLAT` either way; "shrinking"/"growing"
+    beyond it, "vanishing"/"exploding" beyond :data:`VANISHING`/:data:`EXPLODING`.
+    """
+    where = f" {toward}" if toward else ""
     if first == 0 and last == 0:
-        return "all activations are 0"
+        return "all 0"
     if first == 0:
-        return "growing from 0"
-    ratio = last / first
-    if ratio < 0.1:
-        return f"×{ratio:.2g}: vanishing"
-    if ratio > 10:
-        return f"×{ratio:.2g}: exploding"
-    return f"×{ratio:.2g}: roughly kept"
+        return f"growing from 0{where}"
+    # The verdict goes with the factor as printed: "×0.5" is never "shrinking".
+    ratio = float(f"{last / first:.2g}")
+    if ratio < VANISHING:
+        word = "vanishing"
+    elif ratio < 1 / FLAT:
+        word = "shrinking"
+    elif ratio <= FLAT:
+        word = "about flat" if not toward else "about even"
+    elif ratio <= EXPLODING:
+        word = "growing"
+    else:
+        word = "exploding"
+    return f"{word}{where}: ×{_factor(ratio)}"
+
+
+def _factor(ratio: float) -> str:
+    """'0.12', '2.1', '140', '8.3e6': two significant digits, plain where short."""
+    if 1e-2 <= ratio < 1e3:
+        return f"{float(f'{ratio:.2g}'):g}"
+    mantissa, _, exponent = f"{ratio:.2g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
