@@ -595,3 +595,18 @@ def test_momentum_switched_on_later_creates_its_buffer_for_large_parameters():
     opt.step([np.ones_like(w)])
     assert opt.state[w]["momentum_buffer"].shape == w.shape
     assert np.all(opt.state[w]["momentum_buffer"] == opt.state[w]["momentum_buffer"][0])
+
+
+def test_nesterov_is_the_constant_step_scheme_in_y():
+    # With constant lr and momentum, SGD(nesterov=True) is Nesterov's constant-step scheme
+    # x_t = y_{t-1} - lr * grad(y_{t-1}), y_t = x_t + mu (x_t - x_{t-1}), with theta_t = y_t.
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    lr, mu = 0.2, 0.6
+    theta = np.array([1.0, -2.0])
+    opt = SGD([theta], lr=lr, momentum=mu, nesterov=True)
+    x, y = theta.copy(), theta.copy()
+    for _ in range(25):
+        opt.step([A @ theta])
+        x_new = y - lr * (A @ y)
+        x, y = x_new, x_new + mu * (x_new - x)
+        np.testing.assert_allclose(theta, y, rtol=1e-12, atol=1e-15)
