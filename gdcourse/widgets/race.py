@@ -86,6 +86,12 @@ DEFAULT_LRS: dict[str, dict[str, float]] = {
                "RMSprop": 0.05, "Adam": 0.2, "AdamW": 0.2},
 }
 
+# The loss axis, as multiples of the gap at the start: from below what the fast runs reach
+# in 300 steps to 1000 times the start, where a diverging run leaves.
+_LOSS_SPANS: dict[str, tuple[float, float]] = {"rosenbrock": (1e-7, 1e3),
+                                               "beale": (1e-9, 1e3)}
+_LOSS_SPAN = (1e-12, 1e3)
+
 LR_RANGE = (1e-5, 10.0)
 STEPS_RANGE = (10, 300)
 NOISE_RANGE = (0.0, 5.0)
@@ -478,6 +484,7 @@ class OptimizerRaceExplorer(Explorer):
             self._loss_view = view
             self.redraw_all()
             self._loss_ax.set_xlim(0, steps)
-            self._floor = set_loss_axis(self._loss_ax, surface, span=(1e-12, 1e3),
-                                        margin=0.05)
+            self._floor = set_loss_axis(
+                self._loss_ax, surface, margin=0.05,
+                span=_LOSS_SPANS.get(self._drawn_landscape, _LOSS_SPAN))
         return self._floor
