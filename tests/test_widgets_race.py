@@ -14,7 +14,7 @@ from gdcourse.widgets.clipping import ClippingExplorer  # noqa: E402
 from gdcourse.plots import OPTIMIZER_COLORS  # noqa: E402
 from gdcourse.widgets.race import (BETA2_CHOICES, DEFAULT_LRS,  # noqa: E402
                                    HYPER_PARAMETERS, RACE_LANDSCAPES, RACE_OPTIMIZERS,
-                                   OptimizerRaceExplorer)
+                                   OptimizerRaceExplorer, lr_notch)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_race_lines_are_the_engines_trajectories():
     landscape = RACE_LANDSCAPES["quadratic"][1]()
     for name in ("SGD", "Adam"):
         cls, fixed = RACE_OPTIMIZERS[name]
-        run = trace(landscape, cls, 50, lr=DEFAULT_LRS["quadratic"][name], **fixed)
+        run = trace(landscape, cls, 50, lr=lr_notch(DEFAULT_LRS["quadratic"][name]), **fixed)
         x, y = explorer._path_lines[name].get_data()
         np.testing.assert_allclose(np.column_stack([x, y]), run.path)
         np.testing.assert_allclose(explorer._loss_lines[name].get_ydata(), run.losses)
@@ -77,9 +77,9 @@ def test_race_divergence_is_reported_and_drawn():
 @pytest.mark.usefixtures("skip_rendering")
 def test_race_landscape_change_resets_rates_and_redraws_once():
     explorer = OptimizerRaceExplorer(landscape="quadratic", lrs={"Adam": 0.5})
-    assert explorer.controls["lr_Adam"].value == 0.5
+    assert explorer.controls["lr_Adam"].value == 10 ** (-6 / 20)    # the notch 0.501
     explorer.controls["landscape"].value = "beale"
-    assert explorer.controls["lr_Adam"].value == DEFAULT_LRS["beale"]["Adam"]
+    assert explorer.controls["lr_Adam"].value == lr_notch(DEFAULT_LRS["beale"]["Adam"])
     assert explorer._path_ax.get_title() == RACE_LANDSCAPES["beale"][0]
     assert explorer.error is None
 
@@ -128,7 +128,7 @@ def test_race_hyper_parameters_on_sliders_reach_the_optimizers():
     assert explorer.controls["mu_momentum"].value == 0.44
     explorer.set_values(mu_Nesterov=0.67, alpha_RMSprop=0.9)
     landscape = RACE_LANDSCAPES["quadratic"][1]()
-    lrs = DEFAULT_LRS["quadratic"]
+    lrs = {name: lr_notch(lr) for name, lr in DEFAULT_LRS["quadratic"].items()}
     expected = {
         "momentum": trace(landscape, SGD, 40, lr=lrs["momentum"], momentum=0.44),
         "Nesterov": trace(landscape, SGD, 40, lr=lrs["Nesterov"], momentum=0.67,
@@ -211,18 +211,17 @@ def test_chapter_05_goal_answers_hold():
     """The answers in the <details> of chapter 05's race goals, replayed."""
     start = dict(landscape="quadratic", optimizers=("SGD", "momentum", "Nesterov", "Adam"))
     race = OptimizerRaceExplorer(**start)
-    # Goal 1: SGD at the typed 0.0769 and at the notches around it.
-    for lr, text in [(0.0769, "loss 1.2e-09"), (10**-1.15, "loss 2.2e-09"),
-                     (10**-1.1, "loss 3.9e-01"), (10**-1.05, "diverged")]:
-        race.set_values(lr_SGD=lr)
-        assert _summary_numbers(race)["SGD"].startswith(text), lr
-    # Goal 2: tuned heavy ball against tuned Nesterov, 60 steps; then mu 0.44 and 0.9.
-    race.set_values(steps=60, lr_momentum=0.111, mu_momentum=0.45, lr_Nesterov=0.04,
-                    mu_Nesterov=0.67)
+    # Goal 1: SGD at the notches around 1/13, and one higher.
+    for k, text in [(-23, "loss 2.2e-09"), (-22, "loss 3.9e-01"), (-21, "diverged")]:
+        race.set_values(lr_SGD=10 ** (k / 20))
+        assert _summary_numbers(race)["SGD"].startswith(text), k
+    # Goal 2: tuned heavy ball against tuned Nesterov, 60 steps; then other momenta.
+    race.set_values(steps=60, lr_momentum=10 ** (-19 / 20), mu_momentum=0.46,
+                    lr_Nesterov=10 ** (-28 / 20), mu_Nesterov=0.67)
     found = _summary_numbers(race)
-    assert found["momentum"] == "loss 2.7e-19 after 60 steps"
-    assert found["Nesterov"] == "loss 5.5e-10 after 60 steps"
-    for mu, text in [(0.44, "loss 5.0e-13"), (0.9, "loss 1.1e-03")]:
+    assert found["momentum"] == "loss 2.8e-17 after 60 steps"
+    assert found["Nesterov"] == "loss 8.2e-10 after 60 steps"
+    for mu, text in [(0.45, "loss 4.2e-11"), (0.44, "loss 5.8e-07"), (0.9, "loss 1.3e-01")]:
         race.set_values(mu_momentum=mu)
         assert _summary_numbers(race)["momentum"].startswith(text), mu
     # Goal 3: Adam on Rosenbrock.
@@ -257,9 +256,9 @@ def test_chapter_05_goal_answers_hold():
     race.set_values(landscape="saddle")
     found = _summary_numbers(race)
     for name, text in [("Adam", "|y| ≥ 1 at step 10, loss -4.8e+02"),
-                       ("Nesterov", "|y| ≥ 1 at step 50, loss -4.7e+05"),
+                       ("Nesterov", "|y| ≥ 1 at step 50, loss -4.9e+05"),
                        ("momentum", "|y| ≥ 1 at step 53, loss -2.1e+05"),
-                       ("SGD", "|y| ≥ 1 at step 77, loss -3.2e+02")]:
+                       ("SGD", "|y| ≥ 1 at step 77, loss -3.1e+02")]:
         assert found[name].startswith(text), name
     race.set_values(noise=1.0)
     found = _summary_numbers(race)
@@ -345,3 +344,18 @@ def test_race_learning_rate_change_is_blitted_and_changes_the_picture(racer):
     assert explorer.error is None
     assert explorer._background is background  # the static raster was kept
     assert explorer.image.value != png
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_computes_with_the_notches_the_browser_sends():
+    # The browser snaps a slider (and a typed value) to a notch and sends float noise such
+    # as 0.9000000000000001; the explorer computes with the notch either way.
+    a = OptimizerRaceExplorer(landscape="quadratic", optimizers=("momentum",),
+                              lrs={"momentum": 0.111})
+    b = OptimizerRaceExplorer(landscape="quadratic", optimizers=("momentum",),
+                              lrs={"momentum": 10 ** (-19 / 20)})
+    a.set_values(mu_momentum=0.9000000000000001)
+    assert a.controls["lr_momentum"].value == 10 ** (-19 / 20)
+    np.testing.assert_array_equal(a._path_lines["momentum"].get_xydata(),
+                                  b._path_lines["momentum"].get_xydata())
+    assert lr_notch(0.0769) == 10 ** (-22 / 20) and lr_notch(0.03) == 10 ** (-30 / 20)

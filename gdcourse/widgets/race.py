@@ -26,7 +26,8 @@ from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landsca
 from ._base import Explorer, check_choice, check_number
 
 __all__ = ["OptimizerRaceExplorer", "RACE_LANDSCAPES", "RACE_OPTIMIZERS", "DEFAULT_LRS",
-           "HYPER_PARAMETERS", "BETA2_CHOICES", "ESCAPE_DISTANCE"]
+           "HYPER_PARAMETERS", "BETA2_CHOICES", "ESCAPE_DISTANCE", "LR_NOTCHES_PER_DECADE",
+           "lr_notch"]
 
 # name -> (optimizer class, default keyword arguments besides lr). The names are the
 # keys of gdcourse.plots.OPTIMIZER_COLORS, so every optimizer keeps its colour, and they
@@ -93,6 +94,10 @@ _LOSS_SPANS: dict[str, tuple[float, float]] = {"rosenbrock": (1e-7, 1e3),
 _LOSS_SPAN = (1e-12, 1e3)
 
 LR_RANGE = (1e-5, 10.0)
+# The lr sliders have 20 notches per decade. In the browser a slider (and a value typed
+# into its read-out) snaps to a notch, so the explorer computes with the notch, in
+# Python too: the numbers are then the same with and without a front end.
+LR_NOTCHES_PER_DECADE = 20
 STEPS_RANGE = (10, 300)
 NOISE_RANGE = (0.0, 5.0)
 MOMENTUM_RANGE = (0.0, 0.99)
@@ -105,6 +110,9 @@ BETA2_CHOICES = (0.9, 0.95, 0.99, 0.995, 0.999, 0.9999)
 ESCAPE_DISTANCE = 1.0
 
 _LEGEND_FONTSIZE = 9
+# Label, track and read-out: ipywidgets' read-out and margins take about 114 px, so
+# 216 px leaves a track of about 100 px (measured in JupyterLab 4 in Chromium).
+_SLIDER_WIDTH = "216px"
 
 
 def _check_settings(settings: dict) -> dict[str, dict[str, Any]]:
@@ -133,6 +141,12 @@ def _check_settings(settings: dict) -> dict[str, dict[str, Any]]:
     return checked
 
 
+def lr_notch(lr: float) -> float:
+    """The lr slider's notch nearest to ``lr``: ``10 ** (k / 20)`` for an integer ``k``."""
+    k = round(math.log10(lr) * LR_NOTCHES_PER_DECADE)
+    return 10.0 ** (k / LR_NOTCHES_PER_DECADE)
+
+
 def escape_step(run: Trajectory, distance: float = ESCAPE_DISTANCE) -> int | None:
     """The first step at which a run is ``distance`` or more from the ridge ``y = 0``."""
     far = np.flatnonzero(~(np.abs(run.path[:, 1]) < distance))
@@ -149,16 +163,19 @@ class OptimizerRaceExplorer(Explorer):
     optimizers : sequence of str, default ("SGD", "momentum", "Adam")
         Which of :data:`RACE_OPTIMIZERS` run (ticked).
     lrs : dict str -> float, optional
-        Learning rates that replace the landscape's defaults (:data:`DEFAULT_LRS`).
+        Learning rates that replace the landscape's defaults (:data:`DEFAULT_LRS`). Every
+        rate is taken to the slider's nearest notch (:func:`lr_notch`, 20 per decade),
+        as the slider in the browser does.
         Choosing another landscape resets every rate to that landscape's defaults (the
         other hyper-parameters stay).
     settings : dict str -> dict, optional
         The other hyper-parameters, as PyTorch names them, e.g.
         ``{"momentum": {"momentum": 0.44}, "Adam": {"betas": (0.9, 0.99)},
-        "RMSprop": {"alpha": 0.9}}``. Momentum in [0, 0.99] (for Nesterov, 0 is plain
-        SGD: PyTorch would refuse ``nesterov=True`` without momentum), beta1 in
-        [0, 0.99], beta2 and alpha one of :data:`BETA2_CHOICES`. The defaults are
-        those of :data:`RACE_OPTIMIZERS` (PyTorch's, and momentum 0.9).
+        "RMSprop": {"alpha": 0.9}}``. Momentum and beta1 in [0, 0.99], in steps of
+        0.01 (for Nesterov, momentum 0 is plain SGD: PyTorch would refuse
+        ``nesterov=True`` without momentum); beta2 and alpha one of
+        :data:`BETA2_CHOICES`. The defaults are those of :data:`RACE_OPTIMIZERS`
+        (PyTorch's, and momentum 0.9).
     steps : int, default 150
         The step budget, in [10, 300].
     noise : float, default 0
@@ -214,14 +231,14 @@ class OptimizerRaceExplorer(Explorer):
             "landscape": widgets.Dropdown(
                 options=[(label, key) for key, (label, _) in RACE_LANDSCAPES.items()],
                 value=start["landscape"], description="landscape", style=wide,
-                layout=widgets.Layout(width="330px")),
+                layout=widgets.Layout(width="290px")),
             "steps": widgets.IntSlider(
                 value=start["steps"], min=STEPS_RANGE[0], max=STEPS_RANGE[1], step=10,
-                description="steps", style=wide, layout=widgets.Layout(width="260px")),
+                description="steps", style=wide, layout=widgets.Layout(width="240px")),
             "noise": widgets.FloatSlider(
                 value=start["noise"], min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.1,
-                description="gradient noise (std)", style=wide,
-                layout=widgets.Layout(width="340px")),
+                description="noise (std)", tooltip="standard deviation of the gradient noise",
+                style=wide, layout=widgets.Layout(width="290px")),
         }
         narrow = {"description_width": "18px"}
         for name in RACE_OPTIMIZERS:
@@ -231,12 +248,13 @@ class OptimizerRaceExplorer(Explorer):
             # longest ("momentum"), so it never runs into the "lr" label.
             controls[f"use_{name}"] = widgets.Checkbox(
                 value=used, description=name, indent=False,
-                tooltip=f"race {name}", layout=widgets.Layout(width="96px"))
+                tooltip=f"race {name}", layout=widgets.Layout(width="112px"))
             controls[f"lr_{name}"] = widgets.FloatLogSlider(
-                value=start["lrs"][name], base=10, min=math.log10(LR_RANGE[0]),
-                max=math.log10(LR_RANGE[1]), step=0.05, readout_format=".1e",
+                value=lr_notch(start["lrs"][name]), base=10, min=math.log10(LR_RANGE[0]),
+                max=math.log10(LR_RANGE[1]), step=1 / LR_NOTCHES_PER_DECADE,
+                readout_format=".1e",
                 description="lr", tooltip=f"learning rate of {name}", disabled=not used,
-                style=narrow, layout=widgets.Layout(width="190px"))
+                style=narrow, layout=widgets.Layout(width=_SLIDER_WIDTH))
             for prefix in HYPER_PARAMETERS.get(name, ()):
                 if prefix == "mu":
                     control = widgets.FloatSlider(
@@ -257,7 +275,7 @@ class OptimizerRaceExplorer(Explorer):
                         tooltip=f"{label} of {name} (the {what})")
                 control.disabled = not used
                 control.style = narrow
-                control.layout = widgets.Layout(width="140px")
+                control.layout = widgets.Layout(width=_SLIDER_WIDTH)
                 controls[f"{prefix}_{name}"] = control
         return controls
 
@@ -269,7 +287,7 @@ class OptimizerRaceExplorer(Explorer):
         # One row per optimizer: its check box, then its sliders. Two columns (the SGD
         # family, the adaptive methods) side by side where they fit, one below the
         # other on a narrow notebook.
-        row = widgets.Layout(align_items="center", height="30px")
+        row = widgets.Layout(align_items="center", height="28px")
         columns = [widgets.VBox([widgets.HBox([self.controls[f"use_{name}"],
                                                *self._sliders_of(name)], layout=row)
                                  for name in names],
@@ -287,7 +305,7 @@ class OptimizerRaceExplorer(Explorer):
             # New landscape, new default rates: set them all, then redraw once.
             with self.hold():
                 for name, lr in DEFAULT_LRS[change["new"]].items():
-                    self.controls[f"lr_{name}"].value = lr
+                    self.controls[f"lr_{name}"].value = lr_notch(lr)
         for name in RACE_OPTIMIZERS:
             if owner is self.controls[f"use_{name}"]:
                 for slider in self._sliders_of(name):
@@ -297,7 +315,7 @@ class OptimizerRaceExplorer(Explorer):
     # ------------------------------------------------------------------ figure
     def _make_figure(self) -> Figure:
         fig, (self._path_ax, self._loss_ax) = plt.subplots(
-            1, 2, figsize=(9.0, 3.9), layout="constrained",
+            1, 2, figsize=(9.0, 3.7), layout="constrained",
             gridspec_kw={"width_ratios": (1.0, 1.0)})
         # The moving parts, made once: the path panel is cleared for every landscape
         # and these same lines are put back on it (see _draw_background).
@@ -367,16 +385,18 @@ class OptimizerRaceExplorer(Explorer):
     # ------------------------------------------------------------------ numbers
     def _settings_of(self, name: str, values: dict[str, Any]) -> dict[str, Any]:
         """The keyword arguments of optimizer ``name`` for the current slider values."""
+        # The values of the notches, whatever the front end sent (0.9000000000000001 for
+        # the 90th step of 0.01, 10 ** -1.4999999999999998 for a notch).
         kwargs = dict(RACE_OPTIMIZERS[name][1])
-        kwargs["lr"] = float(values[f"lr_{name}"])
+        kwargs["lr"] = lr_notch(float(values[f"lr_{name}"]))
         if name in ("momentum", "Nesterov"):
-            kwargs["momentum"] = float(values[f"mu_{name}"])
+            kwargs["momentum"] = round(float(values[f"mu_{name}"]), 2)
             if name == "Nesterov" and kwargs["momentum"] == 0:
                 kwargs["nesterov"] = False  # Nesterov without momentum is plain SGD
         elif name == "RMSprop":
             kwargs["alpha"] = float(values["alpha_RMSprop"])
         elif name in ("Adam", "AdamW"):
-            kwargs["betas"] = (float(values[f"beta1_{name}"]),
+            kwargs["betas"] = (round(float(values[f"beta1_{name}"]), 2),
                                float(values[f"beta2_{name}"]))
         return kwargs
 
