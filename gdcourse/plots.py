@@ -97,8 +97,9 @@ _MARKERS = ("h", "s", "^", "D", "v", "<", "o")
 OPTIMIZER_COLORS = {
     "SGD": OKABE_ITO["black"],
     "momentum": OKABE_ITO["sky blue"],
-    "Nesterov": OKABE_ITO["blue"],
-    "Adagrad": OKABE_ITO["bluish green"],
+    # Not blue next to momentum's sky blue: the two are raced side by side.
+    "Nesterov": OKABE_ITO["bluish green"],
+    "Adagrad": OKABE_ITO["blue"],
     "RMSprop": OKABE_ITO["reddish purple"],
     "Adam": OKABE_ITO["vermillion"],
     "AdamW": OKABE_ITO["orange"],

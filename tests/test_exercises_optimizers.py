@@ -131,3 +131,18 @@ def test_rmsprop_reference_matches_gdcourse_and_torch():
         p.grad = torch.tensor(g, dtype=torch.float64)
         topt.step()
     np.testing.assert_allclose(theta_ref, p.detach().numpy(), rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("t", [1, 3, 50])
+def test_efficient_version_is_the_reference_with_eps_divided(t):
+    # Kingma & Ba, end of section 2: eta_t = eta sqrt(1 - beta2^t) / (1 - beta1^t) and
+    # eps-hat added to sqrt(v_t) equal Algorithm 1 with eps = eps-hat / sqrt(1 - beta2^t).
+    rng = np.random.default_rng(t)
+    theta, g = rng.normal(size=4), rng.normal(size=4) * 1e-5
+    m, v = rng.normal(size=4) * 1e-5, rng.uniform(size=4) * 1e-10
+    efficient = ex._efficient_version(theta, g, m, v, t, lr=0.01, eps=1e-8)
+    divided = ex._adam_step(theta, g, m, v, t, lr=0.01, eps=1e-8 / np.sqrt(1 - 0.999**t))
+    for a, b in zip(efficient, divided):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert not np.allclose(efficient[0], ex._adam_step(theta, g, m, v, t, lr=0.01)[0],
+                           rtol=1e-6)

@@ -670,3 +670,18 @@ def test_steps_with_extreme_gradients_raise_no_warning(cls, kwargs, grad, dtype)
         for _ in range(3):
             opt.step([np.array(grad, dtype=dtype)])
     assert w.dtype == dtype
+
+
+def test_nesterov_is_the_constant_step_scheme_in_y():
+    # With constant lr and momentum, SGD(nesterov=True) is Nesterov's constant-step scheme
+    # x_t = y_{t-1} - lr * grad(y_{t-1}), y_t = x_t + mu (x_t - x_{t-1}), with theta_t = y_t.
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    lr, mu = 0.2, 0.6
+    theta = np.array([1.0, -2.0])
+    opt = SGD([theta], lr=lr, momentum=mu, nesterov=True)
+    x, y = theta.copy(), theta.copy()
+    for _ in range(25):
+        opt.step([A @ theta])
+        x_new = y - lr * (A @ y)
+        x, y = x_new, x_new + mu * (x_new - x)
+        np.testing.assert_allclose(theta, y, rtol=1e-12, atol=1e-15)

@@ -1,5 +1,6 @@
 """Tests of the optimizer race and the clipping lab (no browser: Agg backend)."""
 
+import html
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -10,8 +11,10 @@ import pytest  # noqa: E402
 from gdcourse.functions import Cliff, trace, turn_angle_degrees  # noqa: E402
 from gdcourse.optim import SGD, clip_grad_value_  # noqa: E402
 from gdcourse.widgets.clipping import ClippingExplorer  # noqa: E402
-from gdcourse.widgets.race import (DEFAULT_LRS, RACE_LANDSCAPES,  # noqa: E402
-                                   RACE_OPTIMIZERS, OptimizerRaceExplorer)
+from gdcourse.plots import OPTIMIZER_COLORS  # noqa: E402
+from gdcourse.widgets.race import (BETA2_CHOICES, DEFAULT_LRS,  # noqa: E402
+                                   HYPER_PARAMETERS, RACE_LANDSCAPES, RACE_OPTIMIZERS,
+                                   OptimizerRaceExplorer, lr_notch)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +38,7 @@ def test_race_lines_are_the_engines_trajectories():
     landscape = RACE_LANDSCAPES["quadratic"][1]()
     for name in ("SGD", "Adam"):
         cls, fixed = RACE_OPTIMIZERS[name]
-        run = trace(landscape, cls, 50, lr=DEFAULT_LRS["quadratic"][name], **fixed)
+        run = trace(landscape, cls, 50, lr=lr_notch(DEFAULT_LRS["quadratic"][name]), **fixed)
         x, y = explorer._path_lines[name].get_data()
         np.testing.assert_allclose(np.column_stack([x, y]), run.path)
         np.testing.assert_allclose(explorer._loss_lines[name].get_ydata(), run.losses)
@@ -46,10 +49,17 @@ def test_race_lines_are_the_engines_trajectories():
 @pytest.mark.parametrize("landscape", list(RACE_LANDSCAPES))
 def test_race_extremes_never_error(racer, landscape):
     explorer = racer
-    for steps, lr in [(10, 1e-5), (300, 10.0)]:
+    for (steps, lr), low in [((10, 1e-5), True), ((300, 10.0), False)]:
+        hyper = {}
+        for name, prefixes in HYPER_PARAMETERS.items():
+            for prefix in prefixes:
+                if prefix in ("mu", "beta1"):
+                    hyper[f"{prefix}_{name}"] = 0.0 if low else 0.99
+                else:
+                    hyper[f"{prefix}_{name}"] = BETA2_CHOICES[0 if low else -1]
         explorer.set_values(landscape=landscape, steps=steps, noise=5.0,
                      **{f"use_{name}": True for name in RACE_OPTIMIZERS},
-                     **{f"lr_{name}": lr for name in RACE_OPTIMIZERS})
+                     **{f"lr_{name}": lr for name in RACE_OPTIMIZERS}, **hyper)
         assert explorer.error is None, (steps, lr)
         assert explorer.summary.value.count(":") >= len(RACE_OPTIMIZERS)
         assert all(len(line.get_xdata()) >= 1 for line in explorer._path_lines.values())
@@ -61,15 +71,15 @@ def test_race_divergence_is_reported_and_drawn():
                                      lrs={"SGD": 1.0})
     assert "SGD: diverged at step" in explorer.summary.value
     assert explorer._path_ends["SGD"].get_visible()
-    assert "diverged at step" in explorer._loss_ax.get_legend().get_texts()[0].get_text()
+    assert "diverged at step" in explorer._legend.get_texts()[0].get_text()
 
 
 @pytest.mark.usefixtures("skip_rendering")
 def test_race_landscape_change_resets_rates_and_redraws_once():
     explorer = OptimizerRaceExplorer(landscape="quadratic", lrs={"Adam": 0.5})
-    assert explorer.controls["lr_Adam"].value == 0.5
+    assert explorer.controls["lr_Adam"].value == 10 ** (-6 / 20)    # the notch 0.501
     explorer.controls["landscape"].value = "beale"
-    assert explorer.controls["lr_Adam"].value == DEFAULT_LRS["beale"]["Adam"]
+    assert explorer.controls["lr_Adam"].value == lr_notch(DEFAULT_LRS["beale"]["Adam"])
     assert explorer._path_ax.get_title() == RACE_LANDSCAPES["beale"][0]
     assert explorer.error is None
 
@@ -98,10 +108,162 @@ def test_race_same_seed_same_noisy_lines(racer):
     ({"landscape": "moon"}, ValueError), ({"optimizers": ("Lion",)}, ValueError),
     ({"optimizers": "Adam"}, TypeError), ({"lrs": {"Adam": 100.0}}, ValueError),
     ({"steps": 5}, ValueError), ({"steps": 2.5}, TypeError), ({"noise": -1}, ValueError),
+    ({"settings": {"SGD": {"momentum": 0.9}}}, ValueError),
+    ({"settings": {"momentum": {"momentum": 1.2}}}, ValueError),
+    ({"settings": {"momentum": {"dampening": 0.1}}}, ValueError),
+    ({"settings": {"Adam": {"betas": (0.9, 0.97)}}}, ValueError),
+    ({"settings": {"Adam": {"betas": 0.9}}}, TypeError),
+    ({"settings": {"RMSprop": 0.9}}, TypeError),
 ])
 def test_race_bad_arguments(kwargs, error):
     with pytest.raises(error):
         OptimizerRaceExplorer(**kwargs)
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_hyper_parameters_on_sliders_reach_the_optimizers():
+    explorer = OptimizerRaceExplorer(
+        landscape="quadratic", optimizers=("momentum", "Nesterov", "RMSprop", "Adam"),
+        steps=40, settings={"momentum": {"momentum": 0.44}, "Adam": {"betas": (0.5, 0.99)}})
+    assert explorer.controls["mu_momentum"].value == 0.44
+    explorer.set_values(mu_Nesterov=0.67, alpha_RMSprop=0.9)
+    landscape = RACE_LANDSCAPES["quadratic"][1]()
+    lrs = {name: lr_notch(lr) for name, lr in DEFAULT_LRS["quadratic"].items()}
+    expected = {
+        "momentum": trace(landscape, SGD, 40, lr=lrs["momentum"], momentum=0.44),
+        "Nesterov": trace(landscape, SGD, 40, lr=lrs["Nesterov"], momentum=0.67,
+                          nesterov=True),
+        "RMSprop": trace(landscape, RACE_OPTIMIZERS["RMSprop"][0], 40, lr=lrs["RMSprop"],
+                         alpha=0.9),
+        "Adam": trace(landscape, RACE_OPTIMIZERS["Adam"][0], 40, lr=lrs["Adam"],
+                      betas=(0.5, 0.99)),
+    }
+    for name, run in expected.items():
+        np.testing.assert_allclose(explorer._path_lines[name].get_xydata(), run.path)
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_nesterov_without_momentum_is_plain_sgd():
+    explorer = OptimizerRaceExplorer(landscape="quadratic", optimizers=("SGD", "Nesterov"),
+                                     lrs={"Nesterov": DEFAULT_LRS["quadratic"]["SGD"]},
+                                     settings={"Nesterov": {"momentum": 0.0}})
+    assert explorer.error is None
+    np.testing.assert_array_equal(explorer._path_lines["Nesterov"].get_xydata(),
+                                  explorer._path_lines["SGD"].get_xydata())
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_unticked_optimizers_sliders_are_disabled():
+    explorer = OptimizerRaceExplorer(optimizers=("SGD", "Adam"))
+    for name in RACE_OPTIMIZERS:
+        sliders = [explorer.controls[f"{prefix}_{name}"]
+                   for prefix in ("lr", *HYPER_PARAMETERS.get(name, ()))]
+        assert all(s.disabled == (name not in ("SGD", "Adam")) for s in sliders), name
+    explorer.controls["use_momentum"].value = True
+    assert not explorer.controls["lr_momentum"].disabled
+    assert not explorer.controls["mu_momentum"].disabled
+    explorer.controls["use_Adam"].value = False
+    assert explorer.controls["beta1_Adam"].disabled and explorer.controls["beta2_Adam"].disabled
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_check_boxes_and_legend_use_the_same_names():
+    explorer = OptimizerRaceExplorer(landscape="beale",
+                                     optimizers=tuple(RACE_OPTIMIZERS))
+    boxes = [explorer.controls[f"use_{name}"].description for name in RACE_OPTIMIZERS]
+    assert boxes == list(RACE_OPTIMIZERS)
+    legend = [text.get_text() for text in explorer._legend.get_texts()]
+    assert legend[:len(boxes)] == boxes
+    assert all(text.get_fontsize() >= 9 for text in explorer._legend.get_texts())
+    # Momentum and Nesterov: different Okabe-Ito hues and line styles, not two blues.
+    mom, nes = explorer._loss_lines["momentum"], explorer._loss_lines["Nesterov"]
+    assert OPTIMIZER_COLORS["momentum"] != OPTIMIZER_COLORS["Nesterov"]
+    assert mom.get_color() == OPTIMIZER_COLORS["momentum"]
+    assert nes.get_color() == OPTIMIZER_COLORS["Nesterov"] == "#009E73"
+    assert mom.get_linestyle() != nes.get_linestyle()
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_quadratic_view_holds_the_paths():
+    explorer = OptimizerRaceExplorer(landscape="quadratic")
+    assert explorer._path_ax.get_ylim() == (-3.0, 3.0)
+    assert explorer._path_ax.get_xlim() == (-5.0, 5.0)
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_saddle_summary_gives_the_escape_step():
+    explorer = OptimizerRaceExplorer(landscape="saddle", optimizers=("SGD", "Adam"))
+    for name in ("SGD", "Adam"):
+        path = explorer._path_lines[name].get_xydata()
+        first = int(np.flatnonzero(np.abs(path[:, 1]) >= 1)[0])
+        assert f"{name}: |y| ≥ 1 at step {first}, loss" in html.unescape(
+            explorer.summary.value)
+
+
+def _summary_numbers(explorer):
+    """name -> the text after 'name: ' in the summary."""
+    parts = html.unescape(explorer.summary.value).split("; ")
+    return dict(part.split(": ", 1) for part in parts)
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_chapter_05_goal_answers_hold():
+    """The answers in the <details> of chapter 05's race goals, replayed."""
+    start = dict(landscape="quadratic", optimizers=("SGD", "momentum", "Nesterov", "Adam"))
+    race = OptimizerRaceExplorer(**start)
+    # Goal 1: SGD at the notches around 1/13, and one higher.
+    for k, text in [(-23, "loss 2.2e-09"), (-22, "loss 3.9e-01"), (-21, "diverged")]:
+        race.set_values(lr_SGD=10 ** (k / 20))
+        assert _summary_numbers(race)["SGD"].startswith(text), k
+    # Goal 2: tuned heavy ball against tuned Nesterov, 60 steps; then other momenta.
+    race.set_values(steps=60, lr_momentum=10 ** (-19 / 20), mu_momentum=0.46,
+                    lr_Nesterov=10 ** (-28 / 20), mu_Nesterov=0.67)
+    found = _summary_numbers(race)
+    assert found["momentum"] == "loss 2.8e-17 after 60 steps"
+    assert found["Nesterov"] == "loss 8.2e-10 after 60 steps"
+    for mu, text in [(0.45, "loss 4.2e-11"), (0.44, "loss 5.8e-07"), (0.9, "loss 1.3e-01")]:
+        race.set_values(mu_momentum=mu)
+        assert _summary_numbers(race)["momentum"].startswith(text), mu
+    # Goal 3: Adam on Rosenbrock.
+    race = OptimizerRaceExplorer(landscape="rosenbrock", optimizers=("Adam",))
+    for k in range(-7, 2):        # the notches 10**-0.35 = 0.447 ... 10**0.05 = 1.12
+        race.set_values(lr_Adam=10 ** (0.05 * k))
+        assert float(_summary_numbers(race)["Adam"].split()[1]) < 0.1, k
+    race.set_values(lr_Adam=10**-0.4)              # the notch below 0.447 does not
+    assert _summary_numbers(race)["Adam"].startswith("loss 1.2e-01")
+    race.set_values(lr_Adam=10**-0.1)
+    for beta1, text in [(0.0, "loss 3.7e+01"), (0.9, "loss 3.2e-02"), (0.99, "loss 7.9e+00")]:
+        race.set_values(beta1_Adam=beta1)
+        assert _summary_numbers(race)["Adam"].startswith(text), beta1
+    race.set_values(beta1_Adam=0.9)
+    losses = {}
+    for beta2 in BETA2_CHOICES:
+        race.set_values(beta2_Adam=beta2)
+        losses[beta2] = _summary_numbers(race)["Adam"].split()[1]
+    assert losses == {0.9: "9.4e-02", 0.95: "3.5e-01", 0.99: "2.4e-02", 0.995: "2.9e-02",
+                      0.999: "3.2e-02", 0.9999: "3.3e-02"}
+    assert f"{RACE_LANDSCAPES['rosenbrock'][1]().value((-1.2, 1.0)):.1f}" == "24.2"  # the start
+    # Goal 4: AdaGrad against RMSprop on Rosenbrock.
+    race = OptimizerRaceExplorer(landscape="rosenbrock", optimizers=("Adagrad", "RMSprop"),
+                                 lrs={"Adagrad": 10**-0.8, "RMSprop": 10**-0.8})
+    found = _summary_numbers(race)
+    assert found["RMSprop"].startswith("loss 3.7e-02")
+    assert found["Adagrad"].startswith("loss 3.6e+00")
+    race.set_values(lr_Adagrad=10**0.2)
+    assert _summary_numbers(race)["Adagrad"].startswith("loss 4.2e-02")
+    # Goal 5: the saddle at the default rates, then with noise 1.
+    race = OptimizerRaceExplorer(**start)
+    race.set_values(landscape="saddle")
+    found = _summary_numbers(race)
+    for name, text in [("Adam", "|y| ≥ 1 at step 10, loss -4.8e+02"),
+                       ("Nesterov", "|y| ≥ 1 at step 50, loss -4.9e+05"),
+                       ("momentum", "|y| ≥ 1 at step 53, loss -2.1e+05"),
+                       ("SGD", "|y| ≥ 1 at step 77, loss -3.1e+02")]:
+        assert found[name].startswith(text), name
+    race.set_values(noise=1.0)
+    found = _summary_numbers(race)
+    for name, step in [("SGD", 97), ("momentum", 67), ("Nesterov", 64), ("Adam", 13)]:
+        assert found[name].startswith(f"|y| ≥ 1 at step {step},"), name
 
 
 # ---------------------------------------------------------------- clipping lab
@@ -233,3 +395,18 @@ def test_race_learning_rate_change_is_blitted_and_changes_the_picture(racer):
     assert explorer.error is None
     assert explorer._background is background  # the static raster was kept
     assert explorer.image.value != png
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_race_computes_with_the_notches_the_browser_sends():
+    # The browser snaps a slider (and a typed value) to a notch and sends float noise such
+    # as 0.9000000000000001; the explorer computes with the notch either way.
+    a = OptimizerRaceExplorer(landscape="quadratic", optimizers=("momentum",),
+                              lrs={"momentum": 0.111})
+    b = OptimizerRaceExplorer(landscape="quadratic", optimizers=("momentum",),
+                              lrs={"momentum": 10 ** (-19 / 20)})
+    a.set_values(mu_momentum=0.9000000000000001)
+    assert a.controls["lr_momentum"].value == 10 ** (-19 / 20)
+    np.testing.assert_array_equal(a._path_lines["momentum"].get_xydata(),
+                                  b._path_lines["momentum"].get_xydata())
+    assert lr_notch(0.0769) == 10 ** (-22 / 20) and lr_notch(0.03) == 10 ** (-30 / 20)

@@ -19,44 +19,48 @@ __all__ = ["check_momentum_step", "check_rmsprop_step", "check_adam_step"]
 
 
 # --------------------------------------------------------------------------- momentum
-def _momentum_step(theta: np.ndarray, velocity: np.ndarray, grad: np.ndarray,
+def _momentum_step(theta: np.ndarray, buf: np.ndarray, grad: np.ndarray,
                    lr: float, momentum: float) -> tuple[np.ndarray, np.ndarray]:
-    """PyTorch's form: ``v ← μ v + g``, then ``θ ← θ − η v``; returns ``(θ, v)``."""
-    velocity = momentum * velocity + grad
-    return theta - lr * velocity, velocity
+    """PyTorch's form: ``b ← μ b + g``, then ``θ ← θ − η b``; returns ``(θ, b)``.
+
+    ``b`` is the momentum buffer (PyTorch's ``momentum_buffer``, often called the
+    velocity).
+    """
+    buf = momentum * buf + grad
+    return theta - lr * buf, buf
 
 
-def _lr_inside(theta, velocity, grad, lr, momentum):
+def _lr_inside(theta, buf, grad, lr, momentum):
     # Sutskever et al.'s form: the same iterates only while lr never changes.
-    velocity = momentum * velocity + lr * grad
-    return theta - velocity, velocity
+    buf = momentum * buf + lr * grad
+    return theta - buf, buf
 
 
-def _sign_error(theta, velocity, grad, lr, momentum):
-    velocity = momentum * velocity + grad
-    return theta + lr * velocity, velocity
+def _sign_error(theta, buf, grad, lr, momentum):
+    buf = momentum * buf + grad
+    return theta + lr * buf, buf
 
 
-def _velocity_not_updated(theta, velocity, grad, lr, momentum):
-    new_velocity = momentum * velocity + grad
-    return theta - lr * new_velocity, velocity
+def _buffer_not_updated(theta, buf, grad, lr, momentum):
+    new_buf = momentum * buf + grad
+    return theta - lr * new_buf, buf
 
 
-def _old_velocity_in_step(theta, velocity, grad, lr, momentum):
-    new_theta = theta - lr * velocity
-    return new_theta, momentum * velocity + grad
+def _old_buffer_in_step(theta, buf, grad, lr, momentum):
+    new_theta = theta - lr * buf
+    return new_theta, momentum * buf + grad
 
 
-def _dampened(theta, velocity, grad, lr, momentum):
-    velocity = momentum * velocity + (1 - momentum) * grad
-    return theta - lr * velocity, velocity
+def _dampened(theta, buf, grad, lr, momentum):
+    buf = momentum * buf + (1 - momentum) * grad
+    return theta - lr * buf, buf
 
 
-def _momentum_case(theta, velocity, grad, lr, momentum) -> Case:
+def _momentum_case(theta, buf, grad, lr, momentum) -> Case:
     def run(impl):
-        return impl(np.array(theta, dtype=float), np.array(velocity, dtype=float),
+        return impl(np.array(theta, dtype=float), np.array(buf, dtype=float),
                     np.array(grad, dtype=float), lr, momentum)
-    return Case(f"theta={theta}, velocity={velocity}, grad={grad}, lr={lr}, "
+    return Case(f"theta={theta}, buf={buf}, grad={grad}, lr={lr}, "
                 f"momentum={momentum}", run)
 
 
@@ -70,22 +74,23 @@ MOMENTUM_STEP = Exercise(
                        [[0.5, 0.5], [-2.0, 1.0]], 0.05, 0.8),
     ),
     mistakes=(
-        Mistake("lr inside the velocity", _lr_inside,
-                "that is the other common form, v ← μv + η·g and θ ← θ − v (Sutskever et al. "
+        Mistake("lr inside the buffer", _lr_inside,
+                "that is the other common form, u ← μu + η·g and θ ← θ − u (Sutskever et al. "
                 "2013). It gives the same path only while η never changes; here use PyTorch's "
-                "form: v ← μv + g, then θ ← θ − η·v, and return that v."),
+                "form: b ← μb + g, then θ ← θ − η·b, and return that b."),
         Mistake("sign error", _sign_error,
-                "the step goes uphill: subtract the learning rate times the velocity, "
-                "θ − η·v."),
-        Mistake("velocity not returned updated", _velocity_not_updated,
-                "θ is right, but the returned velocity is the old one: return the new "
-                "v = μ·v + g, which the next step needs."),
-        Mistake("old velocity used in the step", _old_velocity_in_step,
-                "update the velocity first, v ← μ·v + g, and then step with the *new* "
-                "velocity, θ ← θ − η·v."),
-        Mistake("dampened (moving-average) velocity", _dampened,
-                "that is a moving average, v ← μ·v + (1 − μ)·g (PyTorch's dampening = μ). "
-                "Heavy-ball momentum adds the whole gradient: v ← μ·v + g."),
+                "the step goes uphill: subtract the learning rate times the buffer, "
+                "θ − η·b."),
+        Mistake("buffer not returned updated", _buffer_not_updated,
+                "θ is right, but the returned buffer is the old one: return the new "
+                "b = μ·b + g, which the next step needs."),
+        Mistake("old buffer used in the step", _old_buffer_in_step,
+                "update the buffer first, b ← μ·b + g, and then step with the *new* "
+                "buffer, θ ← θ − η·b."),
+        Mistake("dampened (moving-average) buffer", _dampened,
+                "that is a moving average, b ← μ·b + (1 − μ)·g (PyTorch's dampening = μ, and "
+                "the form of Adam's m). Heavy-ball momentum adds the whole gradient: "
+                "b ← μ·b + g."),
     ),
 )
 
@@ -182,6 +187,16 @@ def _adam_variant(*, correct=True, eps_inside=False, t_shift=0, swapped=False,
     return step
 
 
+def _efficient_version(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    # The paper's "efficient version" (end of its section 2): the corrections folded into
+    # the step size, eps added to the uncorrected sqrt(v). It equals the reference with
+    # eps divided by sqrt(1 - beta2**t).
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    step = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    return theta - step * m / (np.sqrt(v) + eps), m, v
+
+
 def _returns_corrected(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     new_theta, m, v = _adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
     return new_theta, m / (1 - beta1**t), v / (1 - beta2**t)
@@ -225,6 +240,11 @@ ADAM_STEP = Exercise(
                 "v = β₂·v + (1 − β₂)·g², not β₁·g + (1 − β₁)·m."),
         Mistake("|g| instead of g squared", _adam_variant(absolute=True),
                 "v averages the *squared* gradient, g² = g * g (elementwise), not |g|."),
+        Mistake("efficient version", _efficient_version,
+                "that is the paper's \"efficient version\" (ε added to √v before the "
+                "correction). It equals this update with ε divided by √(1 − β₂ᵗ), which "
+                "shows for small gradients. Use the form PyTorch (and Algorithm 1) computes: "
+                "θ − η·m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)."),
         Mistake("bias-corrected averages returned", _returns_corrected,
                 "θ is right, but return the *uncorrected* m and v: the next step continues "
                 "the running averages, and the correction 1 − βᵗ is applied afresh each step."),
@@ -238,10 +258,10 @@ EXERCISES = {"momentum_step": MOMENTUM_STEP, "rmsprop_step": RMSPROP_STEP,
 
 
 def check_momentum_step(momentum_step: Callable) -> CheckResult:
-    """Check ``momentum_step(theta, velocity, grad, lr, momentum)`` → ``(theta, velocity)``.
+    """Check ``momentum_step(theta, buf, grad, lr, momentum)`` → ``(theta, buf)``.
 
-    PyTorch's form: ``velocity = momentum * velocity + grad``, then
-    ``theta = theta - lr * velocity``.
+    PyTorch's form: ``buf = momentum * buf + grad``, then ``theta = theta - lr * buf``
+    (``buf`` is the momentum buffer b, often called the velocity).
     """
     return MOMENTUM_STEP.check(momentum_step)
 

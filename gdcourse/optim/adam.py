@@ -21,18 +21,26 @@ class Adam(Optimizer):
             \theta_{t-1} \leftarrow (1 - \eta\lambda)\,\theta_{t-1}\text{)} \\
         m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
         v_t &\leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
-        \hat v_t &\leftarrow \max(\hat v_{t-1}, v_t)
-            \quad\text{(AMSGrad; otherwise } \hat v_t = v_t\text{)} \\
+        v_t^{\max} &\leftarrow \max(v_{t-1}^{\max}, v_t)
+            \quad\text{(AMSGrad; otherwise } v_t^{\max} = v_t\text{)} \\
         \theta_t &\leftarrow \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,
-            \frac{m_t}{\sqrt{\hat v_t}\,/\sqrt{1-\beta_2^t} + \epsilon}
+            \frac{m_t}{\sqrt{v_t^{\max}/(1-\beta_2^t)} + \epsilon}
 
-    with :math:`m_0 = v_0 = \hat v_0 = 0` and :math:`t` counted from 1.
+    with :math:`m_0 = v_0 = v_0^{\max} = 0` and :math:`t` counted from 1.
 
     :math:`v_t` is a running mean of the *squared* gradient (the uncentered second
     moment), not a variance: nothing is subtracted. Both averages start at zero, so
     early on they are biased towards zero; dividing by :math:`1-\beta_1^t` and
     :math:`1-\beta_2^t` undoes exactly that bias (for a constant gradient
     :math:`g`, :math:`m_t/(1-\beta_1^t) = g` at every step).
+
+    AMSGrad here is PyTorch's form: the maximum is taken of the *uncorrected*
+    :math:`v_t` and then bias-corrected, so although :math:`v_t^{\max}` never falls,
+    the denominator :math:`\sqrt{v_t^{\max}/(1-\beta_2^t)} + \epsilon` still shrinks
+    while :math:`1-\beta_2^t` grows towards 1 (after a burst of large gradients early
+    on, by up to :math:`1/\sqrt{1-\beta_2^t}` at the burst). Reddi et al.'s Algorithm 2
+    has no bias correction, :math:`\theta_t = \theta_{t-1} - \eta_t\, m_t/\sqrt{v_t^{\max}}`,
+    and its denominator never shrinks.
 
     Parameters
     ----------
@@ -43,13 +51,19 @@ class Adam(Optimizer):
         :math:`(\beta_1, \beta_2)`, each in [0, 1).
     eps : float, default 1e-8
         :math:`\epsilon`, added after the bias correction and outside the square root,
-        as in PyTorch. (The paper's Algorithm 1 has the same placement; its
-        "efficient version" in section 2 folds the corrections into the step size, which
-        moves :math:`\epsilon` by a factor :math:`\sqrt{1-\beta_2^t}`.)
+        as in PyTorch. (The paper's Algorithm 1 has the same placement. Its more
+        efficient order of computation at the end of section 2,
+        :math:`\eta_t = \eta\sqrt{1-\beta_2^t}/(1-\beta_1^t)` and
+        :math:`\theta_t = \theta_{t-1} - \eta_t\, m_t/(\sqrt{v_t} + \hat\epsilon)`, is this
+        update with :math:`\epsilon = \hat\epsilon/\sqrt{1-\beta_2^t}`: the same number
+        used as :math:`\hat\epsilon` acts as an :math:`\epsilon` *divided* by
+        :math:`\sqrt{1-\beta_2^t}`, larger early on. TensorFlow's Adam documents its
+        ``epsilon`` as that :math:`\hat\epsilon`.)
     weight_decay : float, default 0
-        :math:`\lambda`.
+        :math:`\lambda` (the course writes :math:`\lambda_{\mathrm{wd}}`).
     amsgrad : bool, default False
-        Use the running maximum :math:`\hat v_t` of :math:`v_t` (Reddi et al. 2018).
+        Use the running maximum :math:`v_t^{\max}` of :math:`v_t` (Reddi et al. 2018),
+        bias-corrected as in PyTorch.
     maximize : bool, default False
     decoupled_weight_decay : bool, default False
         Shrink the weights directly (AdamW) instead of adding :math:`\lambda\theta` to

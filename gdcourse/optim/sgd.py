@@ -51,10 +51,18 @@ class SGD(Optimizer):
     -----
     This is PyTorch's form of momentum: the buffer accumulates gradients and the
     learning rate multiplies it afterwards, :math:`\theta \leftarrow \theta - \eta b`.
-    Sutskever et al. (2013) write it as :math:`v \leftarrow \mu v + \eta g`,
-    :math:`\theta \leftarrow \theta - v`; the two agree exactly while :math:`\eta` is
-    constant (:math:`v = \eta b`) and differ once a scheduler changes it. The first
-    buffer is the gradient itself, not :math:`(1-\tau) g`.
+    Sutskever et al. (2013) put the rate inside, :math:`u \leftarrow \mu u + \eta g`,
+    :math:`\theta \leftarrow \theta - u` (they write :math:`v`, and add the step); the
+    two agree exactly while :math:`\eta` is constant (:math:`u = \eta b`) and differ
+    once a scheduler changes it. The first buffer is the gradient itself, not
+    :math:`(1-\tau) g`.
+
+    ``nesterov=True`` is Nesterov momentum with a *constant* coefficient :math:`\mu`, the
+    form Sutskever et al. (2013) brought to deep learning (and, with constant
+    :math:`\eta` and :math:`\mu`, Nesterov's constant-step scheme for strongly convex
+    functions, :math:`x_t = y_{t-1} - \eta\nabla f(y_{t-1})`,
+    :math:`y_t = x_t + \mu(x_t - x_{t-1})`, with :math:`\theta_t = y_t`). Nesterov's
+    1983 method varies the coefficient from step to step.
 
     References
     ----------
