@@ -766,6 +766,7 @@ def test_schedules_far_into_training_do_not_raise(make, steps, expected):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for _ in range(steps):
+            opt.step([np.zeros(1)])
             scheduler.step()
     assert opt.param_groups[0]["lr"] == expected
 
@@ -806,3 +807,52 @@ def test_momentum_curve_reads_the_cycled_momentum():
 def test_momentum_curve_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         S.momentum_curve(**kwargs)
+
+
+
+# ----------------------------------------------------------------- PyTorch's behaviours
+def test_scheduler_stepped_before_the_optimizer_warns_once_like_pytorch():
+    opt = SGD([np.ones(1)], lr=0.1)
+    scheduler = S.StepLR(opt, step_size=1)
+    with pytest.warns(UserWarning, match=r"lr_scheduler.step\(\)` before `optimizer.step\(\)"):
+        scheduler.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scheduler.step()                  # only the first call is checked, as in PyTorch
+    right = S.StepLR(SGD([w := np.ones(1)], lr=0.1), step_size=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        right.optimizer.step([np.zeros_like(w)])
+        right.step()                      # the right order: silent
+
+
+def test_the_step_order_check_counts_steps_since_the_scheduler_was_made():
+    # An optimizer that stepped before the scheduler existed (e.g. resumed) must step
+    # again before the scheduler's first step, as PyTorch's check does.
+    opt = SGD([np.ones(1)], lr=0.1)
+    opt.step([np.zeros(1)])
+    scheduler = S.ExponentialLR(opt, gamma=0.5)
+    with pytest.warns(UserWarning, match="before `optimizer.step"):
+        scheduler.step()
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: S.StepLR(o, step_size=1, gamma=0.5),
+    lambda o: S.ExponentialLR(o, gamma=0.5),
+    lambda o: S.CosineAnnealingLR(o, T_max=10),
+    lambda o: S.LambdaLR(o, lambda t: 0.5**t),
+    lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=10),
+    lambda o: S.CyclicLR(o, 0.01, 0.1, step_size_up=2),
+    lambda o: S.LinearLR(o, total_iters=4),
+])
+def test_a_group_added_after_the_scheduler_keeps_its_rate(make):
+    # PyTorch carries on (its closed-form schedulers leave the new group alone);
+    # gdcourse used to fail with "zip() argument 2 is shorter than argument 1".
+    opt = SGD([np.ones(1)], lr=0.1, momentum=0.9)
+    scheduler = make(opt)
+    opt.add_param_group({"params": [np.ones(2)], "lr": 0.02})
+    for _ in range(3):
+        opt.step([np.zeros(1), np.zeros(2)])
+        scheduler.step()
+    assert opt.param_groups[1]["lr"] == 0.02
+    assert len(scheduler.get_last_lr()) == 2

@@ -82,6 +82,15 @@ __all__ = [
     "exponential_decay",
 ]
 
+# PyTorch's words: the classic mistake is scheduler.step() before optimizer.step().
+STEP_ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+    "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+    "will result in PyTorch skipping the first value of the learning rate schedule. "
+    "See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being "
     "deprecated where possible. Please use `scheduler.step()` to step the "
@@ -139,7 +148,8 @@ def _check_cycle_momentum(optimizer: Optimizer) -> bool:
 
 
 def _set_momentum(optimizer: Optimizer, momentums: list[float], use_beta1: bool) -> None:
-    for group, momentum in zip(optimizer.param_groups, momentums, strict=True):
+    # Not strict: groups added to the optimizer after the scheduler keep their momentum.
+    for group, momentum in zip(optimizer.param_groups, momentums):
         if use_beta1:
             group["betas"] = (momentum, *group["betas"][1:])
         else:
@@ -223,6 +233,8 @@ class LRScheduler:
                     )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._optimizer_steps_at_start = getattr(optimizer, "_steps_taken", 0)
+        self._steps_called = 0
         self._initial_step()
 
     def _initial_step(self) -> None:
@@ -252,7 +264,8 @@ class LRScheduler:
     def step(self, epoch: int | None = None) -> None:
         """Move to the next step and write its learning rates into the optimizer.
 
-        Call it after ``optimizer.step(...)``.
+        Call it after ``optimizer.step(...)``; the first call warns, as in PyTorch, if
+        the optimizer has not stepped since the scheduler was made.
 
         Parameters
         ----------
@@ -260,6 +273,10 @@ class LRScheduler:
             Deprecated in PyTorch (it warns, and so does this): jump to step ``epoch``
             instead of ``last_epoch + 1``.
         """
+        if (self._steps_called == 0
+                and getattr(self.optimizer, "_steps_taken", 0) == self._optimizer_steps_at_start):
+            warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
+        self._steps_called += 1
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
@@ -269,7 +286,9 @@ class LRScheduler:
     def _go_to(self, t: int) -> None:
         """Make ``t`` the current step and write its rates into the optimizer."""
         self.last_epoch = t
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
+        # Not strict: a group added to the optimizer after the scheduler was made
+        # (add_param_group) keeps its own rate, as with PyTorch's closed-form schedulers.
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -813,6 +832,8 @@ class SequentialLR(LRScheduler):
             group["lr"] = group["initial_lr"]
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._optimizer_steps_at_start = getattr(optimizer, "_steps_taken", 0)
+        self._steps_called = 0
         self._initial_step()
 
     def _active(self, t: int) -> tuple[LRScheduler, int]:
@@ -1456,6 +1477,7 @@ def lr_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 
     rates = np.empty(steps)
     for t in range(steps):
         if t > 0:
+            optimizer.step([np.zeros(1)])  # the training loop's order; the step is a no-op
             if on_plateau:
                 scheduler.step(metrics[t - 1])
             else:
@@ -1514,6 +1536,7 @@ def momentum_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: fl
     values = np.empty(steps)
     for t in range(steps):
         if t > 0:
+            optimizer.step([np.zeros(1)])  # the training loop's order; the step is a no-op
             scheduler.step()
         values[t] = optimizer.param_groups[0]["momentum"]
     return values

@@ -141,6 +141,9 @@ class Optimizer:
         self.defaults = defaults
         self.state = ParamState()
         self.param_groups: list[dict[str, Any]] = []
+        # Calls of step() so far: a scheduler stepped before the optimizer ever was warns,
+        # as PyTorch does (the usual mistake of calling them in the wrong order).
+        self._steps_taken = 0
         self._check_hyperparameters(**defaults)
 
         if isinstance(params, np.ndarray) or not isinstance(params, Iterable):
@@ -275,6 +278,7 @@ class Optimizer:
             single array is accepted when there is exactly one parameter.
         """
         grads = self._checked_gradients(grads)
+        self._steps_taken += 1
         # An inf or huge gradient overflows inside the rule; like PyTorch, the result
         # (inf/NaN in the same places as torch's) is the report, not a NumPy warning
         # pointing at this file. Divergence is reported in words by the training helpers.
