@@ -41,15 +41,21 @@ curve (:func:`suggest_lrs`):
   rule of thumb that the best rate is usually within a factor of two of the largest
   one that converges; the minimum of the centred curve is roughly that rate.
 
-Measured on the course's digits network (chapter 3: an MLP 64-32-10, three epochs of
-SGD with momentum 0.9, plain SGD or Adam, six seeds each), training briefly at
-``"min/3"`` came within 0.01 of the best validation accuracy of a grid of rates;
-``"min/10"`` was safe but slower, and ``"steepest"`` was the slowest: where the
-loss falls fastest *during a sweep* depends on how fast the sweep raises the rate,
-and it sits well below the best rate for training. Reading the EMA at the rate its
-average is centred on (shifting it back by :func:`smoothing_lag`) did not work: its
-window spans a third to a half of the test, and its minimum, moved back, lands in
-the flat start. All three are **heuristics**: confirm with a few short runs.
+How the rule was chosen (measured on the course's digits: an MLP 64-32-10 trained for
+three epochs at the suggested rate, six seeds, validation accuracy; the best rate of a
+15-point grid reached 0.964-0.966 on average): at ``"min/3"`` SGD with momentum 0.9
+reached 0.961, plain SGD 0.952 and Adam 0.962; ``"min/10"`` 0.949, 0.920 and 0.952;
+``"steepest"`` 0.899, 0.916 and 0.944. Where the loss falls fastest *during a sweep*
+depends on how fast the sweep raises the rate (with 300 steps instead of 100 it moved
+2.6 times lower), so ``"steepest"`` marks the lower end of the useful range rather
+than a rate to train with; ``"min/3"`` stayed at 0.958-0.961 for 50, 100 and 300
+steps and for :math:`\beta` = 0.9 or 0.98. Read off the EMA, fastai's two rules
+happen to work for 100 steps (0.955 and 0.960 with momentum) because the lag moves
+them up, by an amount that changes with the settings (300 steps: "steepest" fell to
+0.909). Reading the EMA at the rate its average is centred on (shifting it back by
+:func:`smoothing_lag`) failed (accuracy 0.17-0.50): its window spans a third to a half
+of the test, so its minimum, moved back, lands at the start of the fall. All three
+suggestions are **heuristics**: confirm with a few short runs.
 
 The stop rule only decides where the curve ends: the loss of a step does not depend on
 it. So one test recorded with the rule switched off (``diverge_factor=math.inf``) can
@@ -139,6 +145,9 @@ class RangeTestResult:
     centred_losses : numpy.ndarray or None
         The centred (lag-free) smoothing of ``losses`` the suggestions are read from
         (see :func:`centred_losses`); None in a result built by hand without it.
+    smoothing, centred_width : float or None
+        The :math:`\beta` of ``smoothed_losses`` and the width (decades) of
+        ``centred_losses``; None in a result built by hand without them.
     """
 
     lrs: np.ndarray
@@ -148,6 +157,8 @@ class RangeTestResult:
     stop_reason: str | None
     suggestions: dict[str, float] = field(default_factory=dict)
     centred_losses: np.ndarray | None = None
+    smoothing: float | None = None
+    centred_width: float | None = None
 
     def summary(self) -> str:
         """A few lines of plain text: the range covered, why it stopped, the suggestions."""
@@ -382,7 +393,8 @@ def _result(lrs: np.ndarray, losses: np.ndarray, smoothing: float, centred_width
     centred = centred_losses(lrs, losses, centred_width)
     return RangeTestResult(lrs=lrs, losses=losses, smoothed_losses=smoothed,
                            stopped_early=stop_reason is not None, stop_reason=stop_reason,
-                           suggestions=suggest_lrs(lrs, centred), centred_losses=centred)
+                           suggestions=suggest_lrs(lrs, centred), centred_losses=centred,
+                           smoothing=float(smoothing), centred_width=float(centred_width))
 
 
 def _sweep(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray,
