@@ -911,8 +911,12 @@ def plot_lr_finder(result, *, ax=None, legend: bool = True):
     ax.plot(lrs[finite], losses[finite], color=blue, alpha=0.35, linewidth=1,
             label="raw mini-batch loss")
     beta = getattr(result, "smoothing", None)
-    ema_label = (f"moving average, β = {beta:g} (lags)" if beta is not None
-                 else "moving average (lags)")
+    if beta is None:
+        ema_label = "moving average (lags)"
+    elif beta > 0:
+        ema_label = f"moving average, β = {beta:g} (lags)"
+    else:
+        ema_label = "moving average, β = 0 (= the raw loss)"
     ax.plot(lrs[finite], smoothed[finite], color="0.35", linewidth=1.6, linestyle="--",
             label=ema_label)
     suggestions = dict(getattr(result, "suggestions", None) or {})
