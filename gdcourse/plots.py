@@ -62,6 +62,8 @@ __all__ = [
     "plot_train_val",
     "plot_schedule",
     "plot_lr_finder",
+    "SUGGESTION_STYLES",
+    "suggestion_style",
     "plot_layer_statistics",
     "plot_layer_std",
 ]
@@ -849,15 +851,35 @@ def plot_schedule(schedules, *, ax=None, log: bool = False):
 
 
 # ------------------------------------------------------------------ range test
-def plot_lr_finder(result, *, ax=None):
+# One colour and line style per suggestion, the same in every figure of the course.
+SUGGESTION_STYLES = {
+    "steepest": {"color": OKABE_ITO["bluish green"], "linestyle": ":"},
+    "min/10": {"color": OKABE_ITO["reddish purple"], "linestyle": "-."},
+    "min/3": {"color": OKABE_ITO["vermillion"], "linestyle": "--"},
+}
+_OTHER_SUGGESTION_STYLES = ({"color": OKABE_ITO["orange"], "linestyle": "--"},
+                            {"color": OKABE_ITO["sky blue"], "linestyle": "-."})
+
+
+def suggestion_style(name: str, index: int = 0) -> dict[str, Any]:
+    """Colour and line style of a range-test suggestion (``"steepest"``, ``"min/10"``, ...)."""
+    if name in SUGGESTION_STYLES:
+        return dict(SUGGESTION_STYLES[name])
+    return dict(_OTHER_SUGGESTION_STYLES[index % len(_OTHER_SUGGESTION_STYLES)])
+
+
+def plot_lr_finder(result, *, ax=None, legend: bool = True):
     """The learning-rate range test: loss against a growing rate, with suggestions.
 
     Parameters
     ----------
     result : RangeTestResult
         From :mod:`gdcourse.lr_finder`: ``lrs``, ``losses``, ``smoothed_losses``,
-        ``suggestions`` (name -> rate), ``stopped_early``.
+        ``suggestions`` (name -> rate), ``stopped_early``, and ``centred_losses``
+        (the curve the suggestions are read from; may be missing or None).
     ax : matplotlib.axes.Axes, optional
+    legend : bool, default True
+        Draw the legend (below the axes, where it hides no part of the curve).
 
     Returns
     -------
@@ -865,43 +887,72 @@ def plot_lr_finder(result, *, ax=None):
 
     Notes
     -----
-    The raw losses are drawn faint, the smoothed ones bold; each suggestion is a
-    vertical line labelled with its rate. The loss axis stops a little above the
-    starting loss, so the blow-up at the end does not squash the descent, which is
-    the part to read [2]_. The suggestions are rules of thumb: the title says so.
+    Three curves: the raw mini-batch losses (faint), their exponential moving average
+    (dashed; it lags the raw losses, and the stop rule acts on it) and the centred
+    smoothing the suggestions are read from (bold). Each suggestion is a vertical line
+    labelled with its rate; the two points it is read at, the steepest fall and the
+    minimum of the centred curve, are marked on it. The loss axis stops a little
+    above the starting loss, so the blow-up at the end does not squash the descent,
+    which is the part to read. The suggestions are rules of thumb: the title says so.
     """
     lrs = _as_1d(result.lrs, "lrs")
     losses = _as_1d(result.losses, "losses")
     smoothed = _as_1d(result.smoothed_losses, "smoothed_losses")
-    if not (len(lrs) == len(losses) == len(smoothed)):
-        raise ValueError(f"lrs, losses and smoothed_losses must have the same length, "
-                         f"but have {len(lrs)}, {len(losses)} and {len(smoothed)}")
+    centred_values = getattr(result, "centred_losses", None)
+    centred = _as_1d(centred_values, "centred_losses") if centred_values is not None else None
+    if not (len(lrs) == len(losses) == len(smoothed)) or (
+            centred is not None and len(centred) != len(lrs)):
+        raise ValueError(f"lrs, losses, smoothed_losses (and centred_losses) must have the "
+                         f"same length, but have {len(lrs)}, {len(losses)} and "
+                         f"{len(smoothed)}")
     if np.any(lrs <= 0):
         raise ValueError("learning rates must be positive for a log axis")
-    fig, ax = _axes_or_new(ax, (6.4, 4.4))
+    fig, ax = _axes_or_new(ax, (7.0, 5.2))
     finite = np.isfinite(losses) & np.isfinite(smoothed)
     if not finite.any():
         message_axes(ax, "the range test recorded no finite loss")
         return fig
-    ax.plot(lrs[finite], losses[finite], color=OKABE_ITO["blue"], alpha=0.35,
-            linewidth=1, label="loss")
-    ax.plot(lrs[finite], smoothed[finite], color=OKABE_ITO["blue"], linewidth=2.2,
-            label="smoothed loss")
-    suggestion_styles = ((OKABE_ITO["vermillion"], "--"), (OKABE_ITO["bluish green"], ":"),
-                         (OKABE_ITO["reddish purple"], "-."), (OKABE_ITO["orange"], "--"))
+    blue = OKABE_ITO["blue"]
+    ax.plot(lrs[finite], losses[finite], color=blue, alpha=0.35, linewidth=1,
+            label="raw mini-batch loss")
+    beta = getattr(result, "smoothing", None)
+    if beta is None:
+        ema_label = "moving average (lags)"
+    elif beta > 0:
+        ema_label = f"moving average, β = {beta:g} (lags)"
+    else:
+        ema_label = "moving average, β = 0 (= the raw loss)"
+    ax.plot(lrs[finite], smoothed[finite], color="0.35", linewidth=1.6, linestyle="--",
+            label=ema_label)
     suggestions = dict(getattr(result, "suggestions", None) or {})
+    if centred is not None:
+        shown = np.isfinite(centred)
+        ax.plot(lrs[shown], centred[shown], color=blue, linewidth=2.4,
+                label="centred smoothing (suggestions read here)")
+        if shown.any():
+            at_min = int(np.flatnonzero(shown)[np.argmin(centred[shown])])
+            ax.plot(lrs[at_min], centred[at_min], zorder=5,
+                    **{**MIN_MARKER, "markersize": 13}, label="its minimum")
+        if "steepest" in suggestions:
+            at = int(np.argmin(np.abs(np.log(lrs) - np.log(suggestions["steepest"]))))
+            ax.plot(lrs[at], centred[at], marker="o", markersize=8, linestyle="none",
+                    markerfacecolor="white", zorder=5,
+                    markeredgecolor=SUGGESTION_STYLES["steepest"]["color"],
+                    markeredgewidth=2, label="its steepest fall")
     for i, (name, rate) in enumerate(suggestions.items()):
         if rate is None or not np.isfinite(rate) or rate <= 0:
             continue
-        color, linestyle = suggestion_styles[i % len(suggestion_styles)]
-        ax.axvline(rate, color=color, linestyle=linestyle, linewidth=1.8,
-                   label=f"{name} ≈ {rate:.1e}")
+        ax.axvline(rate, linewidth=1.8, label=f"{name} = {rate:.2g}",
+                   **suggestion_style(name, i))
 
     ax.set_xscale("log")
     ax.set_xlim(lrs[0], lrs[-1])
+    curves = [losses[finite], smoothed[finite]]
+    if centred is not None and np.isfinite(centred).any():
+        curves.append(centred[np.isfinite(centred)])
     start = float(smoothed[finite][0])
-    lowest = float(min(losses[finite].min(), smoothed[finite].min()))
-    highest = float(losses[finite].max())
+    lowest = float(min(c.min() for c in curves))
+    highest = float(max(c.max() for c in curves))
     depth = start - lowest
     top = min(highest, start + max(0.5 * depth, 0.05 * abs(start)))
     if top > lowest:
@@ -914,7 +965,10 @@ def plot_lr_finder(result, *, ax=None):
         note = "stopped early: the loss blew up\n" + note
     ax.set_title(f"Learning-rate range test\n{note}", fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
-    _legend(ax, loc="upper left")
+    if legend:
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.13),
+                  ncols=2, fontsize=_LEGEND_FONTSIZE, frameon=False)
     return fig
 
 

@@ -76,3 +76,36 @@ def test_range_test_stop_matches_lr_range_test():
     kept = ex._range_test_stop(full.losses[finite], 0.98, 4.0)
     assert stopped.stopped_early
     assert kept == len(stopped.losses)
+
+
+# --------------------------------------------------------------------------- measured
+def _distances(q, lr, steps):
+    return np.hypot(*trace(q, SGD, steps, lr=lr).path.T)
+
+
+def test_measured_rates_agree_with_the_theory_on_a_real_quadratic():
+    # Quadratic(10): curvatures 1 and 10 along turned axes; the grid straddles 2/11
+    # and 2/10.
+    q = Quadratic(10.0, angle=0.4)
+    lrs = np.array([0.05, 0.1, 0.15, 2 / 11, 0.19, 0.198, 0.202, 0.21])
+    factors, best, stable = ex._measure_rates(lambda lr: _distances(q, lr, 80), lrs)
+    np.testing.assert_allclose(factors, [q.gd_rate(lr) for lr in lrs], rtol=2e-3)
+    assert best == pytest.approx(q.optimal_lr)
+    assert stable == 0.198 and stable < q.max_stable_lr < 0.202
+
+
+def test_hidden_quadratic_is_gradient_descent():
+    run = ex._hidden_quadratic((0.5, 2.0, 7.0), (1.0, -2.0, 0.5), 30)
+    theta = np.array([1.0, -2.0, 0.5])
+    expected = [np.linalg.norm(theta)]
+    for _ in range(30):
+        theta = theta - 0.1 * np.array([0.5, 2.0, 7.0]) * theta   # gradient of ½Σλθ²
+        expected.append(np.linalg.norm(theta))
+    np.testing.assert_allclose(run(0.1), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", ex.MEASURE_RATES.cases)
+def test_measure_rates_cases_straddle_the_limit(case):
+    factors, best, stable = case.run(ex._measure_rates)
+    assert (factors < 1).any() and (factors > 1).any()   # the window ends inside the grid
+    assert np.argmin(factors) not in (0, len(factors) - 1)

@@ -12,8 +12,8 @@ import pytest
 
 from gdcourse.data import load_digits
 from gdcourse.lr_finder import (
-    RangeTestResult, lr_range_test, range_test_lrs, replay_range_test, replay_stop_rule,
-    smooth_losses, suggest_lrs)
+    CENTRED_WIDTH, RangeTestResult, centred_losses, lr_range_test, range_test_lrs,
+    replay_range_test, replay_stop_rule, smooth_losses, smoothing_lag, suggest_lrs)
 from gdcourse.models import MLP, LinearRegression
 from gdcourse.optim import SGD, Adam
 
@@ -62,50 +62,146 @@ def test_rates_are_geometric_or_evenly_spaced(mode, start, end, num):
         np.testing.assert_allclose(np.diff(lrs), (end - start) / (num - 1), rtol=1e-12)
 
 
-@pytest.mark.parametrize("smoothed, steepest_index, min_index", [
+@pytest.mark.parametrize("curve, steepest_index, min_index", [
     # A flat start, a fall, a minimum (index 11), a rise. The rates are evenly spaced in
-    # log, so the slope at i is proportional to s[i+2] - s[i-2]: -3, -6, -7, -6.5, -4.6
-    # at i = 5..9, steepest at i = 7 (3 - 10); neighbouring differences would pick 8.
+    # log, so the slope at i is proportional to c[i+1] - c[i-1] (numpy.gradient):
+    # -1, -1.5, -2.5, -2, -0.75 at i = 5..9, steepest at i = 7 (4 - 9).
     (np.r_[[10.0] * 6, 9, 7, 4, 3, 2.5, 2.4, [2.6, 3, 4, 6]], 7, 11),
     (np.r_[[10.0] * 6, 9, 7, 4, 3, 2.5, 2.4, [2.6, 3, np.inf]], 7, 11),  # inf left out
 ])
-def test_suggestions_from_a_hand_made_curve(smoothed, steepest_index, min_index):
-    lrs = range_test_lrs(1e-4, 1.0, len(smoothed))
-    suggestions = suggest_lrs(lrs, smoothed)
+def test_suggestions_from_a_hand_made_curve(curve, steepest_index, min_index):
+    lrs = range_test_lrs(1e-4, 1.0, len(curve))
+    suggestions = suggest_lrs(lrs, curve)
     assert suggestions["steepest"] == lrs[steepest_index]
     assert suggestions["min/10"] == pytest.approx(lrs[min_index] / 10)
+    assert suggestions["min/3"] == pytest.approx(lrs[min_index] / 3)
+    assert list(suggestions) == ["steepest", "min/10", "min/3"]
 
 
 def test_too_short_a_curve_has_no_slope_suggestion():
     lrs = range_test_lrs(1e-3, 1.0, 4)
-    assert set(suggest_lrs(lrs, np.array([4.0, 3.0, 2.0, 1.0]))) == {"min/10"}
+    assert set(suggest_lrs(lrs, np.array([4.0, 3.0, 2.0, 1.0]))) == {"min/10", "min/3"}
+
+
+# --------------------------------------------------------------------------- the lag
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.98])
+def test_smoothing_lag_is_the_mean_age_of_the_averaged_losses(beta):
+    lag = smoothing_lag(120, beta)
+    for i in (1, 2, 7, 50, 120):
+        k = np.arange(i)
+        weights = beta**k
+        assert lag[i - 1] == pytest.approx((k * weights).sum() / weights.sum(), abs=1e-12)
+    if beta > 0:  # towards beta / (1 - beta) once i >> 1 / (1 - beta)
+        assert smoothing_lag(5000, beta)[-1] == pytest.approx(beta / (1 - beta), rel=1e-9)
+
+
+def test_the_moving_average_of_a_trend_trails_it_by_the_lag():
+    # losses falling linearly: the bias-corrected average at step i equals the loss
+    # smoothing_lag(i) steps earlier (exactly, for a linear trend).
+    i = np.arange(1, 101)
+    losses = 10.0 - 0.05 * i
+    smoothed = smooth_losses(losses, 0.98)
+    np.testing.assert_allclose(smoothed, 10.0 - 0.05 * (i - smoothing_lag(100, 0.98)),
+                               rtol=1e-12)
+
+
+def test_centred_smoothing_does_not_lag():
+    # A V in log(loss) with its vertex at index 60: the centred curve keeps the vertex
+    # there, the moving average moves its minimum to a later step.
+    lrs = range_test_lrs(1e-6, 1.0, 100)
+    x = np.log10(lrs)
+    losses = np.exp(np.abs(x - x[60]))
+    assert np.argmin(centred_losses(lrs, losses)) == 60
+    assert np.argmin(smooth_losses(losses, 0.98)) > 70
+    # A linear trend in log(loss) is reproduced exactly away from the ends: no shift.
+    trend = np.exp(2.0 - 0.7 * x)
+    np.testing.assert_allclose(centred_losses(lrs, trend)[15:-15], trend[15:-15],
+                               rtol=1e-12)
+
+
+def test_centred_smoothing_by_hand():
+    lrs = np.array([1e-3, 1e-2, 1e-1])
+    losses = np.array([4.0, 2.0, 1.0])
+    w = np.exp(-0.5 * (1 / 0.5) ** 2)   # width 0.5 decade, neighbours one decade away
+    expected_middle = np.exp((w * np.log(4) + np.log(2) + w * np.log(1)) / (1 + 2 * w))
+    expected_first = np.exp((np.log(4) + w * np.log(2)) / (1 + w))
+    got = centred_losses(lrs, losses, width=0.5)
+    assert got[1] == pytest.approx(expected_middle, rel=1e-12)
+    assert got[0] == pytest.approx(expected_first, rel=1e-12)
+    np.testing.assert_array_equal(centred_losses(lrs, losses, width=0), losses)
+    # Non-finite and non-positive losses are left out of every average.
+    with_gaps = centred_losses(lrs, np.array([4.0, np.inf, 0.0]), width=0.5)
+    # The last point's window (3 widths = 1.5 decades) holds no usable loss: nan.
+    np.testing.assert_allclose(with_gaps, [4.0, 4.0, np.nan])
+    assert CENTRED_WIDTH == 0.2
+
+
+def test_centred_smoothing_is_not_dragged_far_by_the_blow_up():
+    # A flat start, a fall to 0.3 at index 69, then a blow-up tripling every step
+    # (20 steps per decade). A symmetric window shifts the minimum of so lopsided a
+    # valley a little towards the gentle side, by at most 0.3 decade here; the
+    # arithmetic mean, which the huge losses dominate, shifts it further.
+    lrs = range_test_lrs(1e-4, 1.0, 80)
+    losses = np.r_[np.full(40, 3.0), np.linspace(3.0, 0.3, 30), 0.3 * 3.0 ** np.arange(1, 11)]
+    minimum = int(np.argmin(centred_losses(lrs, losses)))
+    assert 63 <= minimum <= 69
+    x = np.log10(lrs)
+    weights = np.exp(-0.5 * ((x[:, None] - x[None, :]) / CENTRED_WIDTH) ** 2)
+    weights *= np.abs(x[:, None] - x[None, :]) <= 3 * CENTRED_WIDTH
+    assert np.argmin(weights @ losses / weights.sum(axis=1)) < minimum
+
+
+def test_centred_width_is_checked():
+    X, y, _ = regression_problem(0, n=64)
+    model, opt = model_and_sgd()
+    with pytest.raises(ValueError, match="centred_width"):
+        lr_range_test(model, opt, X, y, centred_width=-0.1, rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="centred_width"):
+        lr_range_test(model, opt, X, y, centred_width="0.2", rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="width"):
+        centred_losses([1e-3, 1e-2], [1.0, 2.0], width=-1)
 
 
 # --------------------------------------------------------------------------- known rates
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("batch_size", [64, None])
 def test_suggestions_land_below_the_stability_limit(seed, batch_size):
-    """Both suggestions lie in [0.1/L, 2/L): stable, and not uselessly small.
+    """The suggestions lie below 2/L (L: the largest curvature here) and not far below.
 
     Why: with rates growing by q = 1.2 per step, the error along an eigenvalue lam
     shrinks once the sum of the rates so far, about lr * q/(q - 1) = 6 lr, reaches
-    1/lam, so the loss (mostly along L here) falls from lr ~ 0.17/L on; the smoothed
-    curve lags a little, so its steepest fall comes at a few tenths of 1/L. It cannot
-    come far beyond 2/L, where the raw loss turns up again. The smoothed minimum comes
-    after the blow-up starts (lr > 2/L) and, the blow-up growing by (lr L - 1)^2 per
-    step, before 20/L; a tenth of it is in [0.2/L, 2/L). (Measured over 20 seeds:
-    steepest 0.27-0.53/L, min/10 0.36-1.63/L.)
+    1/lam, so the loss (mostly along L here) falls fastest around lr ~ 0.1/L (in the
+    full-batch test: 0.085-0.10/L over 20 seeds); mini-batch noise spreads that
+    (0.026-0.17/L). The raw loss turns up only after lr > 2/L, once the error along L,
+    growing by |1 - lr L| per step, is back from the small value it had reached:
+    the centred minimum lies between 1.3/L and 10/L (20 seeds: min/10 at 0.16-0.34/L
+    with batches of 64, 0.48-0.77/L with the full batch), so min/3 < 4/L.
     """
     X, y, L = regression_problem(seed)
     model, opt = model_and_sgd(seed)
     result = lr_range_test(model, opt, X, y, batch_size=batch_size,
                            rng=np.random.default_rng(seed))
-    assert 0.1 / L <= result.suggestions["steepest"] < 1.0 / L
-    assert 0.1 / L <= result.suggestions["min/10"] < 2.0 / L
+    assert 0.02 / L <= result.suggestions["steepest"] < 0.5 / L
+    assert 0.13 / L <= result.suggestions["min/10"] < 1.0 / L
+    assert result.suggestions["min/3"] == pytest.approx(10 / 3 * result.suggestions["min/10"])
+
+
+def test_the_suggestions_do_not_move_with_the_smoothing():
+    """They are read from the centred curve: beta changes only where the test stops."""
+    X, y, _ = regression_problem(0)
+    suggestions = []
+    for beta in (0.0, 0.9, 0.98):
+        model, opt = model_and_sgd(0)
+        result = lr_range_test(model, opt, X, y, smoothing=beta, diverge_factor=1e300,
+                               batch_size=None, rng=np.random.default_rng(0))
+        suggestions.append(result.suggestions)
+        np.testing.assert_array_equal(
+            result.centred_losses, centred_losses(result.lrs, result.losses))
+    assert suggestions[0] == suggestions[1] == suggestions[2]
 
 
 def test_suggestions_for_the_digits_mlp_are_usable_rates():
-    """Not a proof, a sanity check: Adam trains this MLP well between 1e-3 and 3e-2."""
+    """Not a proof, a sanity check: Adam trains this MLP well between 1e-3 and 1e-1."""
     digits = load_digits(rng=np.random.default_rng(0))
     model = MLP([64, 32, 10], rng=np.random.default_rng(0))
     result = lr_range_test(model, Adam(model.params), digits.X_train, digits.y_train,
@@ -168,9 +264,14 @@ def test_runs_to_the_end_when_rates_stay_small(diverge_factor, stopped):
 def test_smoothed_losses_are_the_moving_average_of_the_losses():
     X, y, _ = regression_problem(0)
     model, opt = model_and_sgd()
-    result = lr_range_test(model, opt, X, y, smoothing=0.9, rng=np.random.default_rng(0))
+    result = lr_range_test(model, opt, X, y, smoothing=0.9, centred_width=0.3,
+                           rng=np.random.default_rng(0))
     np.testing.assert_array_equal(result.smoothed_losses, smooth_losses(result.losses, 0.9))
-    assert len(result.losses) == len(result.lrs) == len(result.smoothed_losses)
+    np.testing.assert_array_equal(result.centred_losses,
+                                  centred_losses(result.lrs, result.losses, 0.3))
+    assert result.suggestions == suggest_lrs(result.lrs, result.centred_losses)
+    assert (len(result.losses) == len(result.lrs) == len(result.smoothed_losses)
+            == len(result.centred_losses))
 
 
 def test_linear_mode_sweeps_evenly_spaced_rates():
@@ -256,6 +357,7 @@ def test_summary_says_the_suggestions_are_heuristics():
     assert isinstance(result, RangeTestResult)
     text = result.summary()
     assert "heuristics" in text and "steepest" in text and "min/10" in text
+    assert "min/3" in text
     assert "stopped early" in text
 
 
@@ -316,6 +418,7 @@ def test_replaying_a_recording_is_running_the_test(recorded, smoothing, diverge_
     np.testing.assert_array_equal(replayed.lrs, direct.lrs)
     np.testing.assert_array_equal(replayed.losses, direct.losses)
     np.testing.assert_array_equal(replayed.smoothed_losses, direct.smoothed_losses)
+    np.testing.assert_array_equal(replayed.centred_losses, direct.centred_losses)
     assert replayed.stopped_early == direct.stopped_early
     assert replayed.stop_reason == direct.stop_reason
     assert replayed.suggestions == direct.suggestions

@@ -438,9 +438,29 @@ def test_lr_finder_marks_the_suggestions():
     assert ax.get_xscale() == "log"
     assert ax.get_xlabel() == "learning rate (log scale)" and ax.get_ylabel() == "loss"
     vertical = {line.get_label(): line.get_xdata()[0] for line in labelled_lines(ax)
-                if line.get_label() not in ("loss", "smoothed loss")}
-    assert vertical == {"steepest ≈ 1.0e-03": 1e-3, "min/10 ≈ 3.2e-03": 3.2e-3}
+                if line.get_label() not in ("raw mini-batch loss", "moving average (lags)")}
+    assert vertical == {"steepest = 0.001": 1e-3, "min/10 = 0.0032": 3.2e-3}
     assert "rules of thumb" in ax.get_title() and "stopped early" in ax.get_title()
+    assert all(text.get_fontsize() >= 9 for text in ax.get_legend().get_texts())
+
+
+def test_lr_finder_shows_the_centred_curve_and_where_the_suggestions_are_read():
+    result = fake_range_test()
+    centred = result.smoothed_losses * 0.9
+    result.centred_losses, result.smoothing = centred, 0.98
+    result.suggestions = {"steepest": result.lrs[20], "min/10": result.lrs[40] / 10,
+                          "min/3": result.lrs[40] / 3}
+    lines = {line.get_label(): line for line in labelled_lines(
+        plots.plot_lr_finder(result).axes[0])}
+    np.testing.assert_array_equal(
+        lines["centred smoothing (suggestions read here)"].get_ydata(), centred)
+    assert "moving average, β = 0.98 (lags)" in lines
+    minimum = int(np.argmin(centred))
+    assert lines["its minimum"].get_xdata()[0] == result.lrs[minimum]
+    assert lines["its steepest fall"].get_ydata()[0] == centred[20]
+    for name in ("steepest", "min/10", "min/3"):
+        (label,) = [label for label in lines if label.startswith(name + " =")]
+        assert lines[label].get_color() == plots.SUGGESTION_STYLES[name]["color"]
 
 
 def test_lr_finder_keeps_the_blow_up_from_flattening_the_curve():
@@ -454,10 +474,11 @@ def test_lr_finder_lines_are_the_recorded_losses():
     result = fake_range_test(stopped_early=False)
     ax = plots.plot_lr_finder(result).axes[0]
     lines = {line.get_label(): line for line in labelled_lines(ax)}
-    np.testing.assert_array_equal(lines["loss"].get_ydata(), result.losses)
-    np.testing.assert_array_equal(lines["smoothed loss"].get_ydata(),
+    np.testing.assert_array_equal(lines["raw mini-batch loss"].get_ydata(), result.losses)
+    np.testing.assert_array_equal(lines["moving average (lags)"].get_ydata(),
                                   result.smoothed_losses)
-    assert lines["smoothed loss"].get_linewidth() > lines["loss"].get_linewidth()
+    assert (lines["moving average (lags)"].get_linewidth()
+            > lines["raw mini-batch loss"].get_linewidth())
     assert "stopped early" not in ax.get_title()
 
 
@@ -646,7 +667,7 @@ def test_real_history_range_test_and_layer_statistics(blobs):
                            rng=np.random.default_rng(3))
     ax = plots.plot_lr_finder(result).axes[0]
     positions = sorted(line.get_xdata()[0] for line in labelled_lines(ax)
-                       if "≈" in line.get_label())
+                       if line.get_label().split(" = ")[0] in result.suggestions)
     assert positions == sorted(result.suggestions.values())
 
     stats = model.layer_statistics(X, y)

@@ -332,7 +332,8 @@ def quadratic_explorer():
 def test_quadratic_path_error_and_marker(quadratic_explorer, kappa, lr, momentum):
     explorer = quadratic_explorer
     explorer.set_values(condition_number=kappa, lr=lr, momentum=momentum)
-    run = trace(Quadratic(kappa), SGD, 200, lr=lr, momentum=momentum)
+    run = trace(Quadratic(kappa), SGD, 200, lr=lr, momentum=momentum,
+                label=f"lr {lr:.3g}, momentum μ {momentum:.2f}")
     np.testing.assert_array_equal(np.column_stack(_line(explorer._path_line)), run.path)
     steps, distance = _line(explorer._error_line)
     np.testing.assert_allclose(distance, np.hypot(*run.path.T))
@@ -378,6 +379,29 @@ def test_optimal_buttons(quadratic_explorer, button, use_momentum):
     assert explorer.controls["momentum"].value == pytest.approx(momentum)
     best = 9 / 11 if use_momentum else 99 / 101
     assert f"error × {best:.3g} per step" in explorer.summary.value
+    # The summary's "best possible" is plain GD's while μ = 0, both once μ > 0.
+    assert f"best possible without momentum {99 / 101:.3g}" in explorer.summary.value
+    assert (f"with momentum {9 / 11:.3g}" in explorer.summary.value) is use_momentum
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_quadratic_condition_numbers_the_goals_name_are_on_the_slider(quadratic_explorer):
+    options = quadratic_explorer.controls["condition_number"].options
+    values = [value for _, value in options]
+    assert {1.0, 10.0, 50.0, 100.0, 1000.0} <= set(values) and values == sorted(values)
+    quadratic_explorer.controls["condition_number"].value = 50.0
+    assert "κ = 50:" in quadratic_explorer.summary.value
+    assert QuadraticExplorer(condition_number=7.5).controls["condition_number"].value == 7.5
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_quadratic_summary_rounds_as_the_read_outs(quadratic_explorer):
+    explorer = quadratic_explorer
+    explorer.set_values(condition_number=10.0, lr=0.0537032, momentum=0.0)
+    assert explorer.summary.value.startswith("lr 0.0537, momentum μ 0.00:")
+    assert explorer._ax_error.get_title() == "lr = 0.0537, μ = 0.00"
+    for artist in (explorer._marker, explorer._optimum, explorer._optimum_gd):
+        assert not artist.get_clip_on()  # at μ = 0 they sit on the edge
 
 
 @pytest.mark.usefixtures("skip_rendering")

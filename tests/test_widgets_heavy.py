@@ -517,7 +517,14 @@ def range_explorer():
 
 
 RANGE_DEFAULTS = {"optimizer": "SGD, momentum 0.9", "smoothing": 0.98,
-                  "diverge_factor": 4.0, "chosen_lr": 0.1}
+                  "diverge_factor": 4.0, "chosen_lr": 1e-3}
+
+
+def brief_history(digits, lr):
+    mlp, opt, rng = range_test_network(digits)
+    opt.param_groups[0]["lr"] = lr
+    return train(mlp, opt, digits.X_train, digits.y_train, epochs=3, batch_size=64,
+                 val_data=(digits.X_val, digits.y_val), rng=rng, progress=False)
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -527,17 +534,38 @@ def test_range_test_draws_the_engine_curve(range_explorer, digits):
     direct = run_range_test(digits, smoothing=0.98, diverge_factor=4.0)
     test_ax = explorer.fig.axes[0]
     lines = labelled_lines(test_ax)
-    np.testing.assert_array_equal(lines["loss"].get_ydata(), direct.losses)
-    np.testing.assert_array_equal(lines["smoothed loss"].get_ydata(), direct.smoothed_losses)
+    np.testing.assert_array_equal(lines["raw mini-batch loss"].get_ydata(), direct.losses)
+    np.testing.assert_array_equal(lines["moving average, β = 0.98 (lags)"].get_ydata(),
+                                  direct.smoothed_losses)
+    np.testing.assert_array_equal(
+        lines["centred smoothing (suggestions read here)"].get_ydata(), direct.centred_losses)
+    assert list(direct.suggestions) == ["steepest", "min/10", "min/3"]
     for name, rate in direct.suggestions.items():
-        (label,) = [label for label in lines if label.startswith(name)]
-        assert lines[label].get_xdata()[0] == pytest.approx(rate)
-        assert f"{name} {rate:.2g}" in explorer.summary.value
-    chosen = lines["chosen rate 0.1"]
-    assert chosen.get_xdata()[0] == pytest.approx(0.1)
-    assert "heuristics" in test_ax.get_title()
-    assert "heuristics" in explorer.summary.value
+        assert lines[f"{name} = {rate:.2g}"].get_xdata()[0] == pytest.approx(rate)
+        assert f"{name} {rate:.2g} (val accuracy" in explorer.summary.value
+    chosen = lines["chosen rate = 0.001"]
+    assert chosen.get_xdata()[0] == pytest.approx(1e-3)
+    assert "heuristics" in test_ax.get_title() and "heuristics" in explorer.summary.value
+    # The title counts the steps the test kept, not the 150 it may take.
+    assert f"{len(direct.lrs)} of {NUM_STEPS} steps kept" in test_ax.get_title()
+    assert f"{len(direct.lrs)} of {NUM_STEPS} steps kept" in explorer.summary.value
     assert explorer.error is None
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_range_test_trains_briefly_at_each_suggestion(range_explorer, digits):
+    explorer = range_explorer
+    explorer.set_values(**RANGE_DEFAULTS)
+    direct = run_range_test(digits, smoothing=0.98, diverge_factor=4.0)
+    points = labelled_lines(explorer.fig.axes[1])
+    for name, rate in direct.suggestions.items():
+        history = brief_history(digits, rate)
+        (label,) = [label for label in points if label.startswith(name + ":")]
+        assert points[label].get_xdata()[0] == pytest.approx(rate)
+        assert points[label].get_ydata()[0] == pytest.approx(history.val_metric[-1])
+        assert f"val accuracy {history.val_metric[-1]:.3f}" in label
+    bottom, top = explorer.fig.axes[1].get_ylim()
+    assert 0 <= bottom < min(p.get_ydata()[0] for p in points.values()) and top > 1.0
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -551,12 +579,25 @@ def test_range_test_sliders_update_live_without_a_new_test(range_explorer, digit
     assert explorer.status.value == ""  # nothing to Run for
     direct = run_range_test(digits, smoothing=0.5, diverge_factor=2.0)
     lines = labelled_lines(explorer.fig.axes[0])
-    np.testing.assert_array_equal(lines["smoothed loss"].get_ydata(),
+    np.testing.assert_array_equal(lines["moving average, β = 0.5 (lags)"].get_ydata(),
                                   smooth_losses(direct.losses, 0.5))
     assert f"steepest {direct.suggestions['steepest']:.2g}" in explorer.summary.value
-    explorer.controls["chosen_lr"].value = 1e-3
-    assert "chosen rate 0.001" in labelled_lines(explorer.fig.axes[0])
+    explorer.controls["chosen_lr"].value = 0.02
+    assert "chosen rate = 0.02" in labelled_lines(explorer.fig.axes[0])
     assert explorer._result is raw
+
+
+@pytest.mark.usefixtures("skip_rendering")
+def test_range_test_grey_dots_are_the_losses_after_the_stop(range_explorer):
+    explorer = range_explorer
+    explorer.set_values(**{**RANGE_DEFAULTS, "smoothing": 0.0})
+    recorded, kept = explorer._result["recorded"], len(explorer._derived_test().lrs)
+    lines = labelled_lines(explorer.fig.axes[0])
+    (label,) = [label for label in lines if label.startswith("recorded after the stop")]
+    xs = lines[label].get_xdata()
+    assert len(xs) > 0 and set(xs) <= set(recorded.lrs[kept:])
+    low, high = explorer.fig.axes[0].get_ylim()
+    assert np.all((lines[label].get_ydata() >= low) & (lines[label].get_ydata() <= high))
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -565,16 +606,17 @@ def test_range_test_trains_briefly_with_the_chosen_rate(range_explorer, digits):
     explorer.set_values(**{**RANGE_DEFAULTS, "chosen_lr": 0.05})
     assert "Train briefly" in explorer.fig.axes[1].texts[0].get_text()
     explorer.train_button.click()
-    mlp, opt, rng = range_test_network(digits)
-    opt.param_groups[0]["lr"] = 0.05
-    history = train(mlp, opt, digits.X_train, digits.y_train, epochs=3, batch_size=64,
-                    val_data=(digits.X_val, digits.y_val), rng=rng, progress=False)
+    history = brief_history(digits, 0.05)
     expected = (f"val accuracy {history.val_metric[-1]:.3f}, "
                 f"val loss {history.val_loss[-1]:.3g}")
     assert expected in explorer.summary.value
-    assert expected in explorer.fig.axes[1].get_title()
-    ydata = [line.get_ydata() for line in explorer.fig.axes[1].get_lines()]
-    assert any(np.array_equal(y, history.step_loss) for y in ydata)
+    points = labelled_lines(explorer.fig.axes[1])
+    chosen = points[f"chosen 0.05: val accuracy {history.val_metric[-1]:.3f}"]
+    assert chosen.get_ydata()[0] == pytest.approx(history.val_metric[-1])
+    assert not explorer.fig.axes[1].texts  # the prompt is gone
+    explorer.controls["chosen_lr"].value = 0.2
+    explorer.train_button.click()  # the earlier rate stays, in grey
+    assert "earlier chosen rates" in labelled_lines(explorer.fig.axes[1])
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -584,7 +626,7 @@ def test_range_test_diverging_brief_run_is_a_message(range_explorer):
     explorer.train_button.click()
     assert explorer.error is None
     assert "diverged at step" in explorer.summary.value
-    assert "diverged at step" in explorer.fig.axes[1].get_title()
+    assert "chosen 10: diverged" in labelled_lines(explorer.fig.axes[1])
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -601,6 +643,14 @@ def test_range_test_optimizer_waits_for_run(range_explorer):
     assert explorer._result is not raw
     assert explorer.summary.value.startswith("Adam:")
     assert explorer.status.value == ""
+
+
+def test_range_test_controls_in_the_order_of_use(range_explorer):
+    rows = range_explorer.widget.children
+    assert range_explorer.run_button in rows[1].children
+    assert range_explorer.controls["optimizer"] in rows[1].children
+    assert range_explorer.train_button in rows[3].children
+    assert range_explorer.controls["chosen_lr"] in rows[3].children
 
 
 @pytest.mark.parametrize("values", [
@@ -620,7 +670,8 @@ def test_range_test_extremes(range_explorer, values):
     explorer.train_button.click()
     assert explorer.png() != png
     assert explorer.error is None
-    assert labelled_lines(explorer.fig.axes[0])["smoothed loss"].get_ydata().size >= 2
+    lines = labelled_lines(explorer.fig.axes[0])
+    assert lines["centred smoothing (suggestions read here)"].get_ydata().size >= 2
     assert explorer.fig.axes[1].get_title()
 
 
@@ -631,8 +682,8 @@ def test_range_test_same_seed_same_curve(range_explorer):
     range_explorer.set_values(**RANGE_DEFAULTS)
     other = RangeTestExplorer(seed=1)
     assert not np.array_equal(
-        labelled_lines(range_explorer.fig.axes[0])["loss"].get_ydata()[:20],
-        labelled_lines(other.fig.axes[0])["loss"].get_ydata()[:20])
+        labelled_lines(range_explorer.fig.axes[0])["raw mini-batch loss"].get_ydata()[:20],
+        labelled_lines(other.fig.axes[0])["raw mini-batch loss"].get_ydata()[:20])
 
 
 @pytest.mark.parametrize("kwargs, error", [

@@ -6,10 +6,10 @@
 * :func:`check_diagnose` — chapter 7: name what a pair of loss curves shows
   (``"diverged"``, ``"noisy"``, ``"flat"``, ``"overfitting"`` or ``"healthy"``) by
   fixed rules.
-* :func:`check_suggest_rates` — chapter 7: the two rates a learning-rate range test
-  suggests (steepest descent of the smoothed loss against log(lr), and a tenth of the
-  rate at its minimum), as :func:`gdcourse.lr_finder.suggest_lrs` computes them in a
-  simpler form.
+* :func:`check_suggest_rates` — chapter 7: two rates a learning-rate range test
+  suggests (the steepest fall of the centred, lag-free smoothing of the losses against
+  log(lr), and a tenth of the rate at its minimum), as
+  :func:`gdcourse.lr_finder.suggest_lrs` computes them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..lr_finder import RangeTestResult
+from ..lr_finder import RangeTestResult, smooth_losses
 from ._checking import Case, CheckResult, Exercise, Mistake
 
 __all__ = ["check_gd_step", "check_theta_after", "check_diagnose", "check_suggest_rates"]
@@ -312,17 +312,24 @@ def check_diagnose(diagnose: Callable) -> CheckResult:
 
 
 def _suggest_rates(result) -> tuple[float, float]:
-    """(steepest, min/10) from ``result.lrs`` and ``result.smoothed_losses``."""
+    """(steepest, min/10) from ``result.lrs`` and ``result.centred_losses``."""
     lrs = np.asarray(result.lrs, dtype=float)
-    smoothed = np.asarray(result.smoothed_losses, dtype=float)
-    slopes = np.gradient(smoothed, np.log(lrs))
-    return float(lrs[np.argmin(slopes)]), float(lrs[np.argmin(smoothed)] / 10)
+    centred = np.asarray(result.centred_losses, dtype=float)
+    slopes = np.gradient(centred, np.log(lrs))
+    return float(lrs[np.argmin(slopes)]), float(lrs[np.argmin(centred)] / 10)
 
 
 def _suggest_rates_at_minimum(result):
-    lrs, smoothed = np.asarray(result.lrs), np.asarray(result.smoothed_losses)
+    lrs, centred = np.asarray(result.lrs), np.asarray(result.centred_losses)
     steepest, _ = _suggest_rates(result)
-    return steepest, float(lrs[np.argmin(smoothed)])
+    return steepest, float(lrs[np.argmin(centred)])
+
+
+def _suggest_rates_moving_average(result):
+    # Both rules read off the lagging moving average instead of the centred curve.
+    lrs, smoothed = np.asarray(result.lrs), np.asarray(result.smoothed_losses)
+    slopes = np.gradient(smoothed, np.log(lrs))
+    return float(lrs[np.argmin(slopes)]), float(lrs[np.argmin(smoothed)] / 10)
 
 
 def _suggest_rates_raw_minimum(result):
@@ -332,9 +339,9 @@ def _suggest_rates_raw_minimum(result):
 
 
 def _suggest_rates_slope_in_lr(result):
-    lrs, smoothed = np.asarray(result.lrs), np.asarray(result.smoothed_losses)
+    lrs, centred = np.asarray(result.lrs), np.asarray(result.centred_losses)
     _, tenth = _suggest_rates(result)
-    return float(lrs[np.argmin(np.gradient(smoothed, lrs))]), tenth
+    return float(lrs[np.argmin(np.gradient(centred, lrs))]), tenth
 
 
 def _suggest_rates_raw_slope(result):
@@ -344,21 +351,26 @@ def _suggest_rates_raw_slope(result):
 
 
 def _suggest_rates_steepest_rise(result):
-    lrs, smoothed = np.asarray(result.lrs), np.asarray(result.smoothed_losses)
+    lrs, centred = np.asarray(result.lrs), np.asarray(result.centred_losses)
     _, tenth = _suggest_rates(result)
-    return float(lrs[np.argmax(np.gradient(smoothed, np.log(lrs)))]), tenth
+    return float(lrs[np.argmax(np.gradient(centred, np.log(lrs)))]), tenth
 
 
 def _range_test_curve(start: float, end: float, n: int, drop_at: float,
                       blow_at: float, noise: float) -> RangeTestResult:
-    """A made-up range-test curve: flat, falling around ``drop_at``, rising after ``blow_at``."""
+    """A made-up range test: flat, falling around ``drop_at``, rising after ``blow_at``.
+
+    The clean curve stands for the centred smoothing; the raw losses add a fixed
+    pattern of noise to it, and the moving average of those lags behind.
+    """
     lrs = np.geomspace(start, end, n)
     x = np.log10(lrs)
-    smoothed = (2.3 - 2.0 / (1 + np.exp(-4 * (x - np.log10(drop_at))))
-                + 3.0 * np.maximum(x - np.log10(blow_at), 0) ** 2)
-    raw = smoothed + noise * np.where(np.arange(n) % 3 == 0, -1.0, 0.5)
-    return RangeTestResult(lrs=lrs, losses=raw, smoothed_losses=smoothed,
-                           stopped_early=False, stop_reason=None)
+    centred = (2.3 - 2.0 / (1 + np.exp(-4 * (x - np.log10(drop_at))))
+               + 3.0 * np.maximum(x - np.log10(blow_at), 0) ** 2)
+    raw = centred + noise * np.where(np.arange(n) % 3 == 0, -1.0, 0.5)
+    return RangeTestResult(lrs=lrs, losses=raw, smoothed_losses=smooth_losses(raw, 0.98),
+                           stopped_early=False, stop_reason=None, centred_losses=centred,
+                           smoothing=0.98)
 
 
 def _rates_case(description: str, **curve) -> Case:
@@ -378,17 +390,21 @@ SUGGEST_RATES = Exercise(
     ),
     mistakes=(
         Mistake("rate at the minimum itself", _suggest_rates_at_minimum,
-                "the second rate is a tenth of the rate at the smallest smoothed loss: at "
+                "the second rate is a tenth of the rate at the smallest centred loss: at "
                 "the minimum itself the loss is about to blow up, so that rate is too large."),
+        Mistake("read off the moving average", _suggest_rates_moving_average,
+                "use `result.centred_losses`, not `result.smoothed_losses`: the moving "
+                "average lags the raw losses, so its steepest point and its minimum sit "
+                "at larger rates than where the losses really fall and turn up."),
         Mistake("minimum of the raw losses", _suggest_rates_raw_minimum,
-                "take the minimum of `result.smoothed_losses`, not of the raw `result.losses`: "
+                "take the minimum of `result.centred_losses`, not of the raw `result.losses`: "
                 "a single lucky mini-batch makes the raw minimum jump around."),
         Mistake("slope against lr, not log(lr)", _suggest_rates_slope_in_lr,
                 "the rates are spaced geometrically, so take the slope against log(lr): "
-                "`np.gradient(smoothed, np.log(lrs))`; against lr itself the tiny spacing at "
+                "`np.gradient(centred, np.log(lrs))`; against lr itself the tiny spacing at "
                 "small rates inflates the slope there."),
         Mistake("slope of the raw losses", _suggest_rates_raw_slope,
-                "take the slope of the smoothed losses: the raw ones jump from batch to "
+                "take the slope of the centred losses: the raw ones jump from batch to "
                 "batch, and their steepest point is a matter of luck."),
         Mistake("steepest rise", _suggest_rates_steepest_rise,
                 "the steepest descent is the most negative slope: `np.argmin`, not "

@@ -1,7 +1,10 @@
 """Exercises on the learning rate (chapter 3).
 
-* :func:`check_quadratic_rates` — the largest stable rate, the best rate and the best
+* :func:`check_quadratic_rates` — the stability limit, the best rate and the best
   contraction factor of plain gradient descent on a quadratic, from its curvatures;
+* :func:`check_measure_rates` — the same numbers *measured* on runs whose curvatures
+  are hidden: the per-step factor at each rate of a grid, the fastest rate and the
+  largest rate that still converges;
 * :func:`check_range_test_lrs` — the exponentially growing rates of a range test;
 * :func:`check_range_test_stop` — the stop rule of a range test: a bias-corrected
   moving average compared with its best value so far.
@@ -20,14 +23,18 @@ import numpy as np
 from .. import lr_finder as _lr_finder
 from ._checking import Case, CheckResult, Exercise, Mistake
 
-__all__ = ["check_quadratic_rates", "check_range_test_lrs", "check_range_test_stop"]
+__all__ = ["check_quadratic_rates", "check_measure_rates", "check_range_test_lrs",
+           "check_range_test_stop"]
 
 
 # =============================================================================
 # 1. Stable rate, best rate and contraction factor on a quadratic
 # =============================================================================
 def _quadratic_rates(curvatures: np.ndarray) -> tuple[float, float, float]:
-    """``(2/L, 2/(L+μ), (L-μ)/(L+μ))`` with ``L = max``, ``μ = min`` of the curvatures."""
+    """``(2/λmax, 2/(λmax+λmin), (λmax-λmin)/(λmax+λmin))`` from the curvatures.
+
+    (Inside, ``L`` and ``mu`` are λmax and λmin, the optimisation books' names.)
+    """
     curvatures = np.asarray(curvatures, dtype=float)
     L, mu = float(curvatures.max()), float(curvatures.min())
     return 2.0 / L, 2.0 / (L + mu), (L - mu) / (L + mu)
@@ -78,26 +85,27 @@ QUADRATIC_RATES = Exercise(
     cases=(_rates_case([1.0, 10.0]), _rates_case([0.5, 2.0, 8.0]),
            _rates_case([4.0, 0.25, 1.0])),
     mistakes=(
-        Mistake("1/L", _one_over_L,
-                "the largest stable rate: along the steepest direction the error is "
-                "multiplied by 1 − η·L each step, and |1 − η·L| < 1 means 0 < η < 2/L, "
-                "not 1/L (1/L is merely a safe choice)."),
-        Mistake("2/mu", _two_over_mu,
-                "the largest stable rate is set by the largest curvature L (the steepest "
+        Mistake("1/λmax", _one_over_L,
+                "the stability limit: along the steepest direction the error is "
+                "multiplied by 1 − η·λmax each step, and |1 − η·λmax| < 1 means "
+                "0 < η < 2/λmax, not 1/λmax (1/λmax is merely a safe choice)."),
+        Mistake("2/λmin", _two_over_mu,
+                "the stability limit is set by the largest curvature λmax (the steepest "
                 "direction blows up first), not by the smallest: use 2 / max(curvatures)."),
-        Mistake("2/(L-mu)", _two_over_difference,
-                "the best rate balances |1 − η·μ| = |1 − η·L|, i.e. 1 − η·μ = η·L − 1, so "
-                "η = 2/(L + μ): a sum, not a difference."),
-        Mistake("best lr 1/L", _best_lr_one_over_L,
-                "1/L is not the best rate: it removes the steep direction in one step but "
-                "leaves the flat one shrinking by 1 − μ/L. The best rate balances the two "
-                "extremes: η = 2/(L + μ)."),
-        Mistake("rate at 1/L", _rate_at_one_over_L,
-                "1 − μ/L is the contraction factor at η = 1/L. At the best rate "
-                "η = 2/(L + μ) it is |1 − η·μ| = (L − μ)/(L + μ) = (κ − 1)/(κ + 1)."),
+        Mistake("2/(λmax-λmin)", _two_over_difference,
+                "the best rate balances |1 − η·λmin| = |1 − η·λmax|, i.e. "
+                "1 − η·λmin = η·λmax − 1, so η = 2/(λmax + λmin): a sum, not a difference."),
+        Mistake("best lr 1/λmax", _best_lr_one_over_L,
+                "1/λmax is not the best rate: it removes the steep direction in one step "
+                "but leaves the flat one shrinking by 1 − λmin/λmax. The best rate "
+                "balances the two extremes: η = 2/(λmax + λmin)."),
+        Mistake("rate at 1/λmax", _rate_at_one_over_L,
+                "1 − λmin/λmax is the contraction factor at η = 1/λmax. At the best rate "
+                "η = 2/(λmax + λmin) it is |1 − η·λmin| = (λmax − λmin)/(λmax + λmin) "
+                "= (κ − 1)/(κ + 1)."),
         Mistake("first and last", _first_and_last,
-                "the curvatures are not sorted: take L = max(curvatures) and "
-                "μ = min(curvatures), not the first and the last entry."),
+                "the curvatures are not sorted: take λmax = max(curvatures) and "
+                "λmin = min(curvatures), not the first and the last entry."),
     ),
     rtol=1e-9,
 )
@@ -107,10 +115,116 @@ def check_quadratic_rates(quadratic_rates: Callable) -> CheckResult:
     """Check ``quadratic_rates(curvatures)`` → ``(max_stable_lr, best_lr, best_rate)``.
 
     For the quadratic :math:`\\tfrac12\\sum_i \\lambda_i \\theta_i^2` with curvatures
-    :math:`\\lambda_i > 0`: ``2/L``, ``2/(L+μ)`` and ``(L-μ)/(L+μ)`` with
-    ``L = max``, ``μ = min`` of the curvatures.
+    :math:`\\lambda_i > 0`: the stability limit ``2/λmax`` (the supremum of the rates
+    that converge: at ``2/λmax`` itself the steepest component flips sign without
+    shrinking), ``2/(λmax+λmin)`` and ``(λmax-λmin)/(λmax+λmin)``.
     """
     return QUADRATIC_RATES.check(quadratic_rates)
+
+
+# =============================================================================
+# 1b. The same numbers, measured on runs whose curvatures are hidden
+# =============================================================================
+def _measure_rates(run: Callable, lrs: np.ndarray, last: int = 10
+                   ) -> tuple[np.ndarray, float, float]:
+    """Per-step factor at each rate (from the last ``last`` steps), the fastest rate,
+    and the largest rate whose factor is below 1."""
+    lrs = np.asarray(lrs, dtype=float)
+    factors = np.array([(d[-1] / d[-1 - last]) ** (1.0 / last)
+                        for d in (np.asarray(run(lr), dtype=float) for lr in lrs)])
+    return factors, float(lrs[np.argmin(factors)]), float(lrs[factors < 1].max())
+
+
+def _factors_first_steps(run, lrs, last=10):
+    _, best, stable = _measure_rates(run, lrs, last)
+    factors = np.array([(np.asarray(run(lr))[last] / np.asarray(run(lr))[0]) ** (1.0 / last)
+                        for lr in lrs])
+    return factors, best, stable
+
+
+def _factors_no_root(run, lrs, last=10):
+    _, best, stable = _measure_rates(run, lrs, last)
+    factors = np.array([np.asarray(run(lr))[-1] / np.asarray(run(lr))[-1 - last]
+                        for lr in lrs])
+    return factors, best, stable
+
+
+def _factors_whole_run(run, lrs, last=10):
+    _, best, stable = _measure_rates(run, lrs, last)
+    factors = np.array([(np.asarray(run(lr))[-1] / np.asarray(run(lr))[0])
+                        ** (1.0 / (len(run(lr)) - 1)) for lr in lrs])
+    return factors, best, stable
+
+
+def _best_by_argmax(run, lrs, last=10):
+    factors, _, stable = _measure_rates(run, lrs, last)
+    return factors, float(np.asarray(lrs)[np.argmax(factors)]), stable
+
+
+def _first_unstable(run, lrs, last=10):
+    factors, best, _ = _measure_rates(run, lrs, last)
+    return factors, best, float(np.asarray(lrs)[factors >= 1].min())
+
+
+def _hidden_quadratic(curvatures: tuple[float, ...], start: tuple[float, ...],
+                      steps: int) -> Callable:
+    """``run(lr)``: distances to the minimum of plain GD on a diagonal quadratic."""
+    curvatures, start = np.array(curvatures), np.array(start)
+
+    def run(lr: float) -> np.ndarray:
+        t = np.arange(steps + 1)[:, None]
+        with np.errstate(over="ignore"):
+            return np.linalg.norm(start * (1.0 - lr * curvatures) ** t, axis=1)
+    return run
+
+
+def _measure_case(words: str, curvatures, start, steps, lrs) -> Case:
+    return Case(words, lambda impl: impl(_hidden_quadratic(curvatures, start, steps),
+                                         np.array(lrs, dtype=float)))
+
+
+MEASURE_RATES = Exercise(
+    title="the factor per step, the fastest rate and the stable window, measured",
+    reference=_measure_rates,
+    cases=(
+        _measure_case("a quadratic with hidden curvatures, 60 steps, lrs = 0.02, 0.04, "
+                      "..., 0.24", (1.0, 10.0), (3.0, 1.0), 60,
+                      np.round(np.arange(1, 13) * 0.02, 2)),
+        _measure_case("another one in 3-D, 80 steps, lrs = 0.05, 0.1, ..., 0.3",
+                      (0.5, 2.0, 7.0), (1.0, -2.0, 0.5), 80,
+                      np.round(np.arange(1, 7) * 0.05, 2)),
+    ),
+    mistakes=(
+        Mistake("first steps", _factors_first_steps,
+                "measure the factor at the end of the run, from d[-1] / d[-1 - last]: "
+                "in the first steps the fast directions are still shrinking, so the "
+                "factor you see there is not the one that rules the long run."),
+        Mistake("factor over `last` steps", _factors_no_root,
+                "d[-1] / d[-1 - last] is the factor over `last` steps; the factor per "
+                "step is its `last`-th root: (d[-1] / d[-1 - last]) ** (1 / last)."),
+        Mistake("whole run", _factors_whole_run,
+                "take the factor from the last `last` steps only: averaged over the "
+                "whole run, the fast start makes it look smaller than it is."),
+        Mistake("argmax", _best_by_argmax,
+                "the fastest rate has the *smallest* factor per step: `np.argmin`."),
+        Mistake("first unstable rate", _first_unstable,
+                "the third value is the largest rate that still converges (factor < 1), "
+                "not the smallest one that does not."),
+    ),
+    rtol=1e-9,
+)
+
+
+def check_measure_rates(measure_rates: Callable) -> CheckResult:
+    """Check ``measure_rates(run, lrs, last=10)`` → ``(factors, best_lr, largest_stable_lr)``.
+
+    ``run(lr)`` returns the distances :math:`d_0, \\ldots, d_T` to the minimum of a
+    gradient-descent run at rate ``lr`` on a quadratic whose curvatures are not given.
+    ``factors[k] = (d_T / d_{T-last}) ** (1 / last)`` at ``lrs[k]``; ``best_lr`` is the
+    rate of ``lrs`` with the smallest factor and ``largest_stable_lr`` the largest rate
+    of ``lrs`` whose factor is below 1.
+    """
+    return MEASURE_RATES.check(measure_rates)
 
 
 # =============================================================================
@@ -290,6 +404,7 @@ def check_range_test_stop(range_test_stop: Callable) -> CheckResult:
 
 EXERCISES = {
     "quadratic_rates": QUADRATIC_RATES,
+    "measure_rates": MEASURE_RATES,
     "range_test_lrs": RANGE_TEST_LRS,
     "range_test_stop": RANGE_TEST_STOP,
 }

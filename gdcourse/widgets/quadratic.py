@@ -3,8 +3,8 @@ r"""The learning rate and momentum on an ill-conditioned quadratic: the explorer
 :class:`QuadraticExplorer` runs ``SGD(lr, momentum)`` on
 :class:`gdcourse.functions.Quadratic` and shows, side by side, the path on the
 contours, the distance to the minimum step by step (log scale), and a map over
-(learning rate, momentum) of how fast the error shrinks, with the plain-GD limit
-:math:`\eta = 2/L` and the current setting marked::
+(learning rate, momentum :math:`\mu`) of how fast the error shrinks, with the
+plain-GD limit :math:`\eta = 2/\lambda_{\max}` and the current setting marked::
 
     QuadraticExplorer(condition_number=100)
 
@@ -21,6 +21,7 @@ import textwrap
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
@@ -35,6 +36,10 @@ STEPS = 200
 LR_RANGE = (1e-4, 10.0)
 MAX_MOMENTUM = 0.99
 CONDITION_RANGE = (1.0, 1000.0)
+# The condition numbers on the slider: round values, 1-1.5-2-3-5-7 per decade, so that
+# the values the chapter's goals name (10, 50, 100) are on it exactly.
+CONDITION_NUMBERS = tuple(float(m * 10**e) for e in range(3)
+                          for m in (1, 1.5, 2, 3, 5, 7)) + (1000.0,)
 # The (rate, momentum) map: log-spaced rates, evenly spaced momenta.
 MAP_LRS = np.geomspace(*LR_RANGE, 201)
 MAP_MOMENTA = np.linspace(0.0, MAX_MOMENTUM, 100)
@@ -48,16 +53,18 @@ class QuadraticExplorer(Explorer):
     Parameters
     ----------
     condition_number : float, default 10
-        :math:`\kappa = L/\mu` of :class:`gdcourse.functions.Quadratic` (with
-        :math:`\mu = 1`), in ``[1, 1000]``.
+        :math:`\kappa = \lambda_{\max}/\lambda_{\min}` of
+        :class:`gdcourse.functions.Quadratic` (with :math:`\lambda_{\min} = 1`), in
+        ``[1, 1000]``. The slider offers 1, 1.5, 2, 3, 5, 7, 10, 15, ..., 700, 1000; a
+        value in between is added to it.
     lr : float, default 0.15
         The learning rate, in ``[1e-4, 10]``.
     momentum : float, default 0
-        In ``[0, 0.99]``.
+        The momentum :math:`\mu` (PyTorch's ``momentum``), in ``[0, 0.99]``.
 
     Notes
     -----
-    The map shows, for every (learning rate, momentum), how many steps the heavy ball
+    The map shows, for every (learning rate, momentum :math:`\mu`), how many steps the heavy ball
     needs to shrink the error ten-fold in the long run, :math:`\ln 0.1 / \ln\rho`
     with :math:`\rho` from :func:`gdcourse.functions.heavy_ball_rate`; grey where it
     diverges. It depends only on :math:`\kappa`, so it is drawn once per condition number; moving
@@ -79,18 +86,19 @@ class QuadraticExplorer(Explorer):
     # ------------------------------------------------------------------ controls
     def _make_controls(self) -> dict[str, widgets.Widget]:
         wide = {"description_width": "initial"}
-        condition = widgets.FloatLogSlider(
-            value=self._initial["condition_number"], base=10,
-            min=math.log10(CONDITION_RANGE[0]), max=math.log10(CONDITION_RANGE[1]),
-            step=0.05, description="condition number κ = L/μ", readout_format=".3g",
-            style=wide, continuous_update=False)
+        kappa = self._initial["condition_number"]
+        values = sorted(set(CONDITION_NUMBERS) | {kappa})
+        condition = widgets.SelectionSlider(
+            options=[(f"{value:g}", value) for value in values], value=kappa,
+            description="condition number κ = λmax/λmin", style=wide,
+            continuous_update=False)
         lr = widgets.FloatLogSlider(
             value=self._initial["lr"], base=10, min=math.log10(LR_RANGE[0]),
             max=math.log10(LR_RANGE[1]), step=0.01, description="learning rate",
             readout_format=".3g", style=wide)
         momentum = widgets.FloatSlider(
             value=self._initial["momentum"], min=0.0, max=MAX_MOMENTUM, step=0.01,
-            description="momentum β", readout_format=".2f", style=wide)
+            description="momentum μ", readout_format=".2f", style=wide)
         optimal = action_button("optimal", "star",
                                 "Polyak's optimal rate and momentum for this κ",
                                 lambda _: self._set_optimal(momentum=True))
@@ -110,7 +118,7 @@ class QuadraticExplorer(Explorer):
     # ------------------------------------------------------------------ figure
     def _make_figure(self) -> Figure:
         fig, (self._ax_path, self._ax_error, self._ax_map) = plt.subplots(
-            1, 3, figsize=(9.0, 3.9), layout="constrained", width_ratios=(1, 1, 1.15))
+            1, 3, figsize=(11.0, 4.5), layout="constrained", width_ratios=(1.1, 1, 1.3))
         style = style_for("SGD")
 
         ax = self._ax_error
@@ -127,7 +135,7 @@ class QuadraticExplorer(Explorer):
         ax.set_xlabel("step")
         ax.set_ylabel("distance to the minimum (log scale)")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1, fontsize=9,
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=1, fontsize=9,
                   frameon=False)
         self._message = ax.text(
             0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=9,
@@ -144,21 +152,30 @@ class QuadraticExplorer(Explorer):
         ax.set_xlim(MAP_LRS[0], MAP_LRS[-1])
         ax.set_ylim(MAP_MOMENTA[0], MAP_MOMENTA[-1])
         bar = fig.colorbar(self._map, ax=ax, pad=0.02)
-        bar.set_label("steps to shrink the error 10× (grey: diverges)", fontsize=8)
+        bar.set_label("steps to shrink the error 10×\n(grey: diverges)", fontsize=9)
+        bar.ax.tick_params(labelsize=9)
         self._gd_limit = ax.axvline(1.0, color="black", linestyle=":", linewidth=1.5,
-                                    label="GD limit 2/L")
-        (self._optimum,) = ax.plot([], [], linestyle="none", marker="*", markersize=13,
+                                    label="GD limit 2/λmax")
+        # Unclipped: at μ = 0 the markers sit on the bottom edge of the map.
+        (self._optimum,) = ax.plot([], [], linestyle="none", marker="*", markersize=14,
                                    markerfacecolor=OKABE_ITO["vermillion"],
-                                   markeredgecolor="white", label="optimal (Polyak)")
+                                   markeredgecolor="white", clip_on=False, zorder=5,
+                                   label="Polyak's optimum")
         (self._optimum_gd,) = ax.plot([], [], linestyle="none", marker="D",
                                       markersize=7, markerfacecolor=OKABE_ITO["orange"],
-                                      markeredgecolor="black", label="optimal GD")
-        (self._marker,) = ax.plot([], [], linestyle="none", marker="o", markersize=10,
-                                  markerfacecolor="white", markeredgecolor="black",
-                                  markeredgewidth=2, label="current")
+                                      markeredgecolor="black", clip_on=False, zorder=5,
+                                      label="best plain GD")
+        # A hollow ring, larger than the other marks: where it sits on one of them (after
+        # "optimal GD", say) both stay visible. White with a black outline, so that it
+        # shows on the dark and the light end of the colour scale.
+        (self._marker,) = ax.plot(
+            [], [], linestyle="none", marker="o", markersize=17, markerfacecolor="none",
+            markeredgecolor="white", markeredgewidth=2.2, clip_on=False, zorder=6,
+            label="current", path_effects=[patheffects.withStroke(linewidth=4.2,
+                                                                  foreground="black")])
         ax.set_xlabel("learning rate (log scale)")
-        ax.set_ylabel("momentum β")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=8,
+        ax.set_ylabel("momentum μ")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=2, fontsize=9,
                   frameon=False)
         # The path lines, made once and put back after each clear of the path panel.
         (self._path_line,) = self._ax_path.plot(
@@ -185,9 +202,10 @@ class QuadraticExplorer(Explorer):
         self.clear_axes(ax)
         self.reattach(ax, self._path_line)  # first: its legend entry comes first
         plot_landscape(quadratic, (), ax=ax,
-                       title=f"Quadratic, κ = {quadratic.condition_number:.3g}")
+                       title=f"Quadratic, κ = {quadratic.condition_number:g}")
+        ax.set(xlabel="θ₁", ylabel="θ₂")
         # Below the x label, which plot_landscape's spacing meets on so small an axes.
-        ax.get_legend().set_bbox_to_anchor((0.5, -0.24))
+        ax.get_legend().set_bbox_to_anchor((0.5, -0.2))
         self.reattach(ax, self._path_cross)
         # The distance panel: from machine precision below the start to where
         # divergence is obvious, the same for every rate and momentum.
@@ -208,7 +226,9 @@ class QuadraticExplorer(Explorer):
     def _compute(self, condition_number: float, lr: float, momentum: float
                  ) -> tuple[Quadratic, Trajectory, float]:
         quadratic = Quadratic(condition_number)
-        run = trace(quadratic, SGD, STEPS, lr=lr, momentum=momentum)
+        # The label rounds as the sliders' read-outs do.
+        run = trace(quadratic, SGD, STEPS, lr=lr, momentum=momentum,
+                    label=f"lr {lr:.3g}, momentum μ {momentum:.2f}")
         rate = float(heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)))
         return quadratic, run, rate
 
@@ -227,10 +247,21 @@ class QuadraticExplorer(Explorer):
         values = self.values()
         self._marker.set_data([values["lr"]], [values["momentum"]])
 
-        best = float(quadratic.heavy_ball_rate(*quadratic.optimal_momentum()))
         verdict = "converges" if rate < 1 else "diverges"
-        return (f"{run.summary()}. Theory for κ = {quadratic.condition_number:.3g}: "
-                f"{verdict}, error × {rate:.3g} per step (best possible {best:.3g})")
+        return (f"{run.summary()}. Theory for κ = {quadratic.condition_number:g}: "
+                f"{verdict}, error × {rate:.3g} per step ({self._best_words(quadratic)})")
+
+    def _best_words(self, quadratic: Quadratic) -> str:
+        """The best factor for the current setting's kind of method: with μ = 0, plain GD's."""
+        gd_best = quadratic.gd_rate(quadratic.optimal_lr)
+        text = (f"best possible without momentum {gd_best:.3g}, at lr "
+                f"2/(λmax+λmin) = {quadratic.optimal_lr:.3g}")
+        if self.values()["momentum"] > 0:
+            heavy_lr, heavy_mu = quadratic.optimal_momentum()
+            heavy_best = float(quadratic.heavy_ball_rate(heavy_lr, heavy_mu))
+            text += (f"; with momentum {heavy_best:.3g}, at lr {heavy_lr:.3g} and "
+                     f"μ {heavy_mu:.2f}")
+        return text
 
     def _draw_error(self, run: Trajectory, rate: float) -> None:
         ax = self._ax_error
@@ -251,7 +282,7 @@ class QuadraticExplorer(Explorer):
         # Short: the full label ("SGD(lr=0.0330579, momentum=0.669421)") is in the
         # summary, and here it would run into the map's title.
         lr, momentum = (self.values()[name] for name in ("lr", "momentum"))
-        ax.set_title(f"lr = {lr:.3g}, β = {momentum:.2f}", fontsize=10)
+        ax.set_title(f"lr = {lr:.3g}, μ = {momentum:.2f}", fontsize=10)
         diverged = run.divergence is not None
         self._message.set_text("\n".join(textwrap.wrap(str(run.divergence), 28))
                                if diverged else "")
