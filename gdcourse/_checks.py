@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -34,3 +36,26 @@ def require_generator(rng: object, hint: str = "", *, caller: str = "") -> np.ra
             f"{hint}; got {type(rng).__name__}"
         )
     return rng
+
+
+def check_model_and_optimizer(model: Any, optimizer: Any) -> None:
+    """The optimizer must be a gdcourse one that updates the model's own arrays.
+
+    An optimizer made over *copies* of the parameters (``Adam([p.copy() for p in
+    model.params])``) would step arrays the model never reads: the loss stays flat for
+    the whole run and nothing says why. Used by ``train`` and ``lr_range_test``.
+    """
+    from .optim import Optimizer  # imported here: gdcourse.optim imports nothing of ours
+
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be a gdcourse.optim optimizer, got {type(optimizer).__name__}")
+    missing = [name for name in ("params", "loss", "loss_and_grads", "score", "metric_name")
+               if not hasattr(model, name)]
+    if missing:
+        raise TypeError(f"model {type(model).__name__} has no {', '.join(missing)}")
+    optimized = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if not any(id(p) in optimized for p in model.params):
+        raise ValueError(
+            "the optimizer does not hold any of the model's parameter arrays; create it "
+            "with the model's own arrays, e.g. Adam(model.params, lr=1e-3)")

@@ -89,7 +89,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import require_generator
+from ._checks import check_model_and_optimizer, require_generator
 
 from .data import minibatches
 from .divergence import check_divergence
@@ -179,7 +179,11 @@ def range_test_lrs(start_lr: float, end_lr: float, num_steps: int,
     (every step multiplies the rate by the same factor, so each decade gets the same
     number of steps); ``mode="linear"``: evenly spaced rates (Smith's original
     version, which spends almost all steps in the top decade).
+
+    Raises ``ValueError`` unless ``0 < start_lr < end_lr < inf`` and ``num_steps >= 2``
+    (a geometric sweep from 0 is undefined, and one step has no range).
     """
+    _check_rate_range(start_lr, end_lr, num_steps, mode)
     positions = np.arange(num_steps) / (num_steps - 1)
     if mode == "exp":
         return start_lr * (end_lr / start_lr) ** positions
@@ -192,8 +196,10 @@ def smooth_losses(losses: Any, smoothing: float = 0.98) -> np.ndarray:
     :math:`m_i = \beta m_{i-1} + (1-\beta)\ell_i` from :math:`m_0 = 0`, divided by
     :math:`1 - \beta^i` so that early values are not pulled towards 0 (fastai's
     convention, with :math:`\beta` = ``smoothing``). ``smoothing=0`` returns the
-    losses unchanged.
+    losses unchanged; ``smoothing`` must be in ``[0, 1)`` (at 1 nothing is ever
+    averaged in, and the bias correction divides 0 by 0).
     """
+    _check_smoothing(smoothing)
     losses = np.asarray(losses, dtype=float)
     smoothed = np.empty_like(losses)
     average = 0.0
@@ -363,6 +369,7 @@ def lr_range_test(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray
     """
     _check_arguments(optimizer, start_lr, end_lr, num_steps, mode, batch_size, smoothing,
                      diverge_factor, rng)
+    check_model_and_optimizer(model, optimizer)
     _check_width(centred_width)
     X = np.asarray(X)
     y = np.asarray(y)
@@ -536,8 +543,9 @@ def suggest_lrs(lrs: np.ndarray, curve: np.ndarray) -> dict[str, float]:
     """
     lrs = np.asarray(lrs, dtype=float)
     curve = np.asarray(curve, dtype=float)
-    finite = np.isfinite(curve)
-    lrs, curve = lrs[finite], curve[finite]
+    # Rates are read on a log scale: a rate of 0 (a linear sweep's start) has no place.
+    usable = np.isfinite(curve) & np.isfinite(lrs) & (lrs > 0)
+    lrs, curve = lrs[usable], curve[usable]
     n = len(lrs)
     suggestions: dict[str, float] = {}
     first = max(min(SKIP_START, n // 10), 1)
@@ -560,6 +568,32 @@ def _check_width(width: Any) -> None:
         raise ValueError(f"centred_width must be >= 0 and finite, got {width}")
 
 
+def _check_int_at_least(name: str, value: Any, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if value < least:
+        raise ValueError(f"{name} must be at least {least}, got {value}")
+
+
+def _check_rate_range(start_lr: Any, end_lr: Any, num_steps: Any, mode: Any) -> None:
+    for name, value in (("start_lr", start_lr), ("end_lr", end_lr)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+            raise TypeError(f"{name} must be a number, got {value!r}")
+    if not 0 < start_lr < end_lr < math.inf:
+        raise ValueError(
+            f"need 0 < start_lr < end_lr < inf, got start_lr={start_lr}, end_lr={end_lr}")
+    _check_int_at_least("num_steps", num_steps, 2)
+    if mode not in ("exp", "linear"):
+        raise ValueError(f'mode must be "exp" or "linear", got {mode!r}')
+
+
+def _check_smoothing(smoothing: Any) -> None:
+    if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float, np.floating)):
+        raise TypeError(f"smoothing must be a number, got {smoothing!r}")
+    if not 0 <= smoothing < 1:
+        raise ValueError(f"smoothing must be in [0, 1), got {smoothing}")
+
+
 def _check_arguments(optimizer: Any, start_lr: Any, end_lr: Any, num_steps: Any, mode: Any,
                      batch_size: Any, smoothing: Any, diverge_factor: Any, rng: Any) -> None:
     if not isinstance(optimizer, Optimizer):
@@ -569,20 +603,10 @@ def _check_arguments(optimizer: Any, start_lr: Any, end_lr: Any, num_steps: Any,
                         ("smoothing", smoothing), ("diverge_factor", diverge_factor)):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"{name} must be a number, got {value!r}")
-    if not 0 < start_lr < end_lr < math.inf:
-        raise ValueError(
-            f"need 0 < start_lr < end_lr < inf, got start_lr={start_lr}, end_lr={end_lr}")
-    for name, value, least in (("num_steps", num_steps, 2), ("batch_size", batch_size, 1)):
-        if name == "batch_size" and value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {value!r}")
-        if value < least:
-            raise ValueError(f"{name} must be at least {least}, got {value}")
-    if mode not in ("exp", "linear"):
-        raise ValueError(f'mode must be "exp" or "linear", got {mode!r}')
-    if not 0 <= smoothing < 1:
-        raise ValueError(f"smoothing must be in [0, 1), got {smoothing}")
+    _check_rate_range(start_lr, end_lr, num_steps, mode)
+    if batch_size is not None:
+        _check_int_at_least("batch_size", batch_size, 1)
+    _check_smoothing(smoothing)
     if not diverge_factor > 1:
         raise ValueError(f"diverge_factor must be greater than 1, got {diverge_factor}")
     require_generator(rng)

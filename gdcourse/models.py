@@ -53,6 +53,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -766,10 +767,15 @@ class _DenseNetwork(Model):
         """
         X = self._check_X(X)
         targets = self._check_y(y, X.shape[0])
+        # After a blow-up the activations hold inf/NaN: the statistics then say so
+        # (inf, nan) without NumPy warnings, here as in the forward pass.
         with np.errstate(**_QUIET):
             scores, cache = self._forward(X)
             _, d_scores = _LOSSES[self.task](scores, targets)
             grads = self._backward(cache, d_scores)
+            return self._layer_stats(cache, scores, grads)
+
+    def _layer_stats(self, cache: Any, scores: np.ndarray, grads: list) -> list[LayerStats]:
         inputs, pre_activations = cache
         outputs = inputs[1:] + [scores]  # each layer's output is the next layer's input
         stats = []

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import require_generator
+from ._checks import check_model_and_optimizer, require_generator
 
 from .data import minibatches
 from .divergence import Divergence, check_divergence
@@ -247,7 +247,7 @@ def train(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
     X, y = _check_data(X, y, "X", "y")
     if val_data is not None:
         val_data = _check_val_data(val_data)
-    _check_optimizer_and_model(model, optimizer)
+    check_model_and_optimizer(model, optimizer)
     _check_positive_int("epochs", epochs)
     if batch_size is not None:
         _check_positive_int("batch_size", batch_size)
@@ -452,21 +452,6 @@ def _check_val_data(val_data: Any) -> tuple[np.ndarray, np.ndarray]:
         raise TypeError(
             f"val_data must be a pair (X_val, y_val), got {type(val_data).__name__}")
     return _check_data(val_data[0], val_data[1], "X_val", "y_val")
-
-
-def _check_optimizer_and_model(model: Any, optimizer: Any) -> None:
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(
-            f"optimizer must be a gdcourse.optim optimizer, got {type(optimizer).__name__}")
-    missing = [name for name in ("params", "loss", "loss_and_grads", "score", "metric_name")
-               if not hasattr(model, name)]
-    if missing:
-        raise TypeError(f"model {type(model).__name__} has no {', '.join(missing)}")
-    optimized = {id(p) for group in optimizer.param_groups for p in group["params"]}
-    if not any(id(p) in optimized for p in model.params):
-        raise ValueError(
-            "the optimizer does not hold any of the model's parameter arrays; create it "
-            "with the model's own arrays, e.g. Adam(model.params, lr=1e-3)")
 
 
 def _check_scheduler(scheduler: Any, optimizer: Optimizer, interval: str) -> None:

@@ -10,7 +10,8 @@ import warnings
 import numpy as np
 import pytest
 
-from gdcourse.data import load_digits
+from gdcourse import lr_finder
+from gdcourse.data import load_digits, make_linear_regression
 from gdcourse.lr_finder import (
     CENTRED_WIDTH, RangeTestResult, centred_losses, lr_range_test, range_test_lrs,
     replay_range_test, replay_stop_rule, smooth_losses, smoothing_lag, suggest_lrs)
@@ -439,3 +440,36 @@ def test_replay_of_a_recording_that_ran_to_the_end():
 def test_replay_rejects_bad_settings(recorded, smoothing, diverge_factor, match):
     with pytest.raises(ValueError, match=match):
         replay_range_test(recorded, smoothing, diverge_factor)
+
+
+# Inputs that make no sense get a clear ValueError (issue 12), not a ZeroDivisionError,
+# a NaN with a warning, or a silent flat run.
+@pytest.mark.parametrize("call, match", [
+    (lambda: lr_finder.range_test_lrs(0.0, 10.0, 5), r"0 < start_lr < end_lr"),
+    (lambda: lr_finder.range_test_lrs(1e-7, 10.0, 1), r"num_steps must be at least 2"),
+    (lambda: lr_finder.range_test_lrs(1e-7, 10.0, 5, mode="log"), r'mode must be "exp"'),
+    (lambda: lr_finder.range_test_lrs(10.0, 1e-7, 5), r"0 < start_lr < end_lr"),
+    (lambda: lr_finder.smooth_losses([1.0, 2.0], smoothing=1.0), r"smoothing must be in \[0, 1\)"),
+    (lambda: lr_finder.smooth_losses([1.0, 2.0], smoothing=-0.1), r"smoothing must be in \[0, 1\)"),
+])
+def test_nonsense_engine_inputs_are_value_errors(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_range_test_over_copies_of_the_parameters_is_refused():
+    data = make_linear_regression(50, 3, rng=np.random.default_rng(0))
+    model = LinearRegression(3, rng=np.random.default_rng(1))
+    optimizer = SGD([p.copy() for p in model.params], lr=0.1)    # the classic mistake
+    with pytest.raises(ValueError, match="does not hold any of the model's parameter arrays"):
+        lr_finder.lr_range_test(model, optimizer, data[0], data[1], num_steps=10,
+                                rng=np.random.default_rng(2))
+
+
+def test_suggestions_from_a_curve_that_starts_at_rate_zero_are_silent():
+    lrs = np.linspace(0.0, 1.0, 50)                       # a linear sweep from 0
+    curve = 1.0 + (lrs - 0.3) ** 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        suggestions = lr_finder.suggest_lrs(lrs, curve)
+    assert all(np.isfinite(v) and v > 0 for v in suggestions.values())

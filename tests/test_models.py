@@ -819,3 +819,14 @@ def test_symmetric_initialisation_keeps_hidden_units_identical_through_training(
     if scheme == "constant":
         assert np.ptp(mlp.params[0]) > 0  # the weights moved, every row alike
     assert count_distinct_rows(mlp.params[0]) == distinct
+
+
+def test_layer_statistics_after_a_blow_up_report_without_warnings():
+    net = MLP([4, 8, 3], activation="relu", rng=np.random.default_rng(0))
+    for p in net.params:
+        p *= 1e200                                   # a run that blew up
+    X = np.random.default_rng(1).standard_normal((5, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stats = net.layer_statistics(X, np.array([0, 1, 2, 0, 1]))
+    assert len(stats) == 2 and not np.isfinite(stats[-1].activation_std)
