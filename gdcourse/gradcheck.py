@@ -149,8 +149,9 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     entry: an entry that happens to be near 0 would otherwise turn the harmless
     :math:`10^{-10}` rounding noise of the finite difference into a large "relative"
     error. ``tiny`` (the smallest positive float64) makes two all-zero arrays agree
-    exactly. As a guide in float64: below 1e-7 the gradients agree; above 1e-4
-    something is wrong.
+    exactly. As a guide in float64 (CS231n): below 1e-7 the gradients agree; up to 1e-4
+    is usually fine for a loss with kinks but too high for a smooth one; 1e-4 to 1e-2 is
+    suspicious; above 1e-2 the gradient is probably wrong.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Exercises on the practitioner's side of training: one step, reading curves, picking a rate.
+r"""Exercises on the practitioner's side of training: one step, reading curves, picking a rate.
 
 * :func:`check_gd_step` — the warm-up of chapter 0: one step of plain gradient descent.
 * :func:`check_theta_after` — chapter 0: the iterate after ``t`` steps on a diagonal
@@ -122,6 +122,20 @@ def _theta_after_one_step(theta0, curvatures, lr, t):
     return (1.0 - lr * curvatures) * theta0
 
 
+def _theta_after_in_place(theta0, curvatures, lr, t):
+    theta0 *= (1.0 - lr * curvatures) ** t  # the right values, but the caller's array changes
+    return theta0
+
+
+def _callers_theta0(impl) -> str:
+    """What a call does to the caller's ``theta0``: unchanged (a new array was returned)."""
+    theta0 = np.array([2.0, -1.0, 0.5])
+    impl(theta0, np.array([0.5, 2.0, 4.0]), 0.2, 3)
+    if np.array_equal(theta0, [2.0, -1.0, 0.5]):
+        return "theta0 unchanged"
+    return f"theta0 changed in place to [{', '.join(f'{v:g}' for v in theta0)}]"
+
+
 def _theta_case(theta0: list, curvatures: list, lr: float, t: int) -> Case:
     return Case(f"theta0={theta0}, curvatures={curvatures}, lr={lr:g}, t={t}",
                 lambda impl: impl(np.array(theta0, dtype=float),
@@ -133,7 +147,9 @@ THETA_AFTER = Exercise(
     reference=_theta_after,
     cases=(_theta_case([1.0, 1.0], [1.0, 10.0], 0.1, 100),     # chapter 0's bowl
            _theta_case([2.0, -1.0, 0.5], [0.5, 2.0, 4.0], 0.2, 3),
-           _theta_case([3.0, -4.0], [1.0, 3.0], 0.25, 0)),     # no step: θ_0 itself
+           _theta_case([3.0, -4.0], [1.0, 3.0], 0.25, 0),      # no step: θ_0 itself
+           Case("theta0=[2.0, -1.0, 0.5], curvatures=[0.5, 2.0, 4.0], lr=0.2, t=3, looking "
+                "at the caller's theta0 after the call", _callers_theta0)),
     mistakes=(
         Mistake("sign error", _theta_after_sign,
                 "gradient descent steps against the gradient λθ: θ_t = θ_{t-1} − ηλθ_{t-1} "
@@ -148,12 +164,19 @@ THETA_AFTER = Exercise(
                 "curvatures."),
         Mistake("one step only", _theta_after_one_step,
                 "t steps apply the factor t times: raise (1 − η·λ) to the power t."),
+        Mistake("in place, returned", _theta_after_in_place,
+                "the values are right, but `theta0 *= ...` also changes the caller's array "
+                "(the same object): compute a new one, `return (1 - lr * curvatures) ** t * "
+                "theta0`."),
     ),
 )
 
 
 def check_theta_after(theta_after: Callable) -> CheckResult:
-    """Check ``theta_after(theta0, curvatures, lr, t)`` → ``(1 - lr * curvatures) ** t * theta0``."""
+    """Check ``theta_after(theta0, curvatures, lr, t)`` → ``(1 - lr * curvatures) ** t * theta0``.
+
+    The caller's ``theta0`` must be left as it was.
+    """
     return THETA_AFTER.check(theta_after)
 
 
