@@ -255,29 +255,30 @@ def heavy_ball_rate(lr: Any, momentum: Any, eigenvalues: Any) -> np.ndarray:
     r"""Per-step contraction factor of heavy-ball momentum on a quadratic, in closed form.
 
     On :math:`f(\theta) = \tfrac12 \theta^\top A \theta` the heavy ball
-    :math:`\theta_{t+1} = \theta_t - \eta A\theta_t + \beta(\theta_t - \theta_{t-1})`
-    (which is ``SGD(lr=eta, momentum=beta)``) acts on the error's component along
+    :math:`\theta_{t+1} = \theta_t - \eta A\theta_t + \mu(\theta_t - \theta_{t-1})`
+    (which is ``SGD(lr=eta, momentum=mu)``) acts on the error's component along
     each eigenvector of :math:`A`, with eigenvalue :math:`\lambda`, through the matrix
 
     .. math::
 
-        \begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix},
+        \begin{pmatrix} 1 + \mu - \eta\lambda & -\mu \\ 1 & 0 \end{pmatrix},
 
-    whose eigenvalues are the roots of :math:`z^2 - (1 + \beta - \eta\lambda) z + \beta`.
+    whose eigenvalues are the roots of :math:`z^2 - (1 + \mu - \eta\lambda) z + \mu`.
     In the long run the error shrinks per step by the largest modulus of these roots
     over all eigenvalues :math:`\lambda` (the spectral radius): with
-    :math:`a = 1 + \beta - \eta\lambda`, it is :math:`(|a| + \sqrt{a^2 - 4\beta})/2`
-    when :math:`a^2 \ge 4\beta` and :math:`\sqrt\beta` otherwise (complex roots: the
+    :math:`a = 1 + \mu - \eta\lambda`, it is :math:`(|a| + \sqrt{a^2 - 4\mu})/2`
+    when :math:`a^2 \ge 4\mu` and :math:`\sqrt\mu` otherwise (complex roots: the
     error spirals in). Below 1 the run converges, above 1 it diverges. With
-    :math:`\beta = 0` it is plain gradient descent's :math:`\max|1 - \eta\lambda|`.
+    :math:`\mu = 0` it is plain gradient descent's :math:`\max|1 - \eta\lambda|`.
 
     Parameters
     ----------
     lr, momentum : array_like
-        :math:`\eta \ge 0` and :math:`0 \le \beta < 1`, broadcast together (e.g. a
-        meshgrid).
+        :math:`\eta \ge 0` and the momentum :math:`0 \le \mu < 1`, broadcast together
+        (e.g. a meshgrid).
     eigenvalues : array_like, 1-D
-        The eigenvalues of :math:`A`, all > 0 (for :class:`Quadratic`, ``(mu, L)``).
+        The eigenvalues of :math:`A`, all > 0 (for :class:`Quadratic`, ``(mu, L)``: its
+        attributes for :math:`\lambda_{\min}` and :math:`\lambda_{\max}`, not the momentum).
 
     Returns
     -------
@@ -436,17 +437,19 @@ class Quadratic(Landscape):
 
         .. math::
 
-            \eta^* = \frac{4}{(\sqrt L + \sqrt\mu)^2}, \qquad
-            \beta^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2,
+            \eta^* = \frac{4}{(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2}, \qquad
+            \mu^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2,
 
-        for which the error shrinks by :math:`(\sqrt\kappa-1)/(\sqrt\kappa+1)` per
-        step in the long run, against :math:`(\kappa-1)/(\kappa+1)` for plain gradient
-        descent at :attr:`optimal_lr`: with :math:`\kappa = 100`, 0.82 instead of 0.98.
+        with the curvatures :math:`\lambda_{\min}, \lambda_{\max}` (the attributes ``mu``
+        and ``L``) and the momentum :math:`\mu^*`, for which the error shrinks by
+        :math:`(\sqrt\kappa-1)/(\sqrt\kappa+1)` per step in the long run, against
+        :math:`(\kappa-1)/(\kappa+1)` for plain gradient descent at :attr:`optimal_lr`:
+        with :math:`\kappa = 100`, 0.82 instead of 0.98.
 
         Use them as ``SGD(params, lr=lr, momentum=momentum)``. That is PyTorch's form,
-        :math:`b \leftarrow \beta b + g,\ \theta \leftarrow \theta - \eta b`, which with
+        :math:`b \leftarrow \mu b + g,\ \theta \leftarrow \theta - \eta b`, which with
         a constant :math:`\eta` is exactly Polyak's heavy ball
-        :math:`\theta_{t+1} = \theta_t - \eta g_t + \beta(\theta_t - \theta_{t-1})`
+        :math:`\theta_{t+1} = \theta_t - \eta g_t + \mu(\theta_t - \theta_{t-1})`
         (put :math:`\theta_t - \theta_{t+1} = \eta b_{t+1}`; PyTorch's first buffer
         :math:`b_1 = g_1` is the heavy ball started with :math:`\theta_{-1} = \theta_0`).
 
@@ -455,8 +458,9 @@ class Quadratic(Landscape):
         .. [1] B. T. Polyak, "Some methods of speeding up the convergence of iteration
            methods", USSR Computational Mathematics and Mathematical Physics 4(5),
            1964.
-        .. [2] G. Goh, "Why momentum really works", Distill, 2017 (the same
-           :math:`\alpha^*, \beta^*`, derived from the eigenvalues of the iteration).
+        .. [2] G. Goh, "Why momentum really works", Distill, 2017 (the same values, which
+           it writes :math:`\alpha^*, \beta^*`, derived from the eigenvalues of the
+           iteration).
         """
         sqrt_kappa = math.sqrt(self.condition_number)
         lr = 4.0 / (math.sqrt(self.L) + math.sqrt(self.mu)) ** 2

@@ -224,6 +224,8 @@ def test_chapter_05_goal_answers_hold():
     for mu, text in [(0.45, "loss 4.2e-11"), (0.44, "loss 5.8e-07"), (0.9, "loss 1.3e-01")]:
         race.set_values(mu_momentum=mu)
         assert _summary_numbers(race)["momentum"].startswith(text), mu
+    race.set_values(lr_Nesterov=10 ** (-26 / 20), mu_Nesterov=0.63)   # the quadratic tuning
+    assert _summary_numbers(race)["Nesterov"] == "loss 2.9e-10 after 60 steps"
     # Goal 3: Adam on Rosenbrock.
     race = OptimizerRaceExplorer(landscape="rosenbrock", optimizers=("Adam",))
     for k in range(-7, 2):        # the notches 10**-0.35 = 0.447 ... 10**0.05 = 1.12

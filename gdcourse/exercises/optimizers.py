@@ -88,9 +88,9 @@ MOMENTUM_STEP = Exercise(
                 "update the buffer first, b ← μ·b + g, and then step with the *new* "
                 "buffer, θ ← θ − η·b."),
         Mistake("dampened (moving-average) buffer", _dampened,
-                "that is a moving average, b ← μ·b + (1 − μ)·g (PyTorch's dampening = μ, and "
-                "the form of Adam's m). Heavy-ball momentum adds the whole gradient: "
-                "b ← μ·b + g."),
+                "that is a moving average, b ← μ·b + (1 − μ)·g (the form of Adam's m, and of "
+                "PyTorch's dampening = μ after its first step). Heavy-ball momentum adds the "
+                "whole gradient: b ← μ·b + g."),
     ),
 )
 
