@@ -914,8 +914,10 @@ class MLP(_DenseNetwork):
 
     ``layer_sizes = [n_features, h_1, ..., h_m, n_outputs]`` gives ``m + 1`` dense
     layers; ``activation`` follows every layer except the last, whose outputs are the
-    scores the loss reads. ``MLP([64, 128, 10])`` is PyTorch's
-    ``nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))``.
+    scores the loss reads. ``MLP([64, 128, 10])`` has the layers of PyTorch's
+    ``nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))``, but not its
+    starting weights: ``nn.Linear`` draws ``kaiming_uniform_(weight, a=math.sqrt(5))`` and a
+    uniform bias, the default ``init="auto"`` here He normal for ReLU and zero biases.
 
     Parameters
     ----------

@@ -87,3 +87,22 @@ def test_the_measured_gain_keeps_the_spread_of_a_deep_random_network():
     for _ in range(20):
         z = np.tanh(z) @ rng.normal(0.0, gain / math.sqrt(512), size=(512, 512))
     assert 0.85 < z.var() < 1.15
+
+
+def test_the_gain_check_needs_the_given_rng():
+    # Draws that ignore `rng` agree with the reference to ~0.5 %, so only an exact
+    # comparison lets the repeatability check see them.
+    def fresh_generator(f, rng, n_samples=100_000):
+        z = np.random.default_rng().standard_normal(n_samples)
+        return float(1.0 / np.sqrt(np.mean(f(z) ** 2)))
+
+    result = ex.check_gain_that_keeps_the_spread(fresh_generator)
+    assert result.status == "failed" and "rng you are given" in result.hint
+
+    # rng.normal(size=n) draws the same numbers as rng.standard_normal(n); a dot product
+    # instead of a mean differs only by round-off.
+    def other_spelling(f, rng, n_samples=100_000):
+        a = f(rng.normal(size=n_samples))
+        return 1.0 / math.sqrt(np.dot(a, a) / n_samples)
+
+    assert ex.check_gain_that_keeps_the_spread(other_spelling).passed
