@@ -904,8 +904,9 @@ class CyclicLR(_MomentumCycle, LRScheduler):
     \text{base\_momentum})\, h(t)\, \text{scale\_fn}(c \text{ or } t)`, so
     ``max_momentum`` (0.9) where the rate is ``base_lr`` and ``base_momentum`` (0.8)
     where it peaks. The constructor writes ``max_momentum`` into every group at once:
-    on a plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, from the first
-    step. An optimizer with neither ``momentum`` nor ``betas`` among its defaults
+    on a plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on** (SGD's first step
+    is still the plain one, its buffer starting at the first gradient; every later step
+    carries momentum). An optimizer with neither ``momentum`` nor ``betas`` among its defaults
     (``Adagrad``, ``Adadelta``) raises ``ValueError`` unless ``cycle_momentum=False``.
     All of this is what PyTorch does.
 
@@ -1082,8 +1083,9 @@ class OneCycleLR(_MomentumCycle, LRScheduler):
     from ``max_momentum`` (0.95) down to ``base_momentum`` (0.85) at the peak of the
     rate and back up to 0.95 at the end (in three phases it stays at 0.95 for the
     last one). The constructor writes ``max_momentum`` into every group at once: on a
-    plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, 0.95 from the first
-    step. An optimizer with neither ``momentum`` nor ``betas`` among its defaults
+    plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, at 0.95 (SGD's first
+    step is still the plain one, its buffer starting at the first gradient; every later
+    step carries momentum). An optimizer with neither ``momentum`` nor ``betas`` among its defaults
     (``Adagrad``, ``Adadelta``) raises ``ValueError`` unless ``cycle_momentum=False``.
     All of this is what PyTorch does.
 

@@ -182,8 +182,18 @@ class ClippingExplorer(Explorer):
         # How far clipping by value turns the gradient, at the worst step of its run.
         turn = largest_value_clipping_turn(self.landscape, runs["value"].path[:-1],
                                            threshold)
+        # Whether either method clipped any step at all (a clip can turn the gradient
+        # by a fraction of a degree and still shorten the step).
+        clipped = (self._clips(runs["value"], lambda g: np.max(np.abs(g)), threshold)
+                   or self._clips(runs["norm"], np.linalg.norm, threshold))
         return {"runs": runs, "threshold": threshold, "lr": lr, "steps": int(steps),
-                "turn": turn}
+                "turn": turn, "clipped": clipped}
+
+    def _clips(self, run: Trajectory, size, threshold: float) -> bool:
+        """Whether some step of ``run`` had a gradient whose ``size`` exceeds ``threshold``."""
+        points = run.path[:-1]
+        points = points[np.isfinite(points).all(axis=1)]
+        return any(size(self.landscape.grad(point)) > threshold for point in points)
 
     def _draw(self, result: dict[str, Any]) -> str:
         if not self._background_drawn:
@@ -302,7 +312,12 @@ class ClippingExplorer(Explorer):
             unclipped += (f" (out and back: steps {k}–{back[0] - 1})" if back is not None
                           else f" (out of the plot from step {k})")
         turn = result["turn"]
-        turned = f", turned ≤ {turn:.0f}°" if turn >= 0.5 else ", nothing clipped"
+        if not result.get("clipped", turn > 0):
+            turned = ", nothing clipped"
+        elif turn >= 0.5:
+            turned = f", turned ≤ {turn:.0f}°"
+        else:
+            turned = ", turned under 0.5°"
         return (f"loss after {steps} steps — {unclipped}; by norm {threshold:.2g}: "
                 f"{ending(runs['norm'])}; by value {threshold:.2g}: "
                 f"{ending(runs['value'])}{turned}")
