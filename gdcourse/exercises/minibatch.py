@@ -84,8 +84,7 @@ MINIBATCH_GRADIENT = Exercise(
                 "gradient needs a minus in front."),
         Mistake("summed", _mb_summed,
                 "average over the batch, do not sum: divide by the batch size B = len(batch). "
-                "A summed gradient grows with B, so every batch size would need its own "
-                "learning rate."),
+                "A summed gradient grows with B, and so would the size of every step."),
         Mistake("divided by n", _mb_divided_by_n,
                 "divide by the number of samples in the batch, len(batch), not by the size "
                 "of the whole data set."),
