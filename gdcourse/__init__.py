@@ -5,7 +5,9 @@ PyTorch: :mod:`gdcourse.optim` mirrors ``torch.optim``,
 :mod:`gdcourse.optim.lr_scheduler` mirrors ``torch.optim.lr_scheduler`` and
 :mod:`gdcourse.init` mirrors ``torch.nn.init``.
 
-The experiment engine: :mod:`~gdcourse.functions` (2-D landscapes and ``trace``),
+The experiment engine: :mod:`~gdcourse.landscapes` (2-D losses),
+:mod:`~gdcourse.trajectories` (``trace``, ``race``), :mod:`~gdcourse.convergence` (closed-form
+rates on quadratics), :mod:`~gdcourse.geometry` (paths leaving the box, clipping angles),
 :mod:`~gdcourse.data`, :mod:`~gdcourse.models`, :mod:`~gdcourse.gradcheck`,
 :mod:`~gdcourse.train`, :mod:`~gdcourse.lr_finder`, :mod:`~gdcourse.plateau`,
 :mod:`~gdcourse.divergence`; figures in :mod:`~gdcourse.plots`; the course's interactive
@@ -27,8 +29,9 @@ __version__ = "0.2.0"
 # Imported when first accessed (PEP 562), so that `import gdcourse` costs almost nothing
 # beyond Python itself and works without a display stack.
 _SUBMODULES = (
-    "data", "divergence", "doctor", "exercises", "functions", "gradcheck", "init", "lr_finder",
-    "models", "optim", "plateau", "plots", "progress", "train", "widgets",
+    "convergence", "data", "divergence", "doctor", "exercises", "geometry", "gradcheck", "init",
+    "landscapes", "lr_finder", "models", "optim", "plateau", "plots", "progress", "train",
+    "trajectories", "widgets",
 )
 
 __all__ = [*_SUBMODULES, "check_setup", "__version__"]

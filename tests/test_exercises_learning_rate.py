@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from gdcourse.exercises import learning_rate as ex
-from gdcourse.functions import Quadratic, trace
+from gdcourse.landscapes import Quadratic
+from gdcourse.trajectories import trace
 from gdcourse.lr_finder import range_test_lrs, smooth_losses
 from gdcourse.optim import SGD
 

@@ -8,7 +8,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdcourse.functions import Cliff, trace, turn_angle_degrees  # noqa: E402
+from gdcourse.geometry import turn_angle_degrees  # noqa: E402
+from gdcourse.landscapes import Cliff  # noqa: E402
+from gdcourse.trajectories import trace  # noqa: E402
 from gdcourse.optim import SGD, clip_grad_value_  # noqa: E402
 from gdcourse.widgets.clipping import ClippingExplorer  # noqa: E402
 from gdcourse.plots import OPTIMIZER_COLORS  # noqa: E402

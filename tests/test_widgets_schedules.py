@@ -7,7 +7,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdcourse.functions import Quadratic, Rosenbrock, race, trace  # noqa: E402
+from gdcourse.landscapes import Quadratic, Rosenbrock  # noqa: E402
+from gdcourse.trajectories import race, trace  # noqa: E402
 from gdcourse.optim import SGD  # noqa: E402
 from gdcourse.optim.lr_scheduler import (CosineAnnealingLR, CyclicLR,  # noqa: E402
                                          LinearLR, OneCycleLR, SequentialLR,

@@ -9,7 +9,7 @@
 * :func:`check_range_test_stop` — the stop rule of a range test: a bias-corrected
   moving average compared with its best value so far.
 
-The references agree with :class:`gdcourse.functions.Quadratic` and
+The references agree with :class:`gdcourse.landscapes.Quadratic` and
 :mod:`gdcourse.lr_finder` (see ``tests/test_exercises_learning_rate.py``).
 """
 

@@ -1,6 +1,6 @@
 """The clipping lab: plain SGD down a cliff, without clipping, clipped by value, by norm.
 
-On :class:`~gdcourse.functions.Cliff` the gradient on the wall is about 100, some 50
+On :class:`~gdcourse.landscapes.Cliff` the gradient on the wall is about 100, some 50
 times what the bowl alone gives at the start (about 2). Unclipped, the first step from
 the wall is that much too long: it throws the iterate out of the picture, and the run
 comes back some steps later, a detour rather than a failure. Clipping by norm shortens
@@ -32,8 +32,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..functions import (Cliff, Trajectory, exit_point, first_exit,
-                         largest_value_clipping_turn, race)
+from ..geometry import exit_point, first_exit, largest_value_clipping_turn
+from ..landscapes import Cliff
+from ..trajectories import Trajectory, race
 from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
                      style_for)
