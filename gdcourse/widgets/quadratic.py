@@ -134,7 +134,7 @@ class QuadraticExplorer(Explorer):
         ax.set_yscale("log", nonpositive="mask")
         ax.set_xlim(0, STEPS)
         # Fixed: every start is at the same distance (see _draw_background).
-        ax.set_xlabel("step")
+        ax.set_xlabel("step t")
         ax.set_ylabel("distance to the minimum (log scale)")
         ax.grid(True, which="major", alpha=0.3)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=1, fontsize=9,
