@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ..lr_finder import RangeTestResult
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, inputs_unchanged
 
 __all__ = ["check_gd_step", "check_diagnose", "check_suggest_rates"]
 
@@ -64,6 +64,10 @@ GD_STEP = Exercise(
                 "`theta -= lr * grad` changes the array in place and the function then "
                 "returns None: return the new parameters (`return theta - lr * grad`)."),
     ),
+    requirements=(inputs_unchanged(
+        "theta", "grad",
+        hint="the exercise asks for a new array: `theta -= lr * grad` writes into the "
+             "caller's theta. Return `theta - lr * grad`, which leaves theta as it was."),),
 )
 
 

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, inputs_unchanged
 
 __all__ = ["check_numerical_gradient"]
 
@@ -286,6 +286,11 @@ GRADIENT_DESCENT = Exercise(
                 "count the updates actually taken: a θ₀ that already meets the tolerance "
                 "returns (θ₀, 0); start the counter at 0."),
     ),
+    requirements=(inputs_unchanged(
+        "theta0",
+        hint="do not modify theta0: after `theta = theta0` both names are the same array, "
+             "so `theta -= lr * g` changes theta0 too. Start from a copy, "
+             "`theta = np.array(theta0, dtype=float)`, or write `theta = theta - lr * g`."),),
     rtol=1e-9,
 )
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, inputs_unchanged
 
 __all__ = ["check_momentum_step", "check_rmsprop_step", "check_adam_step"]
 
@@ -87,6 +87,7 @@ MOMENTUM_STEP = Exercise(
                 "that is a moving average, v ← μ·v + (1 − μ)·g (PyTorch's dampening = μ). "
                 "Heavy-ball momentum adds the whole gradient: v ← μ·v + g."),
     ),
+    requirements=(inputs_unchanged("theta", "velocity", "grad"),),
 )
 
 
