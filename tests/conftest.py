@@ -57,3 +57,18 @@ def skip_rendering(monkeypatch):
     from gdcourse.widgets import Explorer
 
     monkeypatch.setattr(Explorer, "_render", lambda self: None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hint_history():
+    """Every test starts with the exercises' progressive hints at their first rung.
+
+    A check remembers the failures it met (``Exercise.history``), so the same mistake met
+    again gets a more specific hint; without this, a test's hint would depend on the
+    tests that ran before it.
+    """
+    from gdcourse.exercises import EXERCISES
+
+    for exercise in EXERCISES.values():
+        exercise.reset_hints()
+    yield

@@ -957,7 +957,7 @@ class _Grading:
                     "check the arguments: the exercise's text gives the exact signature, "
                     f"{self.exercise._signature_text()} — the same names, in the same order.")
             except ValueError:  # no signature to inspect (a built-in): fall back to the message
-                if _ARGUMENT_ERROR.search(str(raised)):
+                if _ARGUMENT_ERROR.search(_text(raised)):
                     return self.fail(
                         f"Signature: {where}, your function cannot take the arguments the "
                         f"check passes: {_short(raised)}.", "error: signature",
@@ -968,7 +968,7 @@ class _Grading:
     def _class_signature_problem(self, exc: BaseException) -> CheckResult | None:
         """For a class: a TypeError raised where the check calls it or its methods."""
         if (self.exercise.kind == "class" and isinstance(exc, TypeError)
-                and _ARGUMENT_ERROR.search(str(exc))):
+                and _ARGUMENT_ERROR.search(_text(exc))):
             return self.fail(
                 f"Signature: the check could not use your class as the exercise describes "
                 f"it: {type(exc).__name__}: {_short(exc)}.", "error: signature",
@@ -1031,7 +1031,7 @@ def _location(exc: BaseException) -> str | None:
 
 def _exception_hint(exc: BaseException) -> tuple[str, str]:
     """(hint, key) for an exception raised in the learner's code."""
-    text = str(exc)
+    text = _text(exc)
     name = type(exc).__name__
     if isinstance(exc, TypeError) and ("for ^" in text or "bitwise_xor" in text):
         return _XOR_HINT, "xor"
@@ -1355,11 +1355,16 @@ _REPR.maxother = 60
 _REPR.maxlist = _REPR.maxtuple = 8
 
 
-def _short(exc: BaseException, limit: int = 300) -> str:
+def _text(exc: BaseException) -> str:
+    """``str(exc)``, or "" if even that raises."""
     try:
-        text = str(exc)
+        return str(exc)
     except Exception:
-        text = "(the error's message cannot be shown)"
+        return ""
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = _text(exc) or "(the error's message cannot be shown)"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
