@@ -715,3 +715,28 @@ def test_learner_warnings_are_captured_and_shown_on_failure():
     assert result.status == "failed"
     assert any("RuntimeWarning: overflow" in w for w in result.warnings), result.warnings
     assert "Warnings from your code" in str(result)
+
+
+def test_time_limit_landing_in_a_destructor_prints_nothing():
+    # The signal can arrive while Python runs a __del__ (or a gc callback), which cannot
+    # pass the exception on: Python would print "Exception ignored in ...".
+    import gc
+
+    class Slow:
+        def __del__(self):
+            deadline = time.monotonic() + 0.5
+            while time.monotonic() < deadline:
+                pass
+
+    seen = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = seen.append
+    try:
+        with pytest.raises(_running.TimeLimitExceeded):
+            with _running.time_limit(0.1):
+                Slow()  # the destructor runs at once, and the limit expires inside it
+                gc.collect()
+                _spin(None, None, None)
+    finally:
+        sys.unraisablehook = previous
+    assert seen == []

@@ -62,17 +62,24 @@ def time_limit(seconds: float | None, mechanism: str | None = None) -> Iterator[
         yield "none"
         return
     mechanism = mechanism or default_mechanism()
-    if mechanism == "signal":
-        with _signal_limit(seconds):
-            yield mechanism
-    elif mechanism == "interrupt":
-        with _interrupt_limit(seconds):
-            yield mechanism
-    elif mechanism == "trace":
-        with _trace_limit(seconds):
-            yield mechanism
-    else:
+    limits = {"signal": _signal_limit, "interrupt": _interrupt_limit, "trace": _trace_limit}
+    if mechanism not in limits:
         yield "none"
+        return
+    # The exception can land in code that cannot pass it on (a __del__, a gc callback):
+    # Python then prints "Exception ignored in ..." — not for this one.
+    previous_hook = sys.unraisablehook
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, TimeLimitExceeded):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        with limits[mechanism](seconds):
+            yield mechanism
+    finally:
+        sys.unraisablehook = previous_hook
 
 
 class _Watchdog:
