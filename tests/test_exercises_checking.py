@@ -380,6 +380,9 @@ def test_xor_on_floats_gets_the_xor_hint_not_the_signature_hint():
             initial_lr * decay_rate ^ (step / decay_steps))
     assert result.failure == "error: xor" and "XOR" in result.hint
     assert "signature" not in result.hint
+    # NumPy's message for float arrays is another one.
+    result = exercises.check_gd_step(lambda theta, grad, lr: theta - lr * grad ^ 2)
+    assert result.failure == "error: xor" and "bitwise_xor" in result.message
 
 
 def _int_power(k):
