@@ -21,9 +21,8 @@ import numpy as np
 import pytest
 
 from gdcourse import exercises
-from gdcourse.exercises import (Case, CheckResult, Exercise, Mistake, Requirement, _checking,
-                                _running, compare, inputs_unchanged, integer_output,
-                                list_output, same_shape)
+from gdcourse.exercises import (Case, CheckResult, Exercise, Mistake, Requirement, _running,
+                                compare, integer_output, list_output, same_shape)
 
 EX = exercises.EXERCISES
 
@@ -103,7 +102,8 @@ class _Evil:
 @pytest.mark.parametrize("value", [
     _Evil(), [_Evil()], (_Evil(), 1.0), np.array([None, 1], dtype=object),
     np.array(["a", "b"]), np.array([1 + 2j, 3j]), np.ma.masked_array([1.0, 2.0], mask=[0, 1]),
-    np.array([[1.0, 2.0]]).view(_SubArray), [[1.0], [2.0, 3.0]], (x for x in range(3)), {"a": 1}, "text",
+    np.array([[1.0, 2.0]]).view(_SubArray), [[1.0], [2.0, 3.0]], (x for x in range(3)),
+    {"a": 1}, "text",
     float("nan"), np.float32(1.5), 10**400, None, True, 1j, Ellipsis,
 ])
 def test_compare_never_raises(value):
@@ -743,3 +743,20 @@ def test_time_limit_landing_in_a_destructor_prints_nothing():
     finally:
         sys.unraisablehook = previous
     assert seen == []
+
+
+def _loop_with_power(n):
+    k = 0
+    while 10 ** k <= n:  # with ^ instead of ** this loop runs about n times
+        k += 1
+    return k
+
+
+def test_a_reference_variant_that_never_ends_is_dropped_in_time():
+    exercise = Exercise("loop", _loop_with_power,
+                        (Case("n=10**12", lambda impl: impl(10**12)),
+                         Case("n=10**15", lambda impl: impl(10**15))))
+    start = time.monotonic()
+    result = exercise.check(lambda n: 0)
+    assert time.monotonic() - start < 5 and result.status == "failed"
+    assert exercise._auto_mistakes() == []

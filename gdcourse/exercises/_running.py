@@ -43,7 +43,7 @@ class TimeLimitExceeded(BaseException):
 
 
 def default_mechanism() -> str:
-    """``"signal"``, ``"interrupt"``, ``"trace"`` or ``"none"``: what :func:`time_limit` uses here."""
+    """What :func:`time_limit` uses here: ``"signal"``, ``"interrupt"``, ``"trace"``, ``"none"``."""
     if threading.current_thread() is threading.main_thread():
         if hasattr(signal, "pthread_kill") and hasattr(signal, "SIGALRM"):
             return "signal"
@@ -83,7 +83,7 @@ def time_limit(seconds: float | None, mechanism: str | None = None) -> Iterator[
 
 
 class _Watchdog:
-    """A daemon thread that calls ``fire()`` after ``seconds``, then every _REPEAT s, until stopped."""
+    """A daemon thread: calls ``fire()`` after ``seconds``, then every _REPEAT s, until stopped."""
 
     def __init__(self, seconds: float, fire) -> None:
         self.expired = False
