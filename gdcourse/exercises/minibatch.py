@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, integer_output, list_output
 
 __all__ = ["check_minibatch_gradient", "check_minibatch_noise", "check_epoch_batches"]
 
@@ -272,6 +272,7 @@ EPOCH_BATCHES = Exercise(
                 "from one epoch to the next."),
     ),
     repeatable=True,
+    requirements=(list_output(), integer_output(what="the batches")),
 )
 
 EXERCISES = {"minibatch_gradient": MINIBATCH_GRADIENT, "minibatch_noise": MINIBATCH_NOISE,
