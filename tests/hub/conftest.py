@@ -12,8 +12,10 @@ Without JupyterHub, nbgitpuller or configurable-http-proxy (or off Linux: the te
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -82,7 +84,30 @@ def tasks():
     return module
 
 
+HUBS: list[hubkit.Hub] = []
+
+
+def _stop_every_hub(*_):
+    for hub in HUBS:
+        hubkit.kill_marked(hub.run_id)
+
+
 def make_hub(**kwargs) -> hubkit.Hub:
+    """A hub whose processes are stopped by its test module, and at the latest on exit.
+
+    The first hub makes a SIGTERM (tasks.py passes Ctrl+C on as one) end pytest through
+    KeyboardInterrupt, so that the fixtures' clean-up runs; the atexit hook is the last
+    safety net.
+    """
+    if not HUBS:
+        atexit.register(_stop_every_hub)
+        signal.signal(signal.SIGTERM, _interrupt)
     # Not under pytest's tmp_path: the homes, the database and the logs of a hub should be
     # gone with it, and a short path keeps the proxy's and servers' URLs readable in logs.
-    return hubkit.Hub(Path(tempfile.mkdtemp(prefix="gdcourse-hubtest-")), **kwargs)
+    hub = hubkit.Hub(Path(tempfile.mkdtemp(prefix="gdcourse-hubtest-")), **kwargs)
+    HUBS.append(hub)
+    return hub
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")

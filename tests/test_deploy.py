@@ -1,0 +1,252 @@
+"""deploy/ without a cluster or a Docker engine: what can be checked here, is.
+
+* Zero to JupyterHub's config.yaml, merged into the chart's own values.yaml as Helm merges
+  them, validates against the chart's values.schema (chart 4.4.0, tests/data/), so every
+  key is one the chart knows, with a value of the right type.
+* The Littlest JupyterHub's setup script passes ``bash -n`` and ShellCheck (when it is
+  installed), and every ``tljh-config set`` it runs validates against TLJH's schema.
+* The Dockerfile copies what building the package needs, installs extras that exist, and
+  keeps the font cache out of the home folder (which a hub mounts over).
+* The nbgitpuller link: from course/course.toml, to a notebook that exists.
+
+The image is not built here (no Docker engine); tests/hub runs the same software stack
+(the `lab` and `hub` extras, a pre-built font cache in MPLCONFIGDIR) on a real hub.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+DATA = ROOT / "tests" / "data"
+
+
+def load_tasks():
+    spec = importlib.util.spec_from_file_location("gdcourse_tasks", ROOT / "tasks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def helm_merge(base, override):
+    """Helm's merge of user values into the chart's: maps merge, everything else replaces."""
+    out = dict(base)
+    for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = helm_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+# --------------------------------------------------------------------------- Zero to JupyterHub
+@pytest.fixture(scope="module")
+def z2jh():
+    yaml = pytest.importorskip("yaml")
+    pytest.importorskip("jsonschema")
+    config = yaml.safe_load((DEPLOY / "z2jh" / "config.yaml").read_text(encoding="utf-8"))
+    chart = yaml.safe_load((DATA / "z2jh-4.4.0" / "values.yaml").read_text(encoding="utf-8"))
+    schema = json.loads((DATA / "z2jh-4.4.0" / "values.schema.json").read_text(encoding="utf-8"))
+    return config, chart, schema
+
+
+def test_z2jh_config_is_valid_for_the_chart(z2jh):
+    import jsonschema
+
+    config, chart, schema = z2jh
+    jsonschema.validate(chart, schema)  # the vendored pair belongs together
+    jsonschema.validate(helm_merge(chart, config), schema)
+
+
+def test_z2jh_schema_would_catch_a_misspelt_key(z2jh):
+    import jsonschema
+
+    config, chart, schema = z2jh
+    wrong = helm_merge(config, {"singleuser": {"memmory": {"limit": "1G"}}})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(helm_merge(chart, wrong), schema)
+    wrong = helm_merge(config, {"cull": {"timeout": "an hour"}})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(helm_merge(chart, wrong), schema)
+
+
+def test_z2jh_config_uses_the_course_image_with_culling_and_limits(z2jh):
+    import gdcourse
+
+    config, _, _ = z2jh
+    single = config["singleuser"]
+    assert single["image"]["tag"] == gdcourse.__version__, "tag the image with the package version"
+    assert single["defaultUrl"] == "/lab"
+    assert single["memory"]["limit"] and single["memory"]["guarantee"]
+    assert single["cpu"]["limit"] and single["cpu"]["guarantee"]
+    assert config["cull"]["enabled"] is True and config["cull"]["timeout"] >= 600
+
+
+# --------------------------------------------------------------------------- TLJH
+SETUP = DEPLOY / "tljh" / "setup.sh"
+
+
+def test_tljh_setup_script_parses():
+    subprocess.run(["bash", "-n", str(SETUP)], check=True)
+
+
+def test_tljh_setup_script_passes_shellcheck():
+    if not shutil.which("shellcheck"):
+        pytest.skip("shellcheck is not installed (apt-get install -y shellcheck)")
+    out = subprocess.run(["shellcheck", str(SETUP)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
+
+
+def tljh_value(text):
+    """How `tljh-config set` reads a value (tljh/config.py, parse_value)."""
+    if text.lower() == "none":
+        return None
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if re.fullmatch(r"\d+\.\d*", text):
+        return float(text)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def test_tljh_settings_are_valid_for_tljh():
+    jsonschema = pytest.importorskip("jsonschema")
+    script = SETUP.read_text(encoding="utf-8")
+    defaults = dict(re.findall(r'^(\w+)="([^"]*)"', script, flags=re.MULTILINE))
+    config = {}
+    settings = re.findall(r"^tljh-config set (\S+) (\S+)$", script, flags=re.MULTILINE)
+    assert len(settings) >= 5
+    for key, raw in settings:
+        raw = shlex.split(raw)[0]
+        raw = re.sub(r"\$(\w+)", lambda m: defaults[m.group(1)], raw)
+        node = config
+        *parents, last = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = tljh_value(raw)
+    schema = json.loads((DATA / "tljh" / "config_schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(config, schema)
+    assert set(config) <= set(schema["properties"]), "a top-level key TLJH does not know"
+    assert config["services"]["cull"]["enabled"] is True
+    assert config["limits"]["memory"] and config["limits"]["cpu"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"limits": {"memmory": "1G"}}, schema)
+
+
+def test_tljh_setup_installs_this_clone_and_prints_the_pull_link():
+    script = SETUP.read_text(encoding="utf-8")
+    assert re.search(r'pip install .*"\$course"', script)
+    assert "tasks.py\" pull-link" in script
+    assert "/etc/skel/.cache/matplotlib" in script  # the font cache for new users
+
+
+# --------------------------------------------------------------------------- the image
+DOCKERFILE = DEPLOY / "image" / "Dockerfile"
+
+
+def dockerfile_instructions():
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    return [line.strip().split(None, 1) for line in text.splitlines()
+            if line.strip() and not line.strip().startswith("#")]
+
+
+def test_dockerfile_copies_what_the_package_build_needs():
+    tomllib = pytest.importorskip("tomllib") if sys.version_info >= (3, 11) else None
+    copied = set()
+    for op, args in dockerfile_instructions():
+        if op == "COPY":
+            *sources, _ = args.split()
+            for source in sources:
+                assert (ROOT / source).exists(), f"COPY of a missing file: {source}"
+                copied.add(source)
+    needed = {"pyproject.toml", "gdcourse"}
+    if tomllib is not None:
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+        needed |= {project["readme"], *project["license-files"]}
+    assert needed <= copied, needed - copied
+    ignore = (DEPLOY / "image" / "Dockerfile.dockerignore").read_text().splitlines()
+    for source in copied:
+        assert f"!{source}" in ignore or f"!{source}/" in ignore, f"{source} is ignored"
+
+
+def test_dockerfile_installs_existing_extras_and_warms_the_font_cache():
+    tomllib = pytest.importorskip("tomllib") if sys.version_info >= (3, 11) else None
+    ops = dockerfile_instructions()
+    run = " ".join(args for op, args in ops if op == "RUN")
+    extras = re.search(r'pip install "/opt/gdcourse/src\[([\w,]+)\]"', run).group(1).split(",")
+    if tomllib is not None:
+        known = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+        assert set(extras) <= set(known)
+    assert {"lab", "hub"} <= set(extras)
+    assert "git" in run.split("--no-install-recommends", 1)[1].split("&&")[0].split()
+    env = " ".join(args for op, args in ops if op == "ENV")
+    mplconfig = re.search(r"MPLCONFIGDIR=(\S+)", env).group(1)
+    assert not mplconfig.startswith("/home"), "a hub mounts the learner's volume over /home"
+    assert "import matplotlib.font_manager" in run
+    assert ops[-1] == ["CMD", '["jupyterhub-singleuser"]']
+    assert ["USER", "${NB_UID}"] in ops
+
+
+# --------------------------------------------------------------------------- the pull link
+def test_course_config_reads_the_same_with_both_parsers():
+    tasks = load_tasks()
+    config = tasks.read_course_config()
+    assert set(config) >= {"repository", "branch", "first_page"}
+    assert (ROOT / config["first_page"]).is_file()
+    real = sys.modules.pop("tomllib", None)
+    sys.modules["tomllib"] = None  # as on Python 3.10: the fallback parser
+    try:
+        assert tasks.read_course_config() == config
+    finally:
+        if real is not None:
+            sys.modules["tomllib"] = real
+        else:
+            del sys.modules["tomllib"]
+
+
+def test_pull_link_opens_the_first_page_in_the_cloned_folder(capsys):
+    tasks = load_tasks()
+    assert tasks.main(["pull-link", "--hub", "https://hub.example.org/"]) == 0
+    link = capsys.readouterr().out.strip()
+    config = tasks.read_course_config()
+    url = urllib.parse.urlsplit(link)
+    assert (url.scheme, url.netloc, url.path) == (
+        "https", "hub.example.org", "/hub/user-redirect/git-pull")
+    query = dict(urllib.parse.parse_qsl(url.query))
+    assert query["repo"] == config["repository"] and query["branch"] == config["branch"]
+    folder = config["repository"].rstrip("/").split("/")[-1]  # where nbgitpuller clones to
+    assert query["urlpath"] == f"lab/tree/{folder}/{config['first_page']}"
+
+
+def test_pull_link_for_the_students_branch_and_another_chapter(capsys):
+    tasks = load_tasks()
+    tasks.main(["pull-link", "--hub", "http://127.0.0.1:8000", "--branch", "students",
+                "--page", "notebooks/03_learning_rate.ipynb"])
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(capsys.readouterr().out.strip()).query))
+    assert query["branch"] == "students"
+    assert query["urlpath"].endswith("/notebooks/03_learning_rate.ipynb")
+
+
+def test_hub_tooling_stays_out_of_the_course_dependencies():
+    tomllib = pytest.importorskip("tomllib") if sys.version_info >= (3, 11) else None
+    if tomllib is None:
+        pytest.skip("needs tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = " ".join(project["dependencies"] + project["optional-dependencies"]["lab"])
+    for name in ("jupyterhub", "nbgitpuller", "idle-culler", "nbgrader"):
+        assert name not in runtime
+    assert any(r.startswith("jupyterhub") for r in project["optional-dependencies"]["hub"])
