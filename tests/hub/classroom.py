@@ -73,13 +73,16 @@ def percentile(values, q):
 
 # --------------------------------------------------------------------------- one student
 def exercise_cells(cells):
-    """(index of the exercise cell, index of its check cell, function name), first one."""
+    """(index of the exercise cell, index of its check cell, function name), first one.
+
+    The check is in a later cell or, in some chapters, at the end of the exercise's cell.
+    """
     for i, cell in enumerate(cells):
         src = "".join(cell["source"])
         if cell["cell_type"] == "code" and "raise NotImplementedError" in src \
                 and src.startswith("def "):
             name = src.split("(", 1)[0][4:].strip()
-            for j in range(i + 1, len(cells)):
+            for j in range(i, len(cells)):
                 if f"check_{name}(" in "".join(cells[j]["source"]):
                     return i, j, name
     raise HubError("the chapter has no exercise with a check")
@@ -213,7 +216,7 @@ def run_student(hub, name, link, folder, chapter, result, explorer_required=True
             ex, check, fname = exercise_cells(notebook["cells"])
             solutions = student.get_notebook(f"{folder}/notebooks/solutions/{chapter}.ipynb")
             notebook["cells"][ex]["source"] = solved_source(solutions, fname)
-            for i in (ex, check):
+            for i in dict.fromkeys((ex, check)):  # once, where both are one cell
                 outputs, reply = kernel.execute("".join(notebook["cells"][i]["source"]))
                 notebook["cells"][i]["outputs"] = outputs
                 notebook["cells"][i]["execution_count"] = reply.get("execution_count")
