@@ -10,6 +10,7 @@
     python3 tasks.py classroom --students N   a class on a real local JupyterHub (load test)
     python3 tasks.py hub-test the hub's isolation, restart and idle-culling tests
     python3 tasks.py pull-link --hub URL      the nbgitpuller link that hands out the course
+    python3 tasks.py nbgrader nbgrader assignments from course/ (into build/nbgrader)
     python3 tasks.py setup    only create/update the environment in .venv
     python3 tasks.py strip    remove outputs from every notebook (do this before committing)
     python3 tasks.py notebooks  write notebooks/ and notebooks/solutions/ from course/ sources
@@ -26,8 +27,9 @@ GDCOURSE_INSTALLER=pip forces pip. It also builds matplotlib's font cache.
 `browser` also installs the `browser` extra (Python Playwright) the same way, and needs
 Debian's Chromium (`apt-get install -y chromium`; Playwright downloads no browser here).
 Without Chromium the browser tests are skipped, and this says so.
-`classroom` and `hub-test` install the `hub` extra (JupyterHub, nbgitpuller, the idle
-culler) the same way, and the hub's proxy with npm into .venv/node; see tests/hub/.
+`classroom` and `hub-test` install the `hub` and `grade` extras (JupyterHub, nbgitpuller,
+the idle culler; nbgrader) the same way, and the hub's proxy with npm into .venv/node;
+see tests/hub/.
 `pull-link` reads the repository, branch and first page from course/course.toml.
 """
 
@@ -52,7 +54,7 @@ STAMP = VENV / "gdcourse-setup.stamp"
 BROWSER_EXTRAS = EXTRAS + ",browser"
 BROWSER_STAMP = VENV / "gdcourse-setup-browser.stamp"
 CHROMIUM = os.environ.get("GDCOURSE_CHROMIUM", "/usr/bin/chromium")
-HUB_EXTRAS = EXTRAS + ",hub"
+HUB_EXTRAS = EXTRAS + ",hub,grade"
 HUB_STAMP = VENV / "gdcourse-setup-hub.stamp"
 PROXY_PREFIX = VENV / "node"  # npm installs configurable-http-proxy here
 COURSE_CONFIG = SOURCES / "course.toml"
@@ -469,6 +471,11 @@ def cmd_pull_link(args):
     return 0
 
 
+def cmd_nbgrader(args):
+    """nbgrader assignments from the course's sources (deploy/nbgrader/make_assignments.py)."""
+    return run([sys.executable, ROOT / "deploy" / "nbgrader" / "make_assignments.py", *args])
+
+
 def cmd_strip(args):
     py = setup()
     n = len(notebook_files())
@@ -514,6 +521,7 @@ COMMANDS = {
     "classroom": cmd_classroom,
     "hub-test": cmd_hub_test,
     "pull-link": cmd_pull_link,
+    "nbgrader": cmd_nbgrader,
     "setup": cmd_setup,
     "strip": cmd_strip,
     "notebooks": cmd_notebooks,

@@ -21,7 +21,8 @@ What changes against the course's source:
   deliberately wrong function is not graded). Where the exercise and its check share a
   cell, the check moves to a cell of its own;
 * cells tagged ``solution`` (the solved notebook's own asserts) are left out; cells
-  tagged ``student`` stay.
+  tagged ``student`` stay; the setup cell course/build.py puts after the title
+  (``gdcourse.check_setup(<version>)``) is added.
 
 The checks' references ship inside the ``gdcourse`` package, where a learner can read
 them: for grades that count, add hidden tests of your own to the graded cells
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import importlib.util
 import json
 import re
 import sys
@@ -87,9 +89,21 @@ def split_check(source: str) -> tuple[str, str] | None:
     return rest, graded
 
 
-def assignment(source_nb: dict) -> tuple[dict, list[str]]:
+def course_build():
+    """course/build.py, for the setup cell it puts into every notebook it writes."""
+    spec = importlib.util.spec_from_file_location("gdcourse_course_build", SOURCES / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def assignment(source_nb: dict, name: str = "chapter") -> tuple[dict, list[str]]:
     """The nbgrader source notebook for one chapter, and the graded cells' ids."""
     nb = copy.deepcopy(source_nb)
+    build = course_build()
+    setup = build.setup_cell(build.package_version())  # as in the course's notebooks:
+    setup.update(id=f"{name}-setup", execution_count=None, outputs=[])  # after the title
+    nb["cells"].insert(1, setup)
     cells, graded = [], []
     for i, cell in enumerate(nb["cells"]):
         tags = cell.get("metadata", {}).get("tags", [])
@@ -137,7 +151,7 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(CONFIG, encoding="utf-8")
     for path in sources:
-        nb, graded = assignment(json.loads(path.read_text(encoding="utf-8")))
+        nb, graded = assignment(json.loads(path.read_text(encoding="utf-8")), path.stem)
         target = out / "source" / path.stem / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
