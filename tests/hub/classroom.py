@@ -1,6 +1,7 @@
 """A class on a real JupyterHub on this machine: N students at once, as in a lab session.
 
     python3 tasks.py classroom --students 10 [--chapter 03_learning_rate] [--json FILE]
+    python3 tasks.py classroom --students 5 --chapter 00_welcome,03_learning_rate,05_momentum_adaptive
 
 It starts JupyterHub (tests/hub/hubkit.py: DummyAuthenticator with a password,
 SimpleLocalProcessSpawner, a home folder per student, the idle culler) on 127.0.0.1,
@@ -18,6 +19,10 @@ the same time (one thread each):
 6. do an exercise: put the solved version of its cell in (from the pulled
    notebooks/solutions), run it and its check, and expect "passed";
 7. save the notebook, with its outputs, through the contents API, and read it back.
+
+With several chapters (``--chapter A,B,C``, the 90-minute lab plan of notebooks/README.md
+for instance) each student does 4-7 for each in turn, and leaves every kernel running,
+as learners who close a tab without shutting its kernel down do.
 
 Then it reads each student's memory (server + kernel) from /proc, stops everything it
 started (always, also on Ctrl+C or a failure) and prints, last:
@@ -168,10 +173,75 @@ def move_an_explorer(kernel, cells):
     return seconds
 
 
-def run_student(hub, name, link, folder, chapter, result, explorer_required=True):
+def work_through(hub, student, folder, chapter, explorer_required):
+    """One chapter: run it top to bottom, move an explorer, do an exercise, save. A dict.
+
+    The kernel is left running when the next chapter starts, as it is when a learner
+    closes a tab without shutting its kernel down.
+    """
+    run = {"chapter": chapter}
+    step = f"{chapter}: run the chapter"
+    try:
+        path = f"{folder}/notebooks/{chapter}.ipynb"
+        notebook = student.get_notebook(path)
+        known = set(hubkit.student_processes(hub.run_id, student.name))
+        kernel = student.open_kernel(path)
+        try:
+            kernel_pids = [p for p in hubkit.student_processes(hub.run_id, student.name)
+                           if p not in known and hubkit.is_kernel(p)]
+            cpu0 = sum(map(hubkit.cpu_seconds, kernel_pids))
+            t0 = time.monotonic()
+            for i, cell in enumerate(notebook["cells"]):
+                if cell["cell_type"] != "code":
+                    continue
+                outputs, reply = kernel.execute("".join(cell["source"]), timeout=300)
+                cell["outputs"], cell["execution_count"] = outputs, reply.get("execution_count")
+                if reply["status"] != "ok":
+                    raise HubError(f"cell {i}: {reply.get('ename')}: {reply.get('evalue')}")
+            run["chapter_s"] = time.monotonic() - t0
+            run["chapter_cpu_s"] = sum(map(hubkit.cpu_seconds, kernel_pids)) - cpu0
+
+            step = f"{chapter}: move an explorer"
+            try:
+                run["explorer_s"] = move_an_explorer(kernel, notebook["cells"])
+            except HubError as exc:
+                if explorer_required or "no live explorer" not in str(exc):
+                    raise
+                run["explorer"] = "none live in this chapter"
+
+            step = f"{chapter}: do an exercise"
+            ex, check, fname = exercise_cells(notebook["cells"])
+            solutions = student.get_notebook(f"{folder}/notebooks/solutions/{chapter}.ipynb")
+            notebook["cells"][ex]["source"] = solved_source(solutions, fname)
+            for i in dict.fromkeys((ex, check)):  # once, where both are one cell
+                outputs, reply = kernel.execute("".join(notebook["cells"][i]["source"]))
+                notebook["cells"][i]["outputs"] = outputs
+                notebook["cells"][i]["execution_count"] = reply.get("execution_count")
+            shown = " ".join(o.get("data", {}).get("text/plain", "")
+                             for o in notebook["cells"][check]["outputs"])
+            if "✔ Passed" not in shown:  # what the learner reads (CheckResult's display)
+                raise HubError(f"check_{fname} did not pass: {shown[:300]}")
+            run["exercise"] = fname
+        finally:
+            kernel.close()
+
+        step = f"{chapter}: save the notebook"
+        student.save_notebook(path, notebook)
+        saved = student.get_notebook(path)
+        if "".join(saved["cells"][ex]["source"]) != "".join(notebook["cells"][ex]["source"]) \
+                or not saved["cells"][check]["outputs"]:
+            raise HubError("the notebook read back is not the one saved")
+    except HubError as exc:
+        raise HubError(f"{step}: {exc}") from exc
+    except Exception as exc:
+        raise RuntimeError(f"{step}: {exc!r}") from exc
+    return run
+
+
+def run_student(hub, name, link, folder, chapters, result, explorer_required=True):
     """The whole session of one student; fills ``result`` as it goes."""
     step = "login"
-    result["chapter"] = chapter
+    result["chapters"], result["runs"] = list(chapters), []
     try:
         student = hub.student(name)
         t0 = time.monotonic()
@@ -184,60 +254,15 @@ def run_student(hub, name, link, folder, chapter, result, explorer_required=True
         t0 = time.monotonic()
         student.follow_pull_link(link)
         result["pull_s"] = time.monotonic() - t0
-        path = f"{folder}/notebooks/{chapter}.ipynb"
-
-        step = "run the chapter"
-        notebook = student.get_notebook(path)
-        kernel = student.open_kernel(path)
-        try:
-            pids = hubkit.student_processes(hub.run_id, name)
-            kernel_pids = [p for p in pids if hubkit.is_kernel(p)]
-            cpu0 = sum(map(hubkit.cpu_seconds, kernel_pids))
-            t0 = time.monotonic()
-            for i, cell in enumerate(notebook["cells"]):
-                if cell["cell_type"] != "code":
-                    continue
-                outputs, reply = kernel.execute("".join(cell["source"]), timeout=300)
-                cell["outputs"], cell["execution_count"] = outputs, reply.get("execution_count")
-                if reply["status"] != "ok":
-                    raise HubError(f"cell {i}: {reply.get('ename')}: {reply.get('evalue')}")
-            result["chapter_s"] = time.monotonic() - t0
-            result["chapter_cpu_s"] = sum(map(hubkit.cpu_seconds, kernel_pids)) - cpu0
-
-            step = "move an explorer"
-            try:
-                result["explorer_s"] = move_an_explorer(kernel, notebook["cells"])
-            except HubError as exc:
-                if explorer_required or "no live explorer" not in str(exc):
-                    raise
-                result["explorer"] = "none live in this chapter"
-
-            step = "do an exercise"
-            ex, check, fname = exercise_cells(notebook["cells"])
-            solutions = student.get_notebook(f"{folder}/notebooks/solutions/{chapter}.ipynb")
-            notebook["cells"][ex]["source"] = solved_source(solutions, fname)
-            for i in dict.fromkeys((ex, check)):  # once, where both are one cell
-                outputs, reply = kernel.execute("".join(notebook["cells"][i]["source"]))
-                notebook["cells"][i]["outputs"] = outputs
-                notebook["cells"][i]["execution_count"] = reply.get("execution_count")
-            shown = " ".join(o.get("data", {}).get("text/plain", "")
-                             for o in notebook["cells"][check]["outputs"])
-            if "✔ Passed" not in shown:  # what the learner reads (CheckResult's display)
-                raise HubError(f"check_{fname} did not pass: {shown[:300]}")
-            result["exercise"] = fname
-        finally:
-            kernel.close()
-
-        step = "save the notebook"
-        student.save_notebook(path, notebook)
-        saved = student.get_notebook(path)
-        if "".join(saved["cells"][ex]["source"]) != "".join(notebook["cells"][ex]["source"]) \
-                or not saved["cells"][check]["outputs"]:
-            raise HubError("the notebook read back is not the one saved")
+        step = "work"
+        for chapter in chapters:
+            result["runs"].append(work_through(hub, student, folder, chapter, explorer_required))
+        if not any("explorer_s" in run for run in result["runs"]):
+            raise HubError("no explorer was moved in any of the chapters")
         result["ok"] = True
     except Exception as exc:  # one student's failure must not stop the class
         result["ok"] = False
-        result["failure"] = f"{step}: {exc}"
+        result["failure"] = f"{step}: {exc}" if step != "work" else str(exc)
         if not isinstance(exc, HubError):
             result["traceback"] = traceback.format_exc(limit=5)
 
@@ -248,9 +273,11 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=10)
     parser.add_argument("--chapter", default="03_learning_rate",
-                        help="the notebook every student runs (default: the lab plan's first); "
-                             "'all': student i runs chapter i mod 8 (a chapter without a live "
-                             "explorer then skips that step)")
+                        help="the notebook every student works through (default: the lab "
+                             "plan's first); several, comma-separated: each student works "
+                             "through them in turn, leaving each kernel running; 'all': "
+                             "student i takes chapter i mod 8. With more than one chapter, a "
+                             "chapter without a live explorer skips that step")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds the whole class may take (default 1800)")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
@@ -260,8 +287,9 @@ def main(argv=None):
     if not 1 <= options.students <= 200:
         parser.error("--students must be between 1 and 200")
     chapters = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    if options.chapter != "all" and options.chapter not in chapters:
-        parser.error(f"no notebooks/{options.chapter}.ipynb")
+    wanted = [] if options.chapter == "all" else options.chapter.split(",")
+    if set(wanted) - set(chapters):
+        parser.error(f"no notebooks/{sorted(set(wanted) - set(chapters))[0]}.ipynb")
 
     # A stop from outside (tasks.py passes Ctrl+C on as SIGTERM, CI's time limit) must run
     # the clean-up below like any other exit.
@@ -273,10 +301,10 @@ def main(argv=None):
     commit = hubkit.publish_course(remote, branch=config["branch"])
     hub = Hub(work / "hub")
     names = [f"student{i:03d}" for i in range(1, options.students + 1)]
-    chapter_of = {name: chapters[i % len(chapters)] if options.chapter == "all"
-                  else options.chapter for i, name in enumerate(names)}
+    chapter_of = {name: [chapters[i % len(chapters)]] if options.chapter == "all" else wanted
+                  for i, name in enumerate(names)}
     links = {c: tasks.pull_link(hub.url, str(remote), config["branch"], f"notebooks/{c}.ipynb")
-             for c in set(chapter_of.values())}
+             for c in chapters}
     results = {name: {"name": name} for name in names}
     load0, busy0, t_start = os.getloadavg(), hubkit.machine_busy_seconds(), time.monotonic()
     avail0 = _mem_available()
@@ -286,9 +314,9 @@ def main(argv=None):
     try:
         hub.start()
         threads = [threading.Thread(target=run_student, daemon=True,
-                                    args=(hub, name, links[chapter_of[name]], remote.name,
+                                    args=(hub, name, links[chapter_of[name][0]], remote.name,
                                           chapter_of[name], results[name],
-                                          options.chapter != "all"))
+                                          len(chapter_of[name]) == 1 and options.chapter != "all"))
                    for name in names]
         for thread in threads:
             thread.start()
@@ -332,10 +360,10 @@ def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left,
     n = options.students
     rows = list(results.values())
     failed = [r for r in rows if not r.get("ok")]
-    done = [r for r in rows if "chapter_s" in r]
+    runs = [run for r in rows for run in r.get("runs", [])]
 
-    def stat(key, fn=statistics.median):
-        values = [r[key] for r in rows if key in r]
+    def stat(key, fn=statistics.median, among=rows):
+        values = [r[key] for r in among if key in r]
         return fn(values) if values else float("nan")
 
     for r in failed:
@@ -345,30 +373,28 @@ def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left,
     cores = os.cpu_count() or 1
     print(f"  steps (median / max s): login {stat('login_s'):.1f} / {stat('login_s', max):.1f}, "
           f"server start {stat('server_start_s'):.1f} / {stat('server_start_s', max):.1f}, "
-          f"pull {stat('pull_s'):.1f} / {stat('pull_s', max):.1f}, "
-          f"explorer redraw {stat('explorer_s'):.2f} / {stat('explorer_s', max):.2f}")
-    print(f"  chapter {options.chapter}: {len(done)} runs, wall median {stat('chapter_s'):.1f} s, "
-          f"p95 {percentile([r['chapter_s'] for r in done], 0.95):.1f} s, max "
-          f"{stat('chapter_s', max):.1f} s; kernel CPU per run median "
-          f"{stat('chapter_cpu_s'):.2f} s (max {stat('chapter_cpu_s', max):.2f} s)")
-    print(f"  memory per student (server + kernel): peak RSS mean {stat('hwm_mb', statistics.mean):.0f}"
-          f" MB (max {stat('hwm_mb', max):.0f}), RSS now mean {stat('rss_mb', statistics.mean):.0f} MB,"
-          f" PSS mean {stat('pss_mb', statistics.mean):.0f} MB (all students: "
-          f"{sum(r.get('pss_mb', 0) for r in rows):.0f} MB); hub + proxy + culler {hub_mb:.0f} MB")
+          f"pull {stat('pull_s'):.1f} / {stat('pull_s', max):.1f}, explorer redraw "
+          f"{stat('explorer_s', among=runs):.2f} / {stat('explorer_s', max, runs):.2f}")
+    for chapter in sorted({run["chapter"] for run in runs}):
+        mine = [run for run in runs if run["chapter"] == chapter and "chapter_s" in run]
+        if mine:
+            print(f"  chapter {chapter}: {len(mine)} runs, wall median "
+                  f"{stat('chapter_s', among=mine):.1f} s, p95 "
+                  f"{percentile([r['chapter_s'] for r in mine], 0.95):.1f} s, max "
+                  f"{stat('chapter_s', max, mine):.1f} s; kernel CPU per run median "
+                  f"{stat('chapter_cpu_s', among=mine):.2f} s (max "
+                  f"{stat('chapter_cpu_s', max, mine):.2f} s)")
+    print(f"  memory per student (server + kernels): peak RSS mean "
+          f"{stat('hwm_mb', statistics.mean):.0f} MB (max {stat('hwm_mb', max):.0f}), RSS now mean "
+          f"{stat('rss_mb', statistics.mean):.0f} MB, PSS mean {stat('pss_mb', statistics.mean):.0f}"
+          f" MB (all students: {sum(r.get('pss_mb', 0) for r in rows):.0f} MB); hub + proxy + "
+          f"culler {hub_mb:.0f} MB")
     print(f"  machine: {cores} cores; load average {load[0][0]:.1f} at the start, "
           f"{load[1][0]:.1f} at the end; in {wall:.0f} s it was busy "
           f"{busy:.0f} CPU s, {ours_cpu:.0f} of them this class's "
           f"(other work: {max(0.0, busy - ours_cpu) / wall:.2f} cores on average)")
     if left:
         print(f"  WARNING: {len(left)} process(es) still running after the stop: {left}")
-    if options.chapter == "all":
-        for chapter in sorted({r["chapter"] for r in rows}):
-            mine = [r for r in rows if r["chapter"] == chapter and "chapter_s" in r]
-            if mine:
-                print(f"  {chapter}: wall {statistics.median(r['chapter_s'] for r in mine):.1f} s,"
-                      f" kernel CPU {statistics.median(r['chapter_cpu_s'] for r in mine):.2f} s,"
-                      f" peak RSS {max(r.get('hwm_mb', 0) for r in mine):.0f} MB"
-                      f" (PSS {max(r.get('pss_mb', 0) for r in mine):.0f} MB)")
     if options.keep:
         print(f"  work folder kept: {work}")
     if options.json:
@@ -378,7 +404,7 @@ def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left,
             "wall_s": wall, "busy_cpu_s": busy, "class_cpu_s": ours_cpu, "load": load,
             "hub_mb": hub_mb, "mem_available_mb": avail, "results": rows}, indent=1))
     mean_mb = stat("hwm_mb", statistics.mean)
-    times = [r["chapter_s"] for r in done]
+    times = [run["chapter_s"] for run in runs if "chapter_s" in run]
     print(f"classroom: {n} students, {len(failed) + (1 if left else 0)} failures, "
           f"{mean_mb:.0f} MB per student, {statistics.median(times) if times else float('nan'):.1f} s "
           f"median chapter time, {percentile(times, 0.95):.1f} s p95", flush=True)
