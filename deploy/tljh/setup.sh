@@ -14,8 +14,9 @@
 # Run it again after `git pull` to update the package: it changes only what differs.
 #
 # Limits: measured with `python3 tasks.py classroom` (notebooks/README.md, "How big a
-# hub"): a learner's server and kernel peak at about 0.4 GB on chapter 03, so 1G leaves
-# room to experiment; one core per learner at most, so one learner cannot slow the rest.
+# hub"): a learner's server and kernels peak at 0.4 GB with one chapter open, 0.7 GB with
+# the lab plan's three, so 1G leaves 40 % headroom; one core per learner at most, so one
+# learner's run cannot slow the rest down.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

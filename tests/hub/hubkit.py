@@ -287,8 +287,12 @@ def marked_pids(run_id: str) -> list[int]:
     return found
 
 
-def kill_marked(run_id: str, grace: float = 15) -> list[int]:
-    """SIGTERM every marked process, SIGKILL those left after ``grace`` s; their pids."""
+def kill_marked(run_id: str, grace: float = 30) -> list[int]:
+    """SIGTERM every marked process, SIGKILL those left after ``grace`` s; their pids.
+
+    Servers stop their kernels when asked to stop; thirty of them on a busy machine take
+    longer than a few seconds. After the SIGKILL, wait (10 s at most) until they are gone.
+    """
     pids = marked_pids(run_id)
     for pid in pids:
         try:
@@ -297,12 +301,15 @@ def kill_marked(run_id: str, grace: float = 15) -> list[int]:
             pass
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and marked_pids(run_id):
-        time.sleep(0.2)
+        time.sleep(0.5)
     for pid in marked_pids(run_id):
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and marked_pids(run_id):
+        time.sleep(0.2)
     return pids
 
 
