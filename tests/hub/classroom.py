@@ -200,6 +200,7 @@ def work_through(hub, student, folder, chapter, explorer_required):
                     raise HubError(f"cell {i}: {reply.get('ename')}: {reply.get('evalue')}")
             run["chapter_s"] = time.monotonic() - t0
             run["chapter_cpu_s"] = sum(map(hubkit.cpu_seconds, kernel_pids)) - cpu0
+            run["reconnects"] = getattr(kernel, "reconnects", 0)
 
             step = f"{chapter}: move an explorer"
             try:
@@ -341,9 +342,11 @@ def main(argv=None):
         load1 = os.getloadavg()
         hub.shutdown()
         left = hubkit.marked_pids(hub.run_id)
-        if not options.keep:
+        if not (options.keep or left or any(not r.get("ok") for r in results.values())):
             import shutil
             shutil.rmtree(work, ignore_errors=True)
+        else:
+            options.keep = True  # the hub's log (in it) tells what went wrong
 
     return report(options, results, wall=wall, busy=busy, ours_cpu=ours_cpu, load=(load0, load1),
                   hub_mb=hub_mb, avail=(avail0, avail1), left=left, work=work, commit=commit)

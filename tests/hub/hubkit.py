@@ -552,12 +552,29 @@ class Kernel:
         self.comms: dict[str, dict] = {}  # comm_id -> {"state": ..., "buffers": ...}
         self.comm_updates: list[dict] = []  # comm_msg messages, in order
 
-    def connect(self, timeout: float) -> None:
+    def connect(self, timeout: float, attempts: int = 3) -> None:
+        """Open the websocket and wait for the kernel; reconnect if the server drops it.
+
+        JupyterLab reconnects a kernel's websocket that closes (it shows "Kernel
+        connecting"); so does this, at most ``attempts`` times within ``timeout``.
+        """
         url = (self.student.server.replace("http://", "ws://")
                + f"/api/kernels/{self.id}/channels?session_id={self.client_session}")
-        self.ws = websocket.create_connection(
-            url, header=[f"Authorization: token {self.student.token}"], timeout=timeout)
-        self.wait_ready(timeout)
+        deadline = time.monotonic() + timeout
+        for attempt in range(1, attempts + 1):
+            remaining = max(1.0, deadline - time.monotonic())
+            try:
+                self.ws = websocket.create_connection(
+                    url, header=[f"Authorization: token {self.student.token}"],
+                    timeout=remaining)
+                self.wait_ready(remaining)
+                return
+            except (websocket.WebSocketConnectionClosedException, ConnectionError) as exc:
+                self.close()
+                self.reconnects = getattr(self, "reconnects", 0) + 1
+                if attempt == attempts or time.monotonic() >= deadline:
+                    raise HubError(f"the kernel's websocket closed {attempt} times: {exc}") from exc
+                time.sleep(1)
 
     def close(self) -> None:
         if self.ws is not None:
