@@ -200,7 +200,7 @@ def work_through(hub, student, folder, chapter, explorer_required):
                     raise HubError(f"cell {i}: {reply.get('ename')}: {reply.get('evalue')}")
             run["chapter_s"] = time.monotonic() - t0
             run["chapter_cpu_s"] = sum(map(hubkit.cpu_seconds, kernel_pids)) - cpu0
-            run["reconnects"] = getattr(kernel, "reconnects", 0)
+            run["reconnects"] = kernel.reconnects
 
             step = f"{chapter}: move an explorer"
             try:
@@ -377,7 +377,8 @@ def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left,
     print(f"  steps (median / max s): login {stat('login_s'):.1f} / {stat('login_s', max):.1f}, "
           f"server start {stat('server_start_s'):.1f} / {stat('server_start_s', max):.1f}, "
           f"pull {stat('pull_s'):.1f} / {stat('pull_s', max):.1f}, explorer redraw "
-          f"{stat('explorer_s', among=runs):.2f} / {stat('explorer_s', max, runs):.2f}")
+          f"{stat('explorer_s', among=runs):.2f} / {stat('explorer_s', max, runs):.2f}; "
+          f"kernel websockets reconnected: {sum(run.get('reconnects', 0) for run in runs)}")
     for chapter in sorted({run["chapter"] for run in runs}):
         mine = [run for run in runs if run["chapter"] == chapter and "chapter_s" in run]
         if mine:

@@ -551,6 +551,7 @@ class Kernel:
         self.client_session = uuid.uuid4().hex
         self.comms: dict[str, dict] = {}  # comm_id -> {"state": ..., "buffers": ...}
         self.comm_updates: list[dict] = []  # comm_msg messages, in order
+        self.reconnects = 0  # websockets the server closed while the kernel was starting
 
     def connect(self, timeout: float, attempts: int = 3) -> None:
         """Open the websocket and wait for the kernel; reconnect if the server drops it.
@@ -571,7 +572,7 @@ class Kernel:
                 return
             except (websocket.WebSocketConnectionClosedException, ConnectionError) as exc:
                 self.close()
-                self.reconnects = getattr(self, "reconnects", 0) + 1
+                self.reconnects += 1
                 if attempt == attempts or time.monotonic() >= deadline:
                     raise HubError(f"the kernel's websocket closed {attempt} times: {exc}") from exc
                 time.sleep(1)
