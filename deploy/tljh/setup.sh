@@ -75,7 +75,16 @@ install -d -m 0755 /etc/skel/.cache/matplotlib
 MPLCONFIGDIR=/etc/skel/.cache/matplotlib "$user_env/bin/python" -c "import matplotlib.font_manager"
 chmod -R a+rX /etc/skel/.cache
 
-# 4. One BLAS thread per kernel (the course's matrices are tiny; benchmarks/README.md).
+# 4. Kernels on one machine pick free TCP ports as they start; when a class starts together,
+#    two can pick the same one. Without the port cache a kernel's automatic restart takes
+#    new ports and recovers (with it, it retries the taken ones and dies; seen in
+#    `python3 tasks.py classroom`).
+install -d "$user_env/etc/jupyter/jupyter_server_config.d"
+cat > "$user_env/etc/jupyter/jupyter_server_config.d/gdcourse.json" <<'JSON'
+{"KernelManager": {"cache_ports": false}}
+JSON
+
+# 5. One BLAS thread per kernel (the course's matrices are tiny; benchmarks/README.md).
 install -d "$prefix/config/jupyterhub_config.d"
 cat > "$prefix/config/jupyterhub_config.d/gdcourse.py" <<'PY'
 # Written by gdcourse's deploy/tljh/setup.sh.
@@ -83,7 +92,7 @@ c.Spawner.environment.update(
     {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
 PY
 
-# 5. Limits per learner and the idle culler, then reload the hub (running servers go on).
+# 6. Limits per learner and the idle culler, then reload the hub (running servers go on).
 tljh-config set limits.memory "$memory"
 tljh-config set limits.cpu "$cpu"
 tljh-config set user_environment.default_app jupyterlab
@@ -95,7 +104,7 @@ tljh-config reload hub
 
 "$user_env/bin/python" -m gdcourse.doctor || true
 
-# 6. The link to hand out (repository, branch and first page from course/course.toml).
+# 7. The link to hand out (repository, branch and first page from course/course.toml).
 echo
 if [ -n "$hub_url" ]; then
     echo "The link for your learners:"

@@ -281,6 +281,9 @@ def main(argv=None):
                              "chapter without a live explorer skips that step")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds the whole class may take (default 1800)")
+    parser.add_argument("--cache-kernel-ports", action="store_true",
+                        help="Jupyter's default, which deploy/tljh turns off: a kernel whose "
+                             "port another kernel took at the same moment never recovers")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
     parser.add_argument("--keep", action="store_true",
                         help="keep the work folder (homes, hub log) and print its path")
@@ -300,7 +303,7 @@ def main(argv=None):
     config = tasks.read_course_config()
     remote = work / "remote" / config["repository"].rstrip("/").split("/")[-1]
     commit = hubkit.publish_course(remote, branch=config["branch"])
-    hub = Hub(work / "hub")
+    hub = Hub(work / "hub", cache_kernel_ports=options.cache_kernel_ports)
     names = [f"student{i:03d}" for i in range(1, options.students + 1)]
     chapter_of = {name: [chapters[i % len(chapters)]] if options.chapter == "all" else wanted
                   for i, name in enumerate(names)}

@@ -135,6 +135,13 @@ class Hub:
     cull_timeout: int = 3600
     cull_every: int = 300
     start_timeout: int = 180
+    #: Every kernel on one machine picks free TCP ports when it starts, and two kernels
+    #: starting at the same moment can pick the same one ("Address already in use"; seen
+    #: here about once in a hundred kernels when a class started together). With Jupyter's
+    #: default (KernelManager.cache_ports True) the automatic restart reuses the taken
+    #: ports, fails five times and leaves the kernel dead; without the cache it picks new
+    #: ports and the kernel comes up. deploy/tljh/setup.sh turns the cache off too.
+    cache_kernel_ports: bool = False
     run_id: str = field(default_factory=lambda: secrets.token_hex(6))
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     service_token: str = field(default_factory=lambda: secrets.token_hex(32))
@@ -167,7 +174,8 @@ class Hub:
             proxy=str(self.proxy), proxy_token=self._proxy_token, work=self.work,
             cleanup_servers=False, password=self.password, singleuser=str(singleuser),
             # Jupyter refuses to run as root without this (containers, CI as root).
-            server_args=["--ServerApp.allow_root=True"] if root else [],
+            server_args=[f"--KernelManager.cache_ports={self.cache_kernel_ports}"]
+            + (["--ServerApp.allow_root=True"] if root else []),
             start_timeout=self.start_timeout, environment=self.environment(),
             service_token=self.service_token, cull_timeout=self.cull_timeout,
             cull_every=self.cull_every)
