@@ -8,7 +8,7 @@
                               --with-torch also installs PyTorch (CPU) for the comparison tests
     python3 tasks.py browser  the course in a real browser: JupyterLab + headless Chromium
     python3 tasks.py classroom --students N   a class on a real local JupyterHub (load test)
-    python3 tasks.py hub-test the hub's isolation, restart and idle-culling tests
+    python3 tasks.py hub-test the hub's tests: isolation, restarts, idle culling, nbgrader
     python3 tasks.py pull-link --hub URL      the nbgitpuller link that hands out the course
     python3 tasks.py nbgrader nbgrader assignments from course/ (into build/nbgrader)
     python3 tasks.py setup    only create/update the environment in .venv
@@ -399,7 +399,7 @@ def cmd_classroom(args):
 
 
 def cmd_hub_test(args):
-    """Isolation between students, no lost work after a hub restart, idle culling."""
+    """tests/hub: isolation, no lost work across hub restarts, culling, kernel ports, nbgrader."""
     setup()
     py = setup(HUB_EXTRAS, HUB_STAMP)
     install_proxy()

@@ -345,6 +345,10 @@ def main(argv=None):
         load1 = os.getloadavg()
         hub.shutdown()
         left = hubkit.marked_pids(hub.run_id)
+        try:  # kernels the servers had to restart (a crash, a port taken at start)
+            restarts = hub.log_path.read_text(errors="replace").count("restarting kernel")
+        except OSError:
+            restarts = 0
         if not (options.keep or left or any(not r.get("ok") for r in results.values())):
             import shutil
             shutil.rmtree(work, ignore_errors=True)
@@ -352,7 +356,8 @@ def main(argv=None):
             options.keep = True  # the hub's log (in it) tells what went wrong
 
     return report(options, results, wall=wall, busy=busy, ours_cpu=ours_cpu, load=(load0, load1),
-                  hub_mb=hub_mb, avail=(avail0, avail1), left=left, work=work, commit=commit)
+                  hub_mb=hub_mb, avail=(avail0, avail1), left=left, work=work, commit=commit,
+                  restarts=restarts)
 
 
 def _mem_available():
@@ -362,7 +367,8 @@ def _mem_available():
     return float("nan")
 
 
-def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left, work, commit):
+def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left, work, commit,
+           restarts=0):
     n = options.students
     rows = list(results.values())
     failed = [r for r in rows if not r.get("ok")]
@@ -381,7 +387,8 @@ def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left,
           f"server start {stat('server_start_s'):.1f} / {stat('server_start_s', max):.1f}, "
           f"pull {stat('pull_s'):.1f} / {stat('pull_s', max):.1f}, explorer redraw "
           f"{stat('explorer_s', among=runs):.2f} / {stat('explorer_s', max, runs):.2f}; "
-          f"kernel websockets reconnected: {sum(run.get('reconnects', 0) for run in runs)}")
+          f"kernel websockets reconnected: {sum(run.get('reconnects', 0) for run in runs)}, "
+          f"kernels restarted by their server: {restarts}")
     for chapter in sorted({run["chapter"] for run in runs}):
         mine = [run for run in runs if run["chapter"] == chapter and "chapter_s" in run]
         if mine:
@@ -409,7 +416,8 @@ def report(options, results, *, wall, busy, ours_cpu, load, hub_mb, avail, left,
         options.json.write_text(json.dumps({
             "students": n, "chapter": options.chapter, "commit": commit, "cores": cores,
             "wall_s": wall, "busy_cpu_s": busy, "class_cpu_s": ours_cpu, "load": load,
-            "hub_mb": hub_mb, "mem_available_mb": avail, "results": rows}, indent=1))
+            "hub_mb": hub_mb, "mem_available_mb": avail, "kernel_restarts": restarts,
+            "results": rows}, indent=1))
     mean_mb = stat("hwm_mb", statistics.mean)
     times = [run["chapter_s"] for run in runs if "chapter_s" in run]
     print(f"classroom: {n} students, {len(failed) + (1 if left else 0)} failures, "

@@ -137,7 +137,7 @@ class Hub:
     start_timeout: int = 180
     #: Every kernel on one machine picks free TCP ports when it starts, and two kernels
     #: starting at the same moment can pick the same one ("Address already in use"; seen
-    #: here about once in a hundred kernels when a class started together). With Jupyter's
+    #: here in about one kernel of a hundred when a class started together). With Jupyter's
     #: default (KernelManager.cache_ports True) the automatic restart reuses the taken
     #: ports, fails five times and leaves the kernel dead; without the cache it picks new
     #: ports and the kernel comes up. deploy/tljh/setup.sh turns the cache off too.

@@ -2,8 +2,8 @@
 
 Every kernel on one machine picks free TCP ports when it starts. When a class starts
 together, another process can take a port between the pick and the kernel's bind
-("Address already in use"; `python3 tasks.py classroom` saw it about once in a hundred
-kernels, before the cache was off). A restart with new ports should then recover. With the
+("Address already in use"; `python3 tasks.py classroom` lost about one kernel in a hundred
+that way, before the cache was off). A restart with new ports should then recover. With the
 cache on (Jupyter's default on Linux) the restart reuses the same ports and fails again,
 five times, and the kernel stays dead; with it off, the restart picks new ports.
 """
