@@ -250,3 +250,37 @@ def test_hub_tooling_stays_out_of_the_course_dependencies():
     for name in ("jupyterhub", "nbgitpuller", "idle-culler", "nbgrader"):
         assert name not in runtime
     assert any(r.startswith("jupyterhub") for r in project["optional-dependencies"]["hub"])
+
+
+# --------------------------------------------------------------------------- nbgrader
+def load_writer():
+    path = DEPLOY / "nbgrader" / "make_assignments.py"
+    spec = importlib.util.spec_from_file_location("gdcourse_make_assignments", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("source", sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.stem)
+def test_nbgrader_assignment_grades_every_checked_exercise(source):
+    """One graded cell per exercise the course checks (its solution-tagged assert), each
+    importing its check; solution cells exactly where the markers are; unique ids."""
+    writer = load_writer()
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    asserted = [c for c in nb["cells"] if "solution" in c["metadata"].get("tags", [])
+                and ".passed" in "".join(c["source"])]
+    out, graded = writer.assignment(nb, source.stem)
+    assert len(graded) == len(asserted) > 0
+    meta = [c["metadata"].get("nbgrader") for c in out["cells"]]
+    ids = [m["grade_id"] for m in meta if m]
+    assert len(ids) == len(set(ids)), "nbgrader needs unique grade ids"
+    for cell, m in zip(out["cells"], meta):
+        text = "".join(cell["source"])
+        assert ("BEGIN SOLUTION" in text) == bool(m and m["solution"])
+        if m and m["grade"]:
+            name = m["grade_id"]
+            assert f"from gdcourse.exercises import {name}" in text and m["points"] == 1
+            assert "assert result.passed" in text and m["locked"]
+    assert not any("solution" in c["metadata"].get("tags", []) for c in out["cells"])
+    assert "check_setup(" in "".join(out["cells"][1]["source"])
