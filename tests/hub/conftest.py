@@ -88,8 +88,11 @@ HUBS: list[hubkit.Hub] = []
 
 
 def _stop_every_hub(*_):
-    for hub in HUBS:
-        hubkit.kill_marked(hub.run_id)
+    for hub in HUBS:  # processes, and the Unix users a hub added
+        try:
+            hub.shutdown()
+        except Exception:  # the last safety net must try every hub
+            hubkit.kill_marked(hub.run_id)
 
 
 def make_hub(**kwargs) -> hubkit.Hub:

@@ -99,7 +99,7 @@ c.JupyterHub.cleanup_servers = {cleanup_servers!r}
 c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = {password!r}
 c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
+c.JupyterHub.spawner_class = {spawner!r}
 c.SimpleLocalProcessSpawner.home_dir_template = "{work}/home/{{username}}"
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {server_args!r}
@@ -142,6 +142,11 @@ class Hub:
     #: ports, fails five times and leaves the kernel dead; without the cache it picks new
     #: ports and the kernel comes up. deploy/tljh/setup.sh turns the cache off too.
     cache_kernel_ports: bool = False
+    #: True (root only): every student is a Unix user of their own with a private home,
+    #: started by LocalProcessSpawner, as on The Littlest JupyterHub; add them with
+    #: :meth:`add_system_user`, and :meth:`shutdown` deletes them again. False: one Unix user
+    #: for all (SimpleLocalProcessSpawner), which changes nothing on the machine.
+    system_users: bool = False
     run_id: str = field(default_factory=lambda: secrets.token_hex(6))
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     service_token: str = field(default_factory=lambda: secrets.token_hex(32))
@@ -158,9 +163,10 @@ class Hub:
 
     # ----------------------------------------------------------------- lifecycle
     def environment(self) -> dict[str, str]:
+        shared = {} if self.system_users else {"MPLCONFIGDIR": str(self.mplconfig)}
         return {
             MARKER: self.run_id,
-            "MPLCONFIGDIR": str(self.mplconfig),
+            **shared,
             # The course's matrices are tiny; a second BLAS thread only waits for a core.
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "JUPYTER_PLATFORM_DIRS": "1",
@@ -173,9 +179,10 @@ class Hub:
             port=self.port, hub_port=self.hub_port, proxy_api_port=self.proxy_api_port,
             proxy=str(self.proxy), proxy_token=self._proxy_token, work=self.work,
             cleanup_servers=False, password=self.password, singleuser=str(singleuser),
+            spawner="localprocess" if self.system_users else "simple",
             # Jupyter refuses to run as root without this (containers, CI as root).
             server_args=[f"--KernelManager.cache_ports={self.cache_kernel_ports}"]
-            + (["--ServerApp.allow_root=True"] if root else []),
+            + (["--ServerApp.allow_root=True"] if root and not self.system_users else []),
             start_timeout=self.start_timeout, environment=self.environment(),
             service_token=self.service_token, cull_timeout=self.cull_timeout,
             cull_every=self.cull_every)
@@ -233,11 +240,39 @@ class Hub:
         self.start()
 
     def shutdown(self) -> list[int]:
-        """Stop the hub, then every process this run started (servers, kernels, proxy)."""
+        """Stop the hub, then every process this run started (servers, kernels, proxy);
+        then delete the Unix users it added."""
         try:
             self.stop()
         finally:
-            return kill_marked(self.run_id)
+            pids = kill_marked(self.run_id)
+            for name in getattr(self, "_users", []):
+                subprocess.run(["userdel", name], capture_output=True, timeout=60)
+            self._users = []
+            return pids
+
+    def add_system_user(self, name: str) -> Path:
+        """A Unix user for a student, home ``<work>/home/<name>`` (mode 0700, as TLJH makes
+        homes private), with matplotlib's font cache copied in from a skeleton folder, as
+        deploy/tljh/setup.sh has TLJH copy it from /etc/skel. Returns the home."""
+        if not self.system_users or os.geteuid() != 0:
+            raise HubError("system users need Hub(system_users=True) and root")
+        if not self.mplconfig.exists():
+            self.warm_font_cache()
+        skel = self.work / "skel"
+        if not skel.exists():
+            (skel / ".cache").mkdir(parents=True)
+            subprocess.run(["cp", "-r", str(self.mplconfig), str(skel / ".cache" / "matplotlib")],
+                           check=True)
+        for folder in (self.work.parent, self.work, self.work / "home"):
+            folder.chmod(folder.stat().st_mode | 0o011)  # others may pass through, not list
+        home = self.work / "home" / name
+        subprocess.run(["useradd", "--create-home", "--home-dir", str(home), "--skel", str(skel),
+                        "--shell", "/bin/bash", "--user-group", name],
+                       check=True, capture_output=True, timeout=60)
+        self._users = [*getattr(self, "_users", []), name]
+        home.chmod(0o700)
+        return home
 
     def __enter__(self):
         self.start()
