@@ -44,8 +44,8 @@ Translated editions: for every language with catalogues in ``course/locale/<lang
 ``course/locale/README.md``) the same sources also give ``notebooks/<lang>/NN_*.ipynb``
 and ``notebooks/<lang>/solutions/NN_*.ipynb``. A cell whose translation is missing,
 fuzzy or stale keeps its English text there (the build lists such fallbacks, and the
-chapter's title cell says how many); links to headings are pointed at the translated
-headings; the stub and the setup cell speak the language too, and the setup cell calls
+chapter's title cell says how many); every translated heading also carries its English
+anchor, so links keep their targets; the stub and the setup cell speak the language too, and the setup cell calls
 ``gdcourse.set_language("<lang>")``. The language's glossary
 (``course/locale/<lang>/glossary.md``) becomes ``glossary.ipynb`` in both folders.
 
@@ -221,44 +221,31 @@ def dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _pair_anchors(english: dict, translated: dict) -> dict[str, str]:
-    """English heading anchor -> the anchor of the same heading in the translation."""
-    pairs = {}
-    for en_cell, tr_cell in zip(english["cells"], translated["cells"]):
-        if en_cell["cell_type"] != "markdown":
-            continue
-        en = i18n.headings(i18n.cell_text(en_cell))
-        tr = i18n.headings(i18n.cell_text(tr_cell))
-        if len(en) == len(tr):
-            for (_, a), (_, b) in zip(en, tr):
-                a, b = i18n.anchor(a), i18n.anchor(b)
-                if a and b:
-                    pairs.setdefault(a, b)
-    return pairs
+def heading_lines(text: str) -> list[int]:
+    """The numbers of the lines of a Markdown text that are headings (not in code)."""
+    prose = i18n.split_markdown(text)[0].split("\n")  # one line per line of ``text``
+    return [n for n, line in enumerate(prose) if i18n.HEADING.fullmatch(line)]
 
 
-def relink(text: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
-    """Point links to English headings (``NN_x.ipynb#Heading`` or ``#Heading``) at the
-    translated headings."""
-    def fix(match):
-        target = match["target"]
-        path, sep, fragment = target.partition("#")
-        mapping = anchors.get(path or here, {})
-        if not sep or fragment not in mapping:
-            return match.group(0)
-        start, end = match.span("target")
-        whole = match.group(0)
-        offset = match.start()
-        return whole[:start - offset] + f"{path}#{mapping[fragment]}" + whole[end - offset:]
+def with_anchor_ids(english: str, translated: str) -> str:
+    """The translation, each heading ending in ``<a id="English-anchor"></a>``.
 
-    return i18n.LINK.sub(fix, text)
-
-
-def _relinked(nb: dict, here: str, anchors: dict[str, dict[str, str]]) -> dict:
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            cell["source"] = relink(i18n.cell_text(cell), here, anchors)
-    return nb
+    Links in a translated edition keep their English targets (``NN_x.ipynb#Heading`` or
+    ``#Heading``): JupyterLab 4 percent-encodes a link's fragment and then finds no heading
+    whose text is Chinese, while it does find an element with an ASCII ``id``. So every
+    translated heading also answers to its English anchor; its own anchor (the Chinese
+    text) stays what JupyterLab shows in the table of contents.
+    """
+    en_lines, tr_lines = heading_lines(english), heading_lines(translated)
+    if len(en_lines) != len(tr_lines):
+        return translated  # the checks report it; no guessing which heading is which
+    en_text, out = english.split("\n"), translated.split("\n")
+    for a, b in zip(en_lines, tr_lines):
+        en_anchor = i18n.anchor(i18n.HEADING.fullmatch(en_text[a])["text"])
+        tr_anchor = i18n.anchor(i18n.HEADING.fullmatch(out[b])["text"])
+        if en_anchor and en_anchor != tr_anchor:
+            out[b] = out[b].rstrip() + f'<a id="{en_anchor}"></a>'
+    return "\n".join(out)
 
 
 def glossary_notebook(text: str, kernel: dict) -> dict:
@@ -279,10 +266,13 @@ def translated_outputs(lang: str, sources: dict[str, dict], version: str,
                        report: dict | None = None) -> dict[Path, str]:
     """The ``lang`` edition of every source (fallbacks, if any, recorded in ``report``)."""
     strings, build_fallbacks = i18n.build_strings(lang)
-    translated, anchors = {}, {}
+    translated = {}
     for name, source in sources.items():
         catalogue = i18n.read_catalogue(i18n.catalogue_path(lang, name))
         nb, results = i18n.translate(source, catalogue)
+        for en_cell, cell in zip(source["cells"], nb["cells"]):
+            if cell["cell_type"] == "markdown" and cell["source"] != en_cell["source"]:
+                cell["source"] = with_anchor_ids(i18n.cell_text(en_cell), i18n.cell_text(cell))
         fallbacks = [r for r in results if r.status != "translated"]
         if fallbacks:  # say so on the chapter's first cell
             first = nb["cells"][0]
@@ -291,20 +281,18 @@ def translated_outputs(lang: str, sources: dict[str, dict], version: str,
         if report is not None:
             report[name] = fallbacks
         translated[name] = nb
-        anchors[name] = _pair_anchors(source, nb)
     if report is not None and build_fallbacks:
         report[i18n.BUILD_CATALOGUE] = build_fallbacks
     folder = STUDENT_DIR / lang
     written = {}
     for name, nb in translated.items():
-        student, solution = build(_relinked(nb, name, anchors), name, version, lang, strings)
+        student, solution = build(nb, name, version, lang, strings)
         written[folder / name] = dumps(student)
         written[folder / "solutions" / name] = dumps(solution)
     glossary = i18n.LOCALE_DIR / lang / i18n.GLOSSARY
     if glossary.exists() and sources:
         kernel = next(iter(json.loads(text) for text in written.values()))["metadata"]
         page = glossary_notebook(glossary.read_text(encoding="utf-8"), kernel)
-        page = _relinked(page, i18n.GLOSSARY_NOTEBOOK, anchors)
         cells = [clean_cell(c, i, i18n.cell_text(c).split("\n")) for i, c in enumerate(page["cells"])]
         text = dumps({**page, "cells": cells})
         written[folder / i18n.GLOSSARY_NOTEBOOK] = text

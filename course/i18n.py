@@ -472,11 +472,17 @@ def anchor(heading_text: str) -> str | None:
     return text.replace(" ", "-")
 
 
+ANCHOR_ID = re.compile(r"""<a\s+id=["']([^"']+)["']\s*>\s*</a>""")
+
+
 def notebook_anchors(nb: dict) -> list[str]:
+    """What a link's #fragment can name in JupyterLab: each heading's anchor, and the ids
+    of the ``<a id="..."></a>`` in headings (the English anchors of translated headings)."""
     out = []
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            out += [a for _, t in headings(cell_text(cell)) if (a := anchor(t))]
+            for _, text in headings(cell_text(cell)):
+                out += [a for a in [anchor(text)] if a] + ANCHOR_ID.findall(text)
     return out
 
 

@@ -4,10 +4,6 @@ import os
 
 import pytest
 
-# A figure of the Chinese edition that would show a box instead of a character fails
-# (gdcourse.fonts); set before nbval starts the notebooks' kernels, which inherit it.
-os.environ.setdefault("GDCOURSE_STRICT_GLYPHS", "1")
-
 try:
     from hypothesis import HealthCheck, settings
 except ImportError:  # hypothesis is in the `test` extra; plain unit tests still run without it
