@@ -348,3 +348,14 @@ def test_tasks_py_test_runs_the_translated_notebooks_with_nbval():
     assert "notebooks" in tasks.PYTEST_ARGS  # pytest recurses into notebooks/zh_CN/
     assert (ROOT / "notebooks" / "zh_CN").parent == ROOT / "notebooks"
     assert tasks.LANGUAGES["zh_CN"] == "zh_CN" and "zh_CN" in LANGS
+
+
+def test_the_chinese_readme_gives_the_same_two_commands_and_working_links():
+    import re
+    readme = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert "python3 tasks.py lab --lang zh_CN" in readme and "python3 tasks.py test" in readme
+    assert "README.zh-CN.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"urlpath=lab/tree/([^)\s\"]+)", readme):
+        assert (ROOT / target).is_file(), f"Binder link points at a missing file: {target}"
+    for target in re.findall(r"\]\(((?!https?:)[^)#\s]+)", readme):
+        assert (ROOT / target).exists(), f"README.zh-CN.md links to a missing {target}"
