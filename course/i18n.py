@@ -375,7 +375,7 @@ def build_strings(lang: str) -> tuple[dict[str, str], list[str]]:
 BUILD_STRINGS = {
     "stub": "# Your code here (replace the next line).",
     "setup": "checks this kernel; one line when all is well",
-    "language": "the package's messages and figures in this language",
+    "language": "this edition's language, for the package too (the font of its figures)",
     "incomplete": "> This chapter is not fully translated yet: {n} cells are still in English.",
 }
 
