@@ -2,6 +2,7 @@
 """Set up and run the gdcourse course.  Standard library only; Linux, macOS, Windows.
 
     python3 tasks.py lab      set everything up, then open the course in JupyterLab
+                              (--lang zh_CN: the Chinese edition, 简体中文版)
     python3 tasks.py notebook the same in Jupyter Notebook 7 (the classic-style interface)
     python3 tasks.py doctor   check the installation (widgets, kernel, versions); changes nothing
     python3 tasks.py test     set everything up, then run every test (unit tests + notebooks);
@@ -18,6 +19,10 @@
 
 On Windows type `py tasks.py lab` instead of `python3 tasks.py lab`.
 Extra arguments after `lab` go to JupyterLab, after `test` and `browser` to pytest.
+
+`lab --lang zh_CN` opens notebooks/zh_CN/00_welcome.ipynb and, if JupyterLab's Chinese
+language pack (`jupyterlab-language-pack-zh-cn`, the `zh` extra) installs, shows
+JupyterLab's own menus in Chinese for that session; without it the interface stays English.
 
 Setup is idempotent: it creates .venv with the `venv` module if it is missing and installs
 `-e .[lab,test]` only when pyproject.toml (or the checkout's location) changed since the
@@ -269,17 +274,73 @@ def one_blas_thread():
 
 
 FIRST_PAGE = "00_welcome.ipynb"
+# --lang: the edition's folder in notebooks/, and JupyterLab's language pack for it (the
+# optional `zh` extra in pyproject.toml names the same package).
+LANGUAGES = {"en": None, "zh_CN": "zh_CN"}
+LANGUAGE_PACKS = {"zh_CN": ("jupyterlab-language-pack-zh-cn", "jupyterlab_language_pack_zh_CN")}
+LAB_LOCALE_DIR = VENV / "gdcourse-lab-config"  # labconfig/ with the language for one session
+
+
+def pop_language(args):
+    """(language, the other arguments) from `--lang X` or `--lang=X` (default English)."""
+    rest, lang, it = [], "en", iter(args)
+    for arg in it:
+        if arg == "--lang":
+            lang = next(it, "")
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    lang = {"zh": "zh_CN", "zh-CN": "zh_CN", "zh-cn": "zh_CN", "zh_cn": "zh_CN"}.get(lang, lang)
+    if lang not in LANGUAGES:
+        fail(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    return lang, rest
+
+
+def language_pack(py, lang):
+    """JupyterLab's interface in ``lang``: install its language pack if needed (optional).
+
+    Returns the environment for JupyterLab (a config folder that sets the interface
+    language for this session only; settings you chose yourself win), or None when the
+    pack is not there and cannot be installed: then the interface stays English.
+    """
+    package, module = LANGUAGE_PACKS[lang]
+    probe = [py, "-c", f"import {module}"]
+    if run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
+        say(f"installing JupyterLab's interface in {lang} ({package}, about 0.2 MB) ...")
+        if not install(py, [package]) or run(probe, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL) != 0:
+            say(f"could not install {package}; JupyterLab's menus stay in English "
+                "(the course itself is in Chinese all the same)")
+            return None
+    labconfig = LAB_LOCALE_DIR / lang / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    overrides = ('{"@jupyterlab/translation-extension:plugin": {"locale": "%s"}}\n' % lang)
+    target = labconfig / "default_setting_overrides.json"
+    if not target.exists() or target.read_text(encoding="utf-8") != overrides:
+        target.write_text(overrides, encoding="utf-8")
+    paths = [str(LAB_LOCALE_DIR / lang), os.environ.get("JUPYTER_CONFIG_PATH", "")]
+    return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(p for p in paths if p)}
 
 
 def cmd_lab(args, app="jupyterlab", name="JupyterLab"):
-    """Open chapter 00 in JupyterLab (or, with app="notebook", in Jupyter Notebook 7)."""
+    """Open chapter 00 in JupyterLab (or, with app="notebook", in Jupyter Notebook 7).
+
+    ``--lang zh_CN`` opens the Chinese edition (notebooks/zh_CN/), with JupyterLab's own
+    interface in Chinese when its language pack can be installed.
+    """
+    lang, args = pop_language(args)
     py = setup()
     one_blas_thread()
     if getattr(os, "geteuid", lambda: 1)() == 0 and "--allow-root" not in args:
         args = [*args, "--allow-root"]  # Jupyter refuses to run as root otherwise (containers)
-    say(f"starting {name} with {FIRST_PAGE} (stop it with Ctrl+C, twice) ...")
+    first, env = FIRST_PAGE, None
+    if LANGUAGES[lang]:
+        first = f"{LANGUAGES[lang]}/{FIRST_PAGE}"
+        env = language_pack(py, lang)
+    say(f"starting {name} with {first} (stop it with Ctrl+C, twice) ...")
     # From notebooks/, so the file browser shows the chapters; the first page opens by itself.
-    return run([py, "-m", app, FIRST_PAGE, *args], cwd=NOTEBOOKS)
+    return run([py, "-m", app, first, *args], cwd=NOTEBOOKS, env=env)
 
 
 def cmd_notebook(args):
