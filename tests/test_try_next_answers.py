@@ -96,3 +96,24 @@ def test_chapter_6_narrow_deep_relu_network():
             assert max(_dead_fractions(explorer)) == 16
             assert "about flat" in explorer.summary.value
     assert (min(last_layer), max(last_layer)) == (12, 62)
+
+
+def test_chapter_0_a_third_bowl():
+    import numpy as np
+
+    from gdcourse.landscapes import Quadratic
+    from gdcourse.optim import SGD, Adam
+    from gdcourse.trajectories import trace
+
+    start = np.array([1.0, 1.0])
+    rates = [float(f"{m}e{e}") for e in (-3, -2, -1) for m in (1, 1.5, 2, 3, 5, 7)] + [1.0]
+
+    def best(steepness, optimizer):
+        runs = [trace(Quadratic(condition_number=steepness), optimizer, 100, start=start, lr=lr)
+                for lr in rates]
+        finals = [np.inf if run.diverged else run.final_loss for run in runs]
+        i = int(np.argmin(finals))
+        return rates[i], float(f"{finals[i]:.1e}")
+
+    assert best(100, SGD) == (0.015, 2.4e-02) and best(100, Adam) == (0.15, 5.4e-06)
+    assert best(30, SGD)[1] == 1.8e-05 and best(30, Adam)[1] == 1.7e-06
