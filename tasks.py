@@ -7,6 +7,8 @@
     python3 tasks.py test     set everything up, then run every test (unit tests + notebooks);
                               --with-torch also installs PyTorch (CPU) for the comparison tests
     python3 tasks.py browser  the course in a real browser: JupyterLab + headless Chromium
+    python3 tasks.py site     run every chapter and build the course website into build/site/;
+                              --test also crawls it in headless Chromium (website/README.md)
     python3 tasks.py setup    only create/update the environment in .venv
     python3 tasks.py strip    remove outputs from every notebook (do this before committing)
     python3 tasks.py notebooks  write notebooks/ and notebooks/solutions/ from course/ sources
@@ -23,6 +25,7 @@ GDCOURSE_INSTALLER=pip forces pip. It also builds matplotlib's font cache.
 `browser` also installs the `browser` extra (Python Playwright) the same way, and needs
 Debian's Chromium (`apt-get install -y chromium`; Playwright downloads no browser here).
 Without Chromium the browser tests are skipped, and this says so.
+`site` installs the `site` extra (Sphinx, myst-nb, MathJax) the same way.
 """
 
 import hashlib
@@ -43,6 +46,8 @@ EXTRAS = "lab,test"
 STAMP = VENV / "gdcourse-setup.stamp"
 BROWSER_EXTRAS = EXTRAS + ",browser"
 BROWSER_STAMP = VENV / "gdcourse-setup-browser.stamp"
+SITE_EXTRAS = EXTRAS + ",site"
+SITE_STAMP = VENV / "gdcourse-setup-site.stamp"
 CHROMIUM = os.environ.get("GDCOURSE_CHROMIUM", "/usr/bin/chromium")
 PYTEST_ARGS = [
     "tests",
@@ -331,9 +336,8 @@ def loudly(lines):
           file=sys.stderr, flush=True)
 
 
-def cmd_browser(args):
-    setup()
-    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+def browser_problems(py):
+    """What is missing for the tests in a real browser (empty when nothing is)."""
     missing = []
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         missing.append(f"chromium not found at {CHROMIUM}: apt-get install -y chromium "
@@ -342,6 +346,13 @@ def cmd_browser(args):
     if run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
         missing.append("Python Playwright cannot be imported in .venv "
                        f"(pip install -e .[{BROWSER_EXTRAS}])")
+    return missing
+
+
+def cmd_browser(args):
+    setup()
+    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+    missing = browser_problems(py)
     if missing:
         loudly(["THE BROWSER TESTS WILL BE SKIPPED, NOT RUN:", *missing])
     say("running the course in JupyterLab in headless Chromium (pytest tests/browser) ...")
@@ -355,6 +366,38 @@ def cmd_browser(args):
              "screenshots in build/browser-screenshots/", code)
     if not missing:
         say("browser tests passed; screenshots in build/browser-screenshots/")
+    return 0
+
+
+def cmd_site(args):
+    """Build the course website (website/build.py); with --test, crawl it (tests/site)."""
+    test = "--test" in args
+    args = [a for a in args if a != "--test"]
+    setup()
+    py = setup(SITE_EXTRAS, SITE_STAMP)
+    one_blas_thread()
+    say("building the course website into build/site/ (every chapter runs) ...")
+    code = run([py, ROOT / "website" / "build.py", *args])
+    if code != 0:
+        fail(f"the website was not built (exit code {code}); see the messages above.", code)
+    if not test:
+        say("open build/site/index.html; check it with: python3 tasks.py site --test")
+        return 0
+    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+    missing = browser_problems(py)
+    if missing:
+        loudly(["THE WEBSITE TESTS WILL BE SKIPPED, NOT RUN:", *missing])
+    say("crawling the website in headless Chromium (pytest tests/site) ...")
+    code = run([py, "-m", "pytest", "-q", "tests/site"])
+    if missing:
+        loudly(["THE WEBSITE TESTS WERE SKIPPED, NOT RUN:", *missing])
+    if code == 5:
+        fail("pytest collected no website tests; that counts as a failure.", 5)
+    if code != 0:
+        fail(f"website tests failed (pytest exit code {code}); "
+             "screenshots in build/site-screenshots/", code)
+    if not missing:
+        say("website tests passed; screenshots in build/site-screenshots/")
     return 0
 
 
@@ -400,6 +443,7 @@ COMMANDS = {
     "doctor": cmd_doctor,
     "test": cmd_test,
     "browser": cmd_browser,
+    "site": cmd_site,
     "setup": cmd_setup,
     "strip": cmd_strip,
     "notebooks": cmd_notebooks,
