@@ -208,3 +208,12 @@ def test_the_zip_is_the_same_for_the_same_site(tmp_path, monkeypatch):
     assert first == second
     names = zipfile.ZipFile(folder / site.ZIP_NAME).namelist()
     assert names == ["gdcourse-site/_static/a.css", "gdcourse-site/index.html"]
+
+
+def test_printed_text_split_across_messages_is_joined_in_place():
+    stream = lambda text, name="stdout": {"output_type": "stream", "name": name, "text": text}
+    figure = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "x"}}
+    joined = site.join_streams([stream("a line"), stream(["\n", "next\n"]), figure,
+                                stream("after\n"), stream("oops\n", "stderr")])
+    assert joined == [stream("a line\nnext\n"), figure, stream("after\n"),
+                      stream("oops\n", "stderr")]

@@ -238,8 +238,26 @@ def finish_outputs(nb: dict, config: SiteConfig, notebook_path: str) -> int:
             outputs.append({"output_type": "display_data", "metadata": {},
                             "data": {"text/html": explorer_note(summary, config,
                                                                 notebook_path)}})
-        cell["outputs"] = outputs
+        cell["outputs"] = join_streams(outputs)
     return explorers
+
+
+def join_streams(outputs: list[dict]) -> list[dict]:
+    """Join each run of stream outputs of one name into one, as JupyterLab shows them.
+
+    A kernel may send one printed line in two messages, split anywhere; where it splits
+    varies from run to run. (myst-nb's own merging would add a line break at the split and
+    move text from after a figure to before it.)
+    """
+    joined: list[dict] = []
+    for output in outputs:
+        last = joined[-1] if joined else None
+        if (output.get("output_type") == "stream" and last is not None
+                and last.get("output_type") == "stream" and last["name"] == output["name"]):
+            last["text"] = _plain(last["text"]) + _plain(output["text"])
+        else:
+            joined.append(dict(output))
+    return joined
 
 
 def _plain(text) -> str:

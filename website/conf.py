@@ -36,7 +36,7 @@ extensions = ["myst_nb", "sphinx_copybutton"]
 nb_execution_mode = "off"  # build.py has run the chapters already
 nb_ipywidgets_js = {}      # never the CDN scripts of the widget manager (there is no state)
 nb_output_stderr = "show"
-nb_merge_streams = True
+nb_merge_streams = False  # build.py joins them, in place
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_dmath_double_inline = True  # $$...$$ inside a paragraph or list item, as JupyterLab does
 # Anchors as JupyterLab makes them, so that the notebooks' links (e.g.
