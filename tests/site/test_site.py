@@ -228,6 +228,10 @@ def crawl(chromium, base: str, theme: str) -> dict:
                 "c => ({open: c.querySelector('details').open, "
                 "code: c.querySelector('.cell_input')?.getBoundingClientRect().height || 0, "
                 "passed: /Passed/.test(c.querySelector('.cell_output').innerText)})")
+            cell.evaluate("c => Promise.all(c.getAnimations({subtree: true})"
+                          ".map(a => a.finished))")  # the toggle fades in
+            info["low_contrast"] += [item for item in page.evaluate(LOW_CONTRAST)
+                                     if item not in info["low_contrast"]]
             cell.scroll_into_view_if_needed()
             cell.screenshot(path=str(shots / f"{name}-solution.png"))
         pages[name] = info
