@@ -26,7 +26,7 @@ DEPTH = len([p for p in EDITION.path.split("/") if p])
 project = SITE.title
 author = SITE.author
 copyright = "the gdcourse authors; text and notebooks CC BY 4.0, code MIT"
-language = EDITION.language.replace("_", "-") if "_" in EDITION.language else EDITION.language
+language = EDITION.language  # Sphinx's codes: "en", "zh_CN", ... (also its search's)
 root_doc = "index"
 exclude_patterns = ["explorers.json", "**.ipynb_checkpoints"]
 
