@@ -468,18 +468,9 @@ def test_validate_finds_a_shadowed_and_a_raising_mistake():
     assert "'raises' raises IndexError" in problems
 
 
-#: Known problems of registered exercises, for the per-exercise round to fix.
-KNOWN_VALIDATION_PROBLEMS = {
-    "rmsprop_step": "case 1: eps inside the root is within twice the tolerance of the reference",
-}
-
-
 @pytest.mark.parametrize("name", sorted(EX))
 def test_registered_exercises_are_valid(name):
-    problems = EX[name].validate()
-    if name in KNOWN_VALIDATION_PROBLEMS and problems:
-        pytest.xfail(KNOWN_VALIDATION_PROBLEMS[name])
-    assert problems == []
+    assert EX[name].validate() == []
 
 
 # =============================================================================
