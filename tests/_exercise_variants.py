@@ -88,7 +88,7 @@ def tally() -> dict[str, dict[str, int]]:
             row = dict(wrong=0, named=0, generic=0, accepted=0, right=0, right_passed=0)
             for variant in listed:
                 result = check(EXERCISES[name], variant.attempt)
-                if isinstance(variant, Wrong):
+                if type(variant).__name__ == "Wrong":  # the test modules import this file anew
                     row["wrong"] += 1
                     if result.passed:
                         row["accepted"] += 1

@@ -379,6 +379,13 @@ VARIANTS = {
 }
 
 
+# A second pass over the statements.
+VARIANTS["theta_after"] += [
+    Wrong("λ ** t", lambda theta0, curvatures, lr, t: (1 - lr * curvatures ** t) * theta0,
+          "mistake: curvatures raised to t"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

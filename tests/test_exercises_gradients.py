@@ -413,6 +413,55 @@ VARIANTS = {
 }
 
 
+# A second pass over the statements.
+def _ng_scalar_f(f, theta, h=1e-5):
+    grad = np.zeros_like(theta)
+    for i in np.ndindex(theta.shape):
+        grad[i] = (f(theta[i] + h) - f(theta[i] - h)) / (2 * h)
+    return grad
+
+
+def _ng_relative_step(f, theta, h=1e-5):
+    grad = np.zeros_like(theta)
+    for i in np.ndindex(theta.shape):
+        step = np.zeros_like(theta)
+        step[i] = h * max(1.0, abs(theta[i]))
+        grad[i] = (f(theta + step) - f(theta - step)) / (2 * step[i])
+    return grad
+
+
+def _gd_norm(norm, steps=lambda T: range(T)):
+    def gradient_descent(grad, theta0, lr, tol, max_steps):
+        theta = theta0.copy()
+        for t in steps(max_steps):
+            g = grad(theta)
+            if norm(g, lr) <= tol:
+                return theta, t
+            theta = theta - lr * g
+        return theta, len(steps(max_steps))
+    return gradient_descent
+
+
+VARIANTS["numerical_gradient"] += [
+    Wrong("f of one entry", _ng_scalar_f, "requirement: f gets the whole theta"),
+    Wrong("a step relative to θᵢ", _ng_relative_step, "requirement: steps of size h"),
+]
+VARIANTS["linear_regression_gradient"] += [
+    Wrong("(grad_b, grad_w)", lambda X, y, w, b: gradients._linear_regression_gradient(
+        X, y, w, b)[::-1], "mistake: values swapped"),
+]
+VARIANTS["gradient_descent"] += [
+    Wrong("max |gᵢ|", _gd_norm(lambda g, lr: np.abs(g).max()),
+          "mistake: largest entry instead of the norm"),
+    Wrong("Σ |gᵢ|", _gd_norm(lambda g, lr: np.abs(g).sum()),
+          "mistake: sum of |g| instead of the norm"),
+    Wrong("‖lr·g‖", _gd_norm(lambda g, lr: np.linalg.norm(lr * g)), "mistake: norm of the step"),
+    Wrong("range(max_steps - 1)", _gd_norm(lambda g, lr: np.linalg.norm(g),
+                                           steps=lambda T: range(T - 1)),
+          "mistake: one step short of the budget"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

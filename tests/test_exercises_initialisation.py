@@ -207,6 +207,17 @@ VARIANTS = {
 }
 
 
+# A second pass over the statements.
+VARIANTS["xavier_uniform_bound"] += [
+    Wrong("6 / fan_in + fan_out", _xav(lambda i, o, g: g * math.sqrt(6 / i + o)),
+          "mistake: brackets around the sum missing"),
+]
+VARIANTS["fan_in_and_fan_out"] += [
+    Wrong("np.prod of an empty tuple is a float", _fans(receptive=lambda s: np.prod(s[2:])),
+          "requirement: integer output"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

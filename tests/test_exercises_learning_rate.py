@@ -401,6 +401,18 @@ VARIANTS = {
 }
 
 
+# A second pass over the statements.
+VARIANTS["range_test_lrs"] += [
+    Wrong("//", _rtl(exponent=lambda i, n: i // (n - 1)),
+          "mistake: integer division in the exponent"),
+]
+VARIANTS["range_test_stop"] += [
+    Wrong("i + 1 at the stop", _rts(count=lambda i: i + 1), "mistake: one step too many"),
+    Wrong("len − 1 at the end", _rts(end=lambda x: len(x) - 1),
+          "mistake: len(losses) − 1 at the end"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

@@ -283,6 +283,30 @@ VARIANTS = {
 }
 
 
+# A second pass over the statements.
+VARIANTS["minibatch_gradient"] += [
+    Wrong("divided by d", _mbg(lambda X, y, b: (X[b], y[b]), scale=lambda X, b: 2 / X.shape[1]),
+          "mistake: divided by d"),
+]
+VARIANTS["minibatch_noise"] += [
+    Wrong("//", _mn(lambda G: np.sum(np.var(G, axis=0)), correction=lambda n, B: (n - B) // (n - 1)),
+          "mistake: integer division in the correction"),
+    Wrong("no 1/B", _mn(lambda G: np.sum(np.var(G, axis=0)), divide=lambda s, B: s),
+          "mistake: B left out"),
+]
+VARIANTS["epoch_batches"] += [
+    Wrong("array_split into n // B", _eb(lambda n, rng: rng.permutation(n), cut=lambda o, B:
+                                        np.array_split(o, max(len(o) // B, 1))),
+          "mistake: n // batch_size batches"),
+    Wrong("order[start:batch_size]", _eb(lambda n, rng: rng.permutation(n), cut=lambda o, B: [
+        o[s:B] for s in range(0, len(o), B)]), "mistake: slice ends at batch_size"),
+    Wrong("start + batch_size - 1", _eb(lambda n, rng: rng.permutation(n), cut=lambda o, B: [
+        o[s:s + B - 1] for s in range(0, len(o), B)]), "mistake: one index short"),
+    Wrong("range(n // B + 1)", _eb(lambda n, rng: rng.permutation(n), cut=lambda o, B: [
+        o[i * B:(i + 1) * B] for i in range(len(o) // B + 1)]), "mistake: an empty last batch"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

@@ -322,6 +322,26 @@ def _adam_root_outside(theta, grad, m, v, t, lr, beta1, beta2, eps):
     return theta - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v) / (1 - beta2 ** t) + eps), m, v
 
 
+# A second pass over the statements.
+VARIANTS["momentum_step"] += [
+    Wrong("v = μv − ηg, θ + v", _mom(lambda b, g, lr, mu: mu * b - lr * g,
+                                    lambda th, b, g, lr, mu: th + b),
+          "mistake: lr inside the buffer, with a minus"),
+]
+VARIANTS["rmsprop_step"] += [
+    Wrong("(v, theta)", lambda theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8: _rms()(
+        theta, grad, v, lr, alpha, eps)[::-1], "mistake: values swapped"),
+]
+VARIANTS["adam_step"] += [
+    Wrong("(1 − β)^t", _adam(hats=lambda m, v, b1, b2, t: (m / (1 - b1) ** t, v / (1 - b2) ** t)),
+          "mistake: (1 − β)ᵗ instead of 1 − βᵗ"),
+    Wrong("(theta, v, m)", lambda theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+          eps=1e-8: (lambda r: (r[0], r[2], r[1]))(_adam()(theta, grad, m, v, t, lr, beta1,
+                                                            beta2, eps)),
+          "mistake: m and v swapped"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

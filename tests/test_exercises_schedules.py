@@ -306,6 +306,39 @@ VARIANTS = {
 }
 
 
+# A second pass over the statements.
+def _plateau_cooldown_after_the_cut():
+    class Plateau(_plateau(_better)):
+        def step(self, metric):
+            if _better(metric, self.best, self.threshold, self.mode):
+                self.best, self.bad = metric, 0
+            else:
+                self.bad += 1
+            if self.bad > self.patience:
+                self.lr = max(self.lr * self.factor, self.min_lr)
+                self.wait, self.bad = self.cooldown, 0
+            if self.wait > 0:
+                self.wait -= 1
+                self.bad = 0
+            return self.lr
+    return Plateau
+
+
+VARIANTS["exponential_decay"] += [
+    Wrong("no brackets", lambda step, initial_lr, decay_steps, decay_rate, staircase=False:
+          initial_lr * decay_rate ** (step // decay_steps) if staircase
+          else initial_lr * decay_rate ** step / decay_steps, "mistake: exponent without brackets"),
+]
+VARIANTS["multistep_lr"] += [
+    Wrong("t in milestones", lambda t, initial_lr, milestones, gamma: initial_lr * gamma
+          if t in milestones else initial_lr, "mistake: only at the milestones"),
+]
+VARIANTS["plateau_scheduler"] += [
+    Wrong("cooldown after the patience test", _plateau_cooldown_after_the_cut(),
+          "mistake: cooldown started in the epoch of the cut"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

@@ -78,7 +78,7 @@ GD_STEP = Exercise(
         Mistake("sign error", _gd_step_sign,
                 "gradient descent steps against the gradient: θ − lr·g, not θ + lr·g "
                 "(the gradient points uphill).",
-                nudge="look at the direction of your step: the gradient points uphill."),
+                nudge="look at the direction of your step: does it go against the gradient?"),
         Mistake("learning rate forgotten", _gd_step_no_lr,
                 "the step is the gradient times the learning rate: θ − lr·g, not θ − g.",
                 nudge="look at the size of your step: where is lr?"),
@@ -161,6 +161,10 @@ def _theta_after_power_of_product(theta0, curvatures, lr, t):
     return (1.0 - (lr * curvatures) ** t) * theta0
 
 
+def _theta_after_curvature_to_the_t(theta0, curvatures, lr, t):
+    return (1.0 - lr * curvatures ** t) * theta0
+
+
 def _theta_after_theta_to_the_t(theta0, curvatures, lr, t):
     return (1.0 - lr * curvatures) * theta0 ** t
 
@@ -216,6 +220,10 @@ THETA_AFTER = Exercise(
         Mistake("power of the product", _theta_after_power_of_product,
                 "raise the whole factor to the power t, (1 − η·λ)ᵗ, with brackets: "
                 "1 − (η·λ)ᵗ is another number.",
+                nudge="look at the brackets: which part is raised to the power t?"),
+        Mistake("curvatures raised to t", _theta_after_curvature_to_the_t,
+                "raise the whole factor to the power t, (1 − η·λ) ** t, with brackets: "
+                "`1 - lr * curvatures ** t` raises only the curvatures.",
                 nudge="look at the brackets: which part is raised to the power t?"),
         Mistake("θ₀ raised to t", _theta_after_theta_to_the_t,
                 "the factor is raised to the power t, not θ_0: (1 − η·λ) ** t * theta0, "

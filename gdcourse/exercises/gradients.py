@@ -104,9 +104,21 @@ def _theta_kept(call: Call) -> str | None:
             f"{np.array2string(after, separator=', ')}.")
 
 
+def _f_gets_all_of_theta(call: Call) -> str | None:
+    """f takes the whole θ: every point it was given has θ's shape."""
+    f, theta = call.arguments.get("f"), call.before.get("theta")
+    if not isinstance(f, _Recorded) or not isinstance(theta, np.ndarray):
+        return None
+    for point in f.points:
+        if point.shape != theta.shape:
+            return (f"your function called f with a value of shape {point.shape}; f takes "
+                    f"the whole θ, of shape {theta.shape}.")
+    return None
+
+
 def _steps_of_size_h(call: Call) -> str | None:
-    """f must be evaluated at some point θ ± h·(...) for the ``h`` of the call: a step of
-    another size means the argument ``h`` was not used."""
+    """f must be evaluated at points θ ± h·(...) only, for the ``h`` of the call: a step of
+    another size means the argument ``h`` was not used (or not everywhere)."""
     f, theta, h = (call.arguments.get(name) for name in ("f", "theta", "h"))
     theta = call.before.get("theta", theta)
     if not isinstance(f, _Recorded) or not isinstance(theta, np.ndarray) or not f.points:
@@ -116,10 +128,11 @@ def _steps_of_size_h(call: Call) -> str | None:
     sizes = [float(np.max(np.abs(point - theta))) for point in f.points
              if point.shape == theta.shape]
     sizes = [size for size in sizes if size > 0]
-    if not sizes or any(np.isclose(size, h, rtol=1e-6, atol=0) for size in sizes):
+    other = [size for size in sizes if not np.isclose(size, h, rtol=1e-6, atol=0)]
+    if not other:
         return None
-    return (f"with h = {h:g} your function evaluated f at points θ ± {min(sizes):.3g}·(...): "
-            "its steps are not of size h.")
+    return (f"with h = {h:g} your function evaluated f at points θ ± {other[0]:.3g}·(...): "
+            "its steps are not all of size h.")
 
 
 _ND_RANDOM = np.random.default_rng(2024).normal(size=(2, 3)).round(3)
@@ -165,6 +178,12 @@ NUMERICAL_GRADIENT = Exercise(
     ),
     requirements=(
         same_shape("theta"),
+        Requirement("f gets the whole theta",
+                    "call f with the whole parameter array, perturbed in one entry: "
+                    "f(theta + step) with `step = np.zeros_like(theta)` and `step[i] = h`, not "
+                    "f(theta[i] + h).",
+                    _f_gets_all_of_theta, watch=("theta",), explains_failures=True,
+                    aspect="Requirement"),
         Requirement("steps of size h",
                     "use the `h` the function is given (`theta + step` with `step[i] = h`): "
                     "with another step size the central difference has another error, of "
@@ -271,6 +290,11 @@ def _lr_grad_w_sign_only(X, y, w, b):
     return -2.0 / n * (X.T @ r), 2.0 / n * float(np.sum(r))
 
 
+def _lr_grad_swapped(X, y, w, b):
+    grad_w, grad_b = _linear_regression_gradient(X, y, w, b)
+    return grad_b, grad_w
+
+
 def _lr_case(n: int, d: int, seed: int) -> Case:
     def run(impl):
         rng = np.random.default_rng(seed)
@@ -321,6 +345,9 @@ LINEAR_REGRESSION_GRADIENT = Exercise(
         Mistake("bias per sample", _lr_grad_bias_per_sample,
                 "∂L/∂b is one number: the residuals summed (and scaled by 2/n), "
                 "not one value per sample."),
+        Mistake("values swapped", _lr_grad_swapped,
+                "return the two parts in the order the exercise gives: (grad_w, grad_b).",
+                nudge="look at the order of the values you return."),
         Mistake("b left out of the residual", _lr_grad_no_bias_in_residual,
                 "the prediction is X w + b: put b into the residual, r = X @ w + b − y, "
                 "for both parts of the gradient.",
@@ -370,7 +397,9 @@ def _gd_variant(*, sign=1.0, stop="norm", strict=False, after=False, start=0, ex
         for t in range(max_steps + extra):
             g = first if frozen else grad(theta)
             size = {"norm": lambda: np.linalg.norm(g), "squared": lambda: g @ g,
-                    "theta": lambda: np.linalg.norm(theta)}[stop]()
+                    "theta": lambda: np.linalg.norm(theta),
+                    "max": lambda: np.max(np.abs(g)), "sum": lambda: np.sum(np.abs(g)),
+                    "step": lambda: np.linalg.norm(lr * g)}[stop]()
             met = size < tol if strict else size <= tol
             if met and budget and not after:
                 return theta, t + start
@@ -406,6 +435,16 @@ def _gd_case(theta0: list[float], lr: float, tol: float, max_steps: int,
                                   max_steps))
 
 
+def _round_bowl_grad(theta: np.ndarray) -> np.ndarray:
+    return 2.0 * theta
+
+
+def _gd_round_case() -> Case:
+    return Case("∇L(θ) = 2θ (the round bowl L = θ₁² + θ₂²), θ₀ = [1.0, 1.0], lr = 0.1, "
+                "tol = 0.1, max_steps = 100",
+                lambda impl: impl(_round_bowl_grad, np.array([1.0, 1.0]), 0.1, 0.1, 100))
+
+
 def _gd_random_case(seed: int, d: int) -> Case:
     def run(impl):
         rng = np.random.default_rng(seed)
@@ -416,6 +455,9 @@ def _gd_random_case(seed: int, d: int) -> Case:
                 "lr = 0.15, tol = 0.01, max_steps = 200", run)
 
 
+_NORM_HINT = ("compare the Euclidean norm ‖g‖ = np.linalg.norm(g) with tol, as the exercise "
+              "says: the largest entry or the sum of |gᵢ| stop at other points.")
+_NORM_NUDGE = "look at what you compare with tol: which norm of g?"
 _COUNT_HINT = ("count the updates actually taken: a θ₀ that already meets the tolerance "
                "returns (θ₀, 0), and a run that uses the whole budget returns max_steps; start "
                "the counter at 0.")
@@ -433,6 +475,7 @@ GRADIENT_DESCENT = Exercise(
         # binary): `<=` stops there, `<` takes one more step.
         _gd_case([0.75, 0.25], 0.25, 0.5625, 10, " (after one step ‖g‖ = tol exactly)"),
         _gd_case([1.0, 1.0], 0.6, 1e-3, 12, " (a rate too large: it never meets tol)"),
+        _gd_round_case(),
         _gd_random_case(7, 4),
     ),
     mistakes=(
@@ -462,6 +505,14 @@ GRADIENT_DESCENT = Exercise(
                 "compare the norm ‖g‖ = np.linalg.norm(g) with tol, not the squared norm "
                 "g @ g (which is smaller than ‖g‖ when ‖g‖ < 1, so it stops too early).",
                 nudge="look at what you compare with tol: the norm ‖g‖ itself?"),
+        Mistake("largest entry instead of the norm", _gd_variant(stop="max"), _NORM_HINT,
+                nudge=_NORM_NUDGE),
+        Mistake("sum of |g| instead of the norm", _gd_variant(stop="sum"), _NORM_HINT,
+                nudge=_NORM_NUDGE),
+        Mistake("norm of the step", _gd_variant(stop="step"),
+                "compare the norm of the gradient itself, ‖g‖, with tol, not the norm of the "
+                "step lr·g.",
+                nudge="look at what you compare with tol: the gradient's norm."),
         Mistake("norm of θ", _gd_variant(stop="theta"),
                 "the stopping rule looks at the gradient: compare ‖g‖ = "
                 "np.linalg.norm(grad(θ)) with tol, not ‖θ‖.",
@@ -469,6 +520,10 @@ GRADIENT_DESCENT = Exercise(
         Mistake("count off by one", _gd_variant(start=1), _COUNT_HINT, nudge=_COUNT_NUDGE),
         Mistake("count off by one, also at the budget", _gd_variant(start=1, end=1),
                 _COUNT_HINT, nudge=_COUNT_NUDGE),
+        Mistake("one step short of the budget", _gd_variant(extra=-1),
+                "max_steps is the number of updates: `for t in range(max_steps)` takes up to "
+                "max_steps of them; `range(max_steps - 1)` takes one fewer.",
+                nudge="look at the budget: how many updates does your loop allow?"),
         Mistake("one step over the budget", _gd_variant(extra=1),
                 "max_steps is the number of updates: the loop runs `for t in "
                 "range(max_steps)`, so it takes at most max_steps steps, not max_steps + 1.",

@@ -157,6 +157,10 @@ def _mean_of_fans(fan_in, fan_out, gain=1.0):
     return gain * math.sqrt(6.0 / ((fan_in + fan_out) / 2))
 
 
+def _missing_brackets(fan_in, fan_out, gain=1.0):
+    return gain * math.sqrt(6.0 / fan_in + fan_out)
+
+
 def _gain_squared(fan_in, fan_out, gain=1.0):
     return gain**2 * math.sqrt(6.0 / (fan_in + fan_out))
 
@@ -212,6 +216,10 @@ XAVIER_UNIFORM_BOUND = Exercise(
                 "the square root covers the whole fraction: √(6 / (fan_in + fan_out)), not "
                 "√6 / (fan_in + fan_out).",
                 nudge="look at the square root: over the whole fraction."),
+        Mistake("brackets around the sum missing", _missing_brackets,
+                "`6 / fan_in + fan_out` divides 6 by fan_in and then adds fan_out: put the "
+                "sum in brackets, `6 / (fan_in + fan_out)`.",
+                nudge="look at the fraction: how does Python group `/` and `+`?"),
         Mistake("gain ignored", _gain_ignored,
                 "multiply by the gain: bound = gain·√(6 / (fan_in + fan_out)).",
                 nudge="look at the gain: it scales the bound."),

@@ -388,6 +388,11 @@ def _exp_of_log10(start_lr, end_lr, num_steps):
     return np.exp(np.linspace(np.log10(start_lr), np.log10(end_lr), num_steps))
 
 
+def _integer_exponent(start_lr, end_lr, num_steps):
+    i = np.arange(num_steps)
+    return start_lr * (end_lr / start_lr) ** (i // (num_steps - 1))
+
+
 def _lrs_case(start_lr: float, end_lr: float, num_steps: int) -> Case:
     return Case(f"start_lr={start_lr:g}, end_lr={end_lr:g}, num_steps={num_steps}",
                 lambda impl: impl(start_lr, end_lr, num_steps))
@@ -424,6 +429,10 @@ RANGE_TEST_LRS = Exercise(
                 "`**` binds tighter than `/`. Put the exponent in brackets: "
                 "`ratio ** (i / (num_steps - 1))`.",
                 nudge="look at the exponent: how does Python group `**` and `/`?"),
+        Mistake("integer division in the exponent", _integer_exponent,
+                "`i // (num_steps - 1)` is a whole-number division (0 until the last rate): "
+                "the exponent is the fraction i / (num_steps − 1).",
+                nudge="look at the exponent: `//` or `/`?"),
         Mistake("np.logspace of the rates", _logspace_of_rates,
                 "np.logspace(a, b, n) runs from 10**a to 10**b: it wants exponents. Use "
                 "np.geomspace(start_lr, end_lr, num_steps), or "
@@ -505,6 +514,16 @@ def _index_not_count(losses, smoothing=0.98, diverge_factor=4.0):
 
 def _index_everywhere(losses, smoothing=0.98, diverge_factor=4.0):
     return _range_test_stop(losses, smoothing, diverge_factor) - 1
+
+
+def _one_too_many(losses, smoothing=0.98, diverge_factor=4.0):
+    kept = _range_test_stop(losses, smoothing, diverge_factor)
+    return kept + 1 if kept < len(losses) else kept
+
+
+def _last_index_at_the_end(losses, smoothing=0.98, diverge_factor=4.0):
+    kept = _range_test_stop(losses, smoothing, diverge_factor)
+    return kept if kept < len(losses) else kept - 1
 
 
 def _stop_variant(*, strict=False, shift=0, smoothing_fixed=None, factor_fixed=None,
@@ -636,6 +655,14 @@ RANGE_TEST_STOP = Exercise(
                 "return how many steps were kept, including the step that triggered the "
                 "stop (a count from 1, not a 0-based index).",
                 nudge="look at the number you return when the test stops: a count from 1."),
+        Mistake("one step too many", _one_too_many,
+                "the test keeps the steps up to and *including* the one that triggered the "
+                "stop, and no more: return that step's number i (counting from 1).",
+                nudge="look at the number you return when the test stops."),
+        Mistake("len(losses) − 1 at the end", _last_index_at_the_end,
+                "a test that never stops keeps all its steps: return len(losses), not the "
+                "last index len(losses) − 1.",
+                nudge="look at the number you return when the test never stops."),
         Mistake("0-based index, also at the end", _index_everywhere,
                 "return how many steps were kept: the step that triggered the stop counts "
                 "(i from 1), and a test that never stops keeps len(losses) steps.",

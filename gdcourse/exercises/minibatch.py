@@ -65,6 +65,11 @@ def _mb_y_first_rows(X, y, w, batch):
     return 2.0 / len(batch) * (Xb.T @ (Xb @ w - yb))
 
 
+def _mb_divided_by_d(X, y, w, batch):
+    Xb, yb = X[batch], y[batch]
+    return 2.0 / X.shape[1] * (Xb.T @ (Xb @ w - yb))
+
+
 def _mb_case(n: int, d: int, batch: list[int] | None, seed: int) -> Case:
     def run(impl):
         rng = np.random.default_rng(seed)
@@ -106,6 +111,10 @@ MINIBATCH_GRADIENT = Exercise(
                 "divide by the number of samples in the batch, len(batch), not by the size "
                 "of the whole data set.",
                 nudge="look at what you divide by: the batch or the whole data set?"),
+        Mistake("divided by d", _mb_divided_by_d,
+                "divide by the number of samples in the batch, len(batch), not by the number "
+                "of features X.shape[1].",
+                nudge="look at what you divide by: samples or features?"),
         Mistake("first rows", _mb_first_rows,
                 "use the rows the batch names, X[batch] and y[batch], not the first B rows.",
                 nudge="look at which rows you use: the batch lists them."),
@@ -208,6 +217,16 @@ def _mn_per_coordinate(G, B):
     return np.var(G, axis=0) / B * (n - B) / (n - 1)
 
 
+def _mn_integer_division(G, B):
+    n, _, sigma2 = _noise_parts(G)
+    return float(sigma2 / B * ((n - B) // (n - 1)))
+
+
+def _mn_no_B(G, B):
+    n, _, sigma2 = _noise_parts(G)
+    return float(sigma2 * (n - B) / (n - 1))
+
+
 def _mn_case(n: int, d: int, batch_size: int, seed: int) -> Case:
     def run(impl):
         rng = np.random.default_rng(seed)
@@ -268,6 +287,14 @@ MINIBATCH_NOISE = Exercise(
                 "return one number, E‖g − ∇L‖²: sum the per-coordinate variances over the "
                 "coordinates (the squared norm sums over them).",
                 nudge="look at the shape of your answer: one number for the whole vector."),
+        Mistake("integer division in the correction", _mn_integer_division,
+                "`(n - B) // (n - 1)` is a whole-number division (0 for most B): write the "
+                "correction with `/`, (n − B) / (n − 1).",
+                nudge="look at the correction: `//` or `/`?"),
+        Mistake("B left out", _mn_no_B,
+                "σ² · (n − B)/(n − 1) is missing the 1/B: the mean of B samples has the "
+                "variance σ²/B (times the correction).",
+                nudge="look at how the noise depends on B: a mean of B samples."),
         Mistake("correction over n", _mn_correction_over_n,
                 "the finite-population correction is (n − B)/(n − 1), not (n − B)/n: with "
                 "B = 1 it must be exactly 1, since one sample is one sample with or without "
@@ -318,6 +345,25 @@ def _eb_choice(n, batch_size, rng):
 
 def _eb_batch_size_batches(n, batch_size, rng):
     return np.array_split(rng.permutation(n), batch_size)
+
+
+def _eb_floor_batches(n, batch_size, rng):
+    return np.array_split(rng.permutation(n), max(n // batch_size, 1))
+
+
+def _eb_slice_end(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[start:batch_size] for start in range(0, n, batch_size)]
+
+
+def _eb_one_short(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[start:start + batch_size - 1] for start in range(0, n, batch_size)]
+
+
+def _eb_empty_last(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[i * batch_size:(i + 1) * batch_size] for i in range(n // batch_size + 1)]
 
 
 def _eb_case(n: int, batch_size: int, seed: int) -> Case:
@@ -390,6 +436,24 @@ EPOCH_BATCHES = Exercise(
                 "exactly batch_size indices except the last one, which holds the rest: "
                 "order[start:start + batch_size] for start in range(0, n, batch_size).",
                 nudge="look at the sizes of your batches: all batch_size but the last."),
+        Mistake("n // batch_size batches", _eb_floor_batches,
+                "np.array_split(order, n // batch_size) spreads the rest over the batches; "
+                "here every batch has exactly batch_size indices except the last one, which "
+                "holds the rest: order[start:start + batch_size] for start in "
+                "range(0, n, batch_size).",
+                nudge="look at the sizes of your batches: all batch_size but the last."),
+        Mistake("slice ends at batch_size", _eb_slice_end,
+                "the slice of the batch that starts at `start` is order[start:start + "
+                "batch_size]; order[start:batch_size] is empty from the second batch on.",
+                nudge="look at where each batch's slice ends."),
+        Mistake("one index short", _eb_one_short,
+                "a slice order[a:b] holds b − a indices: the batch at `start` is "
+                "order[start:start + batch_size], without − 1.",
+                nudge="look at where each batch's slice ends."),
+        Mistake("an empty last batch", _eb_empty_last,
+                "when batch_size divides n, range(n // batch_size + 1) adds an empty last "
+                "batch: loop over the starts, range(0, n, batch_size).",
+                nudge="look at the end of the epoch when batch_size divides n."),
         Mistake("batch_size batches", _eb_batch_size_batches,
                 "np.array_split(order, k) makes k batches; here batch_size is the number "
                 "of indices *in* each batch: order[start:start + batch_size] for start in "

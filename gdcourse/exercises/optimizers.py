@@ -66,6 +66,11 @@ def _momentum_on_gradient(theta, buf, grad, lr, momentum):
     return theta - lr * buf, buf
 
 
+def _lr_inside_negative(theta, buf, grad, lr, momentum):
+    buf = momentum * buf - lr * grad
+    return theta + buf, buf
+
+
 def _momentum_swapped(theta, buf, grad, lr, momentum):
     buf = momentum * buf + grad
     return buf, theta - lr * buf
@@ -101,6 +106,12 @@ MOMENTUM_STEP = Exercise(
                 "form: b ← μb + g, then θ ← θ − η·b, and return that b.",
                 nudge="look at where the learning rate goes: PyTorch keeps it out of the "
                       "buffer."),
+        Mistake("lr inside the buffer, with a minus", _lr_inside_negative,
+                "that is the other common form with the sign inside, v ← μv − η·g and "
+                "θ ← θ + v; it gives the same θ while η never changes, but here return "
+                "PyTorch's buffer: b ← μb + g, then θ ← θ − η·b.",
+                nudge="look at the buffer you return: PyTorch's b has no learning rate in "
+                      "it."),
         Mistake("sign error", _sign_error,
                 "the step goes uphill: subtract the learning rate times the buffer, "
                 "θ − η·b.",
@@ -171,6 +182,11 @@ def _rmsprop_variant(*, eps_inside=False, swapped=False, adagrad=False, no_sqrt=
     return step
 
 
+def _rmsprop_swapped(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    theta, v = _rmsprop_step(theta, grad, v, lr, alpha, eps)
+    return v, theta
+
+
 def _rmsprop_case(theta, grad, v, lr, alpha=0.99, eps=1e-8) -> Case:
     def run(impl):
         return impl(np.array(theta, dtype=float), np.array(grad, dtype=float),
@@ -219,6 +235,9 @@ RMSPROP_STEP = Exercise(
                 "update v first, then divide by √v_t + ε with the *new* v (at the first "
                 "step the old v is 0 and the step explodes).",
                 nudge="look at the order: which v does your step divide by?"),
+        Mistake("values swapped", _rmsprop_swapped,
+                "return the two arrays in the order the exercise gives: (theta, v).",
+                nudge="look at the order of the values you return."),
         Mistake("v not returned updated", _rmsprop_variant(old_v=True),
                 "θ is right, but return the new v, which the next step needs.",
                 nudge="θ is right; look at the v you return."),
@@ -282,6 +301,19 @@ def _efficient_version(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, ep
     return theta - step * m / (np.sqrt(v) + eps), m, v
 
 
+def _correction_power_outside(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                              eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m / (1 - beta1)**t, v / (1 - beta2)**t
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _adam_swapped(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    theta, m, v = _adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
+    return theta, v, m
+
+
 def _returns_corrected(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     new_theta, m, v = _adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
     return new_theta, m / (1 - beta1**t), v / (1 - beta2**t)
@@ -330,6 +362,10 @@ ADAM_STEP = Exercise(
                 "with this t, not t + 1 (do not increment it before using it).",
                 nudge="look at the exponent of the bias correction: t is this step's "
                       "number."),
+        Mistake("(1 − β)ᵗ instead of 1 − βᵗ", _correction_power_outside,
+                "the bias correction is 1 − β₁ᵗ (β₁ raised to the power t, then subtracted "
+                "from 1): `1 - beta1 ** t`, not `(1 - beta1) ** t`.",
+                nudge="look at the bias correction: which part is raised to the power t?"),
         Mistake("t fixed at 1", _adam_variant(t_fixed=1),
                 "the bias correction changes from step to step: use the t you are given, "
                 "1 − β₁ᵗ and 1 − β₂ᵗ (the check passes t = 5, 3, 2 and 12 too).",
@@ -363,6 +399,9 @@ ADAM_STEP = Exercise(
                 "shows for small gradients. Use the form PyTorch (and Algorithm 1) computes: "
                 "θ − η·m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ).",
                 nudge="look at where ε meets the bias correction: Algorithm 1's form."),
+        Mistake("m and v swapped", _adam_swapped,
+                "return the three arrays in the order the exercise gives: (theta, m, v).",
+                nudge="look at the order of the values you return."),
         Mistake("bias-corrected averages returned", _returns_corrected,
                 "θ is right, but return the *uncorrected* m and v: the next step continues "
                 "the running averages, and the correction 1 − βᵗ is applied afresh each step.",

@@ -84,6 +84,12 @@ def _natural_exp(step, initial_lr, decay_steps, decay_rate, staircase=False):
     return initial_lr * math.exp(-decay_rate * exponent)
 
 
+def _power_without_brackets(step, initial_lr, decay_steps, decay_rate, staircase=False):
+    if staircase:
+        return initial_lr * decay_rate ** math.floor(step / decay_steps)
+    return initial_lr * decay_rate ** step / decay_steps
+
+
 def _decay_case(initial_lr: float, decay_steps: int, decay_rate: float,
                 staircase: bool | None, steps: tuple[int, ...]) -> Case:
     if staircase is None:  # the default, not passed
@@ -127,6 +133,11 @@ EXPONENTIAL_DECAY = Exercise(
                 "math.ceil moves every drop a whole period early (step 1 already uses the "
                 "decayed rate): round the exponent *down*, math.floor (or //).",
                 nudge="look at how you make the exponent whole: rounded *down*."),
+        Mistake("exponent without brackets", _power_without_brackets,
+                "`decay_rate ** step / decay_steps` raises to the power step and then "
+                "divides: `**` binds tighter than `/`. Write `decay_rate ** (step / "
+                "decay_steps)`.",
+                nudge="look at the exponent: how does Python group `**` and `/`?"),
         Mistake("decay_rate ** step", _per_step,
                 "decay_rate is the factor per decay_steps steps, not per step: the exponent "
                 "is step / decay_steps.",
@@ -196,6 +207,10 @@ def _all_at_once(t, initial_lr, milestones, gamma):
     return initial_lr * (gamma ** len(milestones) if any(m <= t for m in milestones) else 1.0)
 
 
+def _only_at_milestones(t, initial_lr, milestones, gamma):
+    return initial_lr * (gamma if t in milestones else 1.0)
+
+
 def _multistep_case(initial_lr: float, milestones: list[int], gamma: float,
                     steps: range) -> Case:
     return Case(
@@ -221,6 +236,10 @@ MULTISTEP_LR = Exercise(
                 "the decay happens one step early: step t uses gamma once for every "
                 "milestone <= t, and t itself, not t + 1.",
                 nudge="look at the step just before a milestone: it still has the old rate."),
+        Mistake("only at the milestones", _only_at_milestones,
+                "the rate stays low after a milestone: step t uses gamma once for every "
+                "milestone <= t, not only when t is a milestone.",
+                nudge="look at the steps after a milestone: does the rate stay low?"),
         Mistake("decays only once", _decays_once,
                 "multiply by gamma once per milestone passed: after two milestones the "
                 "rate is initial_lr · gamma², not initial_lr · gamma.",
@@ -402,6 +421,24 @@ class _CooldownSkipsTheEpoch(_Plateau):
         return super().step(metric)
 
 
+class _CooldownStartsAtTheCut(_Plateau):
+    """Tests the patience before the cooldown: the cooldown counter is decreased in the
+    epoch of the cut already."""
+
+    def step(self, metric):
+        if self.is_better(metric):
+            self.best = metric
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.patience_exhausted():
+            self.cut()
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        return self.lr
+
+
 class _ReturnsOldRate(_Plateau):
     def step(self, metric):
         old = self.lr
@@ -529,6 +566,11 @@ PLATEAU_SCHEDULER = Exercise(
                 "an improvement, then decrease the cooldown counter and reset the bad-epoch "
                 "count.",
                 nudge="look at the best value during the cooldown: is it still updated?"),
+        Mistake("cooldown started in the epoch of the cut", _CooldownStartsAtTheCut,
+                "handle the cooldown before the patience test, as ReduceLROnPlateau does: "
+                "in the epoch of a cut the counter is set to `cooldown` and only decreases "
+                "from the next epoch on, so the cooldown lasts `cooldown` full epochs.",
+                nudge="look at the order of the cooldown and the patience test."),
         Mistake("min_lr ignored", _MinLrIgnored,
                 "never go below min_lr: the new rate is max(lr · factor, min_lr).",
                 nudge="look at the floor: min_lr."),
