@@ -47,7 +47,7 @@ def test_gd_step_matches_torch_sgd():
 def test_diagnose_cases_give_the_label_they_describe():
     labels = [case.run(diagnose) for case in diagnostics.DIAGNOSE.cases]
     assert labels == ["diverged", "flat", "noisy", "healthy", "overfitting", "overfitting",
-                      "healthy", "healthy", "healthy", "healthy", "flat", "healthy",
+                      "diverged", "healthy", "healthy", "healthy", "healthy", "flat", "healthy",
                       "overfitting", "noisy", "flat"]
     assert set(labels) == set(diagnostics.LABELS)
 
@@ -383,6 +383,12 @@ VARIANTS = {
 VARIANTS["theta_after"] += [
     Wrong("λ ** t", lambda theta0, curvatures, lr, t: (1 - lr * curvatures ** t) * theta0,
           "mistake: curvatures raised to t"),
+]
+
+
+VARIANTS["diagnose"] += [
+    Wrong("> 10 × the first ten's mean", _dg(diverged=lambda tr, first: not np.all(np.isfinite(
+        tr)) or np.any(tr > 10 * np.mean(tr[:10]))), "mistake: diverged against the first ten's mean"),
 ]
 
 

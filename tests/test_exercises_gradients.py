@@ -462,6 +462,19 @@ VARIANTS["gradient_descent"] += [
 ]
 
 
+def _ng_eye(f, theta, h=1e-5):
+    grad = np.zeros_like(theta)
+    for i in range(len(theta)):
+        step = h * np.eye(len(theta))[i]
+        grad[i] = (f(theta + step) - f(theta - step)) / (2 * h)
+    return grad
+
+
+VARIANTS["numerical_gradient"] += [
+    Wrong("np.eye(len(theta)) on a matrix", _ng_eye, "error: broadcast"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

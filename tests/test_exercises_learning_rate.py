@@ -413,6 +413,12 @@ VARIANTS["range_test_stop"] += [
 ]
 
 
+VARIANTS["measure_rates"] += [
+    Wrong("np.polyfit of log r", _mr(factor=lambda r, last: np.exp(np.polyfit(
+        np.arange(last + 1), np.log(r[-1 - last:]), 1)[0])), "mistake: a fitted slope"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

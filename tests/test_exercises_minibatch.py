@@ -307,6 +307,17 @@ VARIANTS["epoch_batches"] += [
 ]
 
 
+VARIANTS["minibatch_noise"] += [
+    Wrong("n = shape[1]", lambda G, B:
+          np.mean(np.sum(_centred(G) ** 2, axis=1)) / B * (G.shape[1] - B) / (G.shape[1] - 1),
+          "mistake: n taken from the columns"),
+]
+VARIANTS["epoch_batches"] += [
+    Wrong("sorted batches", _eb(lambda n, rng: rng.permutation(n), cut=lambda o, B: [
+        np.sort(o[s:s + B]) for s in range(0, len(o), B)]), "mistake: batches sorted"),
+]
+
+
 @pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
 def test_wrong_answer_gets_its_own_hint(exercise, variant):
     assert_wrong(exercise, variant)

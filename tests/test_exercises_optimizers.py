@@ -323,6 +323,20 @@ def _adam_root_outside(theta, grad, m, v, t, lr, beta1, beta2, eps):
 
 
 # A second pass over the statements.
+def _rms_eps_on_the_step(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad ** 2
+    with np.errstate(all="ignore"):
+        return theta - lr * grad / np.sqrt(v) + eps, v
+
+
+def _adam_eps_on_the_ratio(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    with np.errstate(all="ignore"):
+        return theta - lr * (m_hat / np.sqrt(v_hat) + eps), m, v
+
+
 VARIANTS["momentum_step"] += [
     Wrong("v = μv − ηg, θ + v", _mom(lambda b, g, lr, mu: mu * b - lr * g,
                                     lambda th, b, g, lr, mu: th + b),
@@ -339,6 +353,21 @@ VARIANTS["adam_step"] += [
           eps=1e-8: (lambda r: (r[0], r[2], r[1]))(_adam()(theta, grad, m, v, t, lr, beta1,
                                                             beta2, eps)),
           "mistake: m and v swapped"),
+]
+
+
+VARIANTS["rmsprop_step"] += [
+    Wrong("/ np.sqrt(v) + eps", _rms_eps_on_the_step, "mistake: eps added to θ"),
+    Wrong("(lr·g/√v + ε)", lambda theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8: (
+        lambda v: (theta - (lr * grad / np.sqrt(v) + eps), v))(alpha * v + (1 - alpha) * grad ** 2),
+        "mistake: eps added to the step"),
+]
+VARIANTS["adam_step"] += [
+    Wrong("m̂ / √v̂ + ε", _adam_eps_on_the_ratio, "mistake: eps added to the ratio"),
+    Wrong("θ − lr·m̂/√v̂ + ε", lambda theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+          eps=1e-8: (lambda r: (r[0] + lr * eps + eps, r[1], r[2]))(
+              _adam_eps_on_the_ratio(theta, grad, m, v, t, lr, beta1, beta2, eps)),
+          "mistake: eps added to θ"),
 ]
 
 

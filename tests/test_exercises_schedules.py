@@ -324,6 +324,24 @@ def _plateau_cooldown_after_the_cut():
     return Plateau
 
 
+def _plateau_floor_first():
+    class Plateau(_plateau(_better)):
+        def step(self, metric):
+            if _better(metric, self.best, self.threshold, self.mode):
+                self.best, self.bad = metric, 0
+            else:
+                self.bad += 1
+            if self.wait > 0:
+                self.wait -= 1
+                self.bad = 0
+            if self.bad > self.patience:
+                if self.lr > self.min_lr:
+                    self.lr *= self.factor
+                self.wait, self.bad = self.cooldown, 0
+            return self.lr
+    return Plateau
+
+
 VARIANTS["exponential_decay"] += [
     Wrong("no brackets", lambda step, initial_lr, decay_steps, decay_rate, staircase=False:
           initial_lr * decay_rate ** (step // decay_steps) if staircase
@@ -336,6 +354,11 @@ VARIANTS["multistep_lr"] += [
 VARIANTS["plateau_scheduler"] += [
     Wrong("cooldown after the patience test", _plateau_cooldown_after_the_cut(),
           "mistake: cooldown started in the epoch of the cut"),
+]
+
+
+VARIANTS["plateau_scheduler"] += [
+    Wrong("if lr > min_lr: lr *= factor", _plateau_floor_first(), "mistake: min_lr tested before the cut"),
 ]
 
 

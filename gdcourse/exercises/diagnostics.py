@@ -263,7 +263,8 @@ LABELS = ("diverged", "noisy", "flat", "overfitting", "healthy")
 def _rules(train_losses, val_losses, *, nan_check=True, flat_from_means=True,
            noise_on_tail=True, best_val=True, on_val=True, noisy_first=True, ddof=0,
            noise_scale="head", tail_from=None, diverged_at_equal=False, noisy_at_equal=False,
-           flat_strict=False, overfit_at_equal=False, previous_val=False) -> str:
+           flat_strict=False, overfit_at_equal=False, previous_val=False,
+           diverged_vs_head=False) -> str:
     """The rules of the exercise; each flag away from its default gives one known mistake."""
     train = np.asarray(train_losses, dtype=float)
     val = np.asarray(val_losses, dtype=float)
@@ -272,7 +273,7 @@ def _rules(train_losses, val_losses, *, nan_check=True, flat_from_means=True,
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the mean of an empty slice
         # 1. A NaN or inf anywhere, or a loss above 10 times the first one.
-        limit = 10 * train[0]
+        limit = 10 * (head.mean() if diverged_vs_head else train[0])
         above = np.any(train >= limit) if diverged_at_equal else np.any(train > limit)
         if nan_check:
             if not np.all(np.isfinite(train)) or above:
@@ -386,6 +387,14 @@ def _falling(n: int = 20) -> np.ndarray:
     return 2.3 * np.exp(-_steps(n) / 5) + 0.1
 
 
+def _curve_small_first_loss():
+    # A first loss of 0.5, then about 3: the 6.0 is more than 10 × the first loss (5.0),
+    # though less than 10 × the mean of the first ten.
+    train = np.r_[0.5, np.full(19, 3.0) * np.exp(-_steps(19) / 10)]
+    train[15] = 6.0
+    return train, np.array([3.0, 2.0, 1.5])
+
+
 def _curve_diverged_boundary():
     train = np.r_[np.ones(10), np.full(10, 0.5)]
     train[4] = 10.0                          # exactly 10 times the first: not above it
@@ -455,6 +464,8 @@ DIAGNOSE = Exercise(
                        _curve_overfitting_late),
         _diagnose_case("training losses falling smoothly; validation 0.5 → 0.45 → 0.8",
                        _curve_overfitting_early),
+        _diagnose_case("a first training loss of 0.5, then about 3 and falling, with one "
+                       "6.0 at step 16", _curve_small_first_loss),
         _diagnose_case("training losses 1.0 with one 10.0 (exactly 10 × the first), then "
                        "0.5", _curve_diverged_boundary),
         _diagnose_case("ten losses 5.0, then ten alternating 2.5, 1.5 (np.std exactly 0.5)",
@@ -502,6 +513,10 @@ DIAGNOSE = Exercise(
                 "try the rules in the order given: a curve that is both noisy and flat is "
                 "\"noisy\" (rule 2 comes before rule 3).",
                 nudge="look at the order of your rules."),
+        Mistake("diverged against the first ten's mean", _diagnose_with(diverged_vs_head=True),
+                "rule 1 compares every loss with 10 times the *first* training loss, "
+                "train_losses[0], not with the mean of the first ten.",
+                nudge="look at rule 1: 10 times which loss?"),
         Mistake("diverged at exactly 10 times", _diagnose_with(diverged_at_equal=True),
                 "rule 1 says *larger than* 10 times the first loss: `>`, not `>=`.",
                 nudge="look at rule 1's comparison: what happens at exactly 10 times?"),

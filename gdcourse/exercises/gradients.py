@@ -87,8 +87,19 @@ class _Recorded:
 
 def _nd_case(theta, h: float, words: str | None = None) -> Case:
     shown = words or f"θ = {np.asarray(theta).tolist()}"
+
+    def run(impl):
+        values = np.array(theta, dtype=float)
+        try:
+            return impl(_Recorded(_loss), values, h=h)
+        except ValueError as exc:
+            if "broadcast" in str(exc) and values.ndim > 1:
+                raise ValueError(f"{exc} (θ has shape {values.shape}: the step that perturbs "
+                                 "one entry must have θ's shape too, np.zeros_like(theta) with "
+                                 "one entry set to h)") from exc
+            raise
     return Case(f"f(θ) = Σ exp(θ/2) + (first entry)·(last entry) + Σ θ², {shown}, h = {h:g}",
-                lambda impl: impl(_Recorded(_loss), np.array(theta, dtype=float), h=h))
+                run)
 
 
 def _theta_kept(call: Call) -> str | None:
@@ -143,8 +154,8 @@ NUMERICAL_GRADIENT = Exercise(
     cases=(
         _nd_case([0.5, -1.0, 2.0], 1e-3),
         _nd_case([3.0], 0.5),                        # a large h: every h gives another value
-        _nd_case([[1.0, -0.5], [0.25, 2.0]], 1e-2),  # a matrix of parameters
         _nd_case(_ND_RANDOM, 0.1, "θ of shape (2, 3) drawn from default_rng(2024)"),
+        _nd_case([[1.0, -0.5], [0.25, 2.0]], 1e-2),  # a square matrix of parameters
     ),
     mistakes=(
         Mistake("forward difference", _nd_variant(forward=True),

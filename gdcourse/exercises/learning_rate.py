@@ -239,6 +239,14 @@ def _last_ignored(run, lrs, last=10):
     return _measure_rates(run, lrs, 10)
 
 
+def _fitted_slope(r, last):
+    window = np.log(r[-1 - last:])
+    return float(np.exp(np.polyfit(np.arange(last + 1), window, 1)[0]))
+
+
+_factors_fitted = _from_factors(_fitted_slope)
+
+
 def _factor_instead_of_rate(run, lrs, last=10):
     factors, _, stable = _measure_rates(run, lrs, last)
     return factors, float(factors.min()), stable
@@ -303,6 +311,11 @@ MEASURE_RATES = Exercise(
                 "before the end is r[-1 - last] (r[T − last] with T = len(r) − 1).",
                 nudge="look at the indices: how many steps lie between r[-1] and the "
                       "distance you divide by?"),
+        Mistake("a fitted slope", _factors_fitted,
+                "the exercise's factor uses the two ends of the window only, "
+                "(r_T / r_(T−last)) ** (1/last); a line fitted to log r over the window "
+                "gives another number whenever the decay is not exactly geometric.",
+                nudge="look at the formula of the factor: the ends of the window."),
         Mistake("whole run", _factors_whole_run,
                 "take the factor from the last `last` steps only: averaged over the "
                 "whole run, the fast start makes it look smaller than it is.",

@@ -227,6 +227,13 @@ def _mn_no_B(G, B):
     return float(sigma2 * (n - B) / (n - 1))
 
 
+def _mn_n_from_columns(G, B):
+    n = G.shape[1]
+    full = G.mean(axis=0)
+    sigma2 = np.mean(np.sum((G - full) ** 2, axis=1))
+    return float(sigma2 / B * (n - B) / (n - 1))
+
+
 def _mn_case(n: int, d: int, batch_size: int, seed: int) -> Case:
     def run(impl):
         rng = np.random.default_rng(seed)
@@ -295,6 +302,10 @@ MINIBATCH_NOISE = Exercise(
                 "σ² · (n − B)/(n − 1) is missing the 1/B: the mean of B samples has the "
                 "variance σ²/B (times the correction).",
                 nudge="look at how the noise depends on B: a mean of B samples."),
+        Mistake("n taken from the columns", _mn_n_from_columns,
+                "n is the number of samples, the *rows* of per_sample_grads: "
+                "len(per_sample_grads) or per_sample_grads.shape[0], not shape[1].",
+                nudge="look at n: rows or columns?"),
         Mistake("correction over n", _mn_correction_over_n,
                 "the finite-population correction is (n − B)/(n − 1), not (n − B)/n: with "
                 "B = 1 it must be exactly 1, since one sample is one sample with or without "
@@ -364,6 +375,11 @@ def _eb_one_short(n, batch_size, rng):
 def _eb_empty_last(n, batch_size, rng):
     order = rng.permutation(n)
     return [order[i * batch_size:(i + 1) * batch_size] for i in range(n // batch_size + 1)]
+
+
+def _eb_sorted_batches(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [np.sort(order[start:start + batch_size]) for start in range(0, n, batch_size)]
 
 
 def _eb_case(n: int, batch_size: int, seed: int) -> Case:
@@ -454,6 +470,10 @@ EPOCH_BATCHES = Exercise(
                 "when batch_size divides n, range(n // batch_size + 1) adds an empty last "
                 "batch: loop over the starts, range(0, n, batch_size).",
                 nudge="look at the end of the epoch when batch_size divides n."),
+        Mistake("batches sorted", _eb_sorted_batches,
+                "keep the shuffled order inside each batch too: the batches are slices of "
+                "rng.permutation(n) as they are, not sorted.",
+                nudge="look at the order inside each batch."),
         Mistake("batch_size batches", _eb_batch_size_batches,
                 "np.array_split(order, k) makes k batches; here batch_size is the number "
                 "of indices *in* each batch: order[start:start + batch_size] for start in "

@@ -187,6 +187,22 @@ def _rmsprop_swapped(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
     return v, theta
 
 
+def _rmsprop_eps_on_the_step(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad**2
+    with np.errstate(all="ignore"):
+        return theta - (lr * grad / np.sqrt(v) + eps), v
+
+
+def _rmsprop_eps_on_theta(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad**2
+    with np.errstate(all="ignore"):
+        return theta - lr * grad / np.sqrt(v) + eps, v
+
+
+_RMSPROP_BRACKETS = ("`lr * grad / np.sqrt(v) + eps` adds ε to the step (or to θ): put the "
+                     "denominator in brackets, `lr * grad / (np.sqrt(v) + eps)`.")
+
+
 def _rmsprop_case(theta, grad, v, lr, alpha=0.99, eps=1e-8) -> Case:
     def run(impl):
         return impl(np.array(theta, dtype=float), np.array(grad, dtype=float),
@@ -218,6 +234,10 @@ RMSPROP_STEP = Exercise(
                 "add ε to the denominator, √v + ε: without it a coordinate whose gradient "
                 "(and average) is 0 divides 0 by 0.",
                 nudge="look at the denominator: where is ε?"),
+        Mistake("eps added to the step", _rmsprop_eps_on_the_step, _RMSPROP_BRACKETS,
+                nudge="look at the brackets around the denominator."),
+        Mistake("eps added to θ", _rmsprop_eps_on_theta, _RMSPROP_BRACKETS,
+                nudge="look at the brackets around the denominator."),
         Mistake("alpha on the new gradient", _rmsprop_variant(swapped=True),
                 "α weighs the *old* average: v = α·v + (1 − α)·g², not α·g² + (1 − α)·v.",
                 nudge="look at the moving average: which term gets the weight α?"),
@@ -309,6 +329,26 @@ def _correction_power_outside(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 
+def _adam_eps_on_the_ratio(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    with np.errstate(all="ignore"):
+        return theta - lr * (m_hat / np.sqrt(v_hat) + eps), m, v
+
+
+def _adam_eps_on_theta(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    with np.errstate(all="ignore"):
+        return theta - lr * m_hat / np.sqrt(v_hat) + eps, m, v
+
+
+_ADAM_BRACKETS = ("`m_hat / np.sqrt(v_hat) + eps` adds ε to the ratio (or to θ): put the "
+                  "denominator in brackets, `m_hat / (np.sqrt(v_hat) + eps)`.")
+
+
 def _adam_swapped(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     theta, m, v = _adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
     return theta, v, m
@@ -334,7 +374,7 @@ ADAM_STEP = Exercise(
     cases=(
         _adam_case([1.0, -2.0, 0.5], [0.3, -0.1, 2.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0],
                    1, 0.1),
-        _adam_case([1.0, -2.0], [0.5, -4.0], [0.2, -0.3], [0.04, 0.5], 5, 0.01),
+        _adam_case([10.0, -20.0], [0.5, -4.0], [0.2, -0.3], [0.04, 0.5], 5, 0.01),
         # Tiny gradients: here eps inside or outside the square root makes a difference.
         _adam_case([0.5, 0.5], [2e-7, -1e-7], [1e-7, -1e-7], [1e-14, 4e-14], 3, 0.01),
         _adam_case([[1.0, -1.0], [0.5, 2.0]], [[0.2, 0.0], [-1.0, 3.0]],
@@ -352,6 +392,10 @@ ADAM_STEP = Exercise(
                 "ε goes outside the square root, √v̂ + ε (PyTorch's and the paper's "
                 "placement); √(v̂ + ε) is a different method when gradients are tiny.",
                 nudge="look at where ε goes: inside or outside the square root?"),
+        Mistake("eps added to the ratio", _adam_eps_on_the_ratio, _ADAM_BRACKETS,
+                nudge="look at the brackets around the denominator."),
+        Mistake("eps added to θ", _adam_eps_on_theta, _ADAM_BRACKETS,
+                nudge="look at the brackets around the denominator."),
         Mistake("t - 1 in the correction", _adam_variant(t_shift=-1),
                 "t is already the number of this step (1 for the first): use β₁ᵗ and β₂ᵗ "
                 "with this t, not t − 1 (which divides by zero at t = 1).",

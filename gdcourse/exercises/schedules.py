@@ -439,6 +439,14 @@ class _CooldownStartsAtTheCut(_Plateau):
         return self.lr
 
 
+class _FloorCheckedBeforeTheCut(_Plateau):
+    def cut(self):
+        if self.lr > self.min_lr:
+            self.lr = self.lr * self.factor
+        self.cooldown_counter = self.cooldown
+        self.num_bad_epochs = 0
+
+
 class _ReturnsOldRate(_Plateau):
     def step(self, metric):
         old = self.lr
@@ -506,6 +514,8 @@ PLATEAU_SCHEDULER = Exercise(
                       threshold_mode="rel", cooldown=0, min_lr=0.0),
         _plateau_case(_RANDOM_METRICS, 0.5, factor=0.3, patience=2, threshold=0.02,
                       threshold_mode="abs", cooldown=2, min_lr=0.01),
+        _plateau_case([0.8] * 8, 1.0, factor=0.5, patience=0, threshold=1e-4,
+                      threshold_mode="rel", cooldown=0, min_lr=0.1),
     ),
     mistakes=(
         Mistake("best never updated", _BestNeverUpdated,
@@ -574,6 +584,10 @@ PLATEAU_SCHEDULER = Exercise(
         Mistake("min_lr ignored", _MinLrIgnored,
                 "never go below min_lr: the new rate is max(lr · factor, min_lr).",
                 nudge="look at the floor: min_lr."),
+        Mistake("min_lr tested before the cut", _FloorCheckedBeforeTheCut,
+                "a cut can take the rate below min_lr: cut first, then clip, "
+                "lr = max(lr · factor, min_lr).",
+                nudge="look at the floor: can one cut take the rate below min_lr?"),
         Mistake("counter not reset", _CounterNotReset,
                 "after a reduction reset the bad-epoch count to 0, or the rate is cut "
                 "again at every following epoch.",
