@@ -41,6 +41,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from . import i18n as _i18n
 from .geometry import first_exit
 
 __all__ = [
@@ -134,6 +135,13 @@ DIVERGED_MARKER = {"marker": "X", "markersize": 11, "markeredgecolor": "white",
 _LANDSCAPE_CMAP = LinearSegmentedColormap.from_list("gdcourse_landscape",
                                                     ["#FFFFFF", "#A8A8A8"])
 _LEGEND_FONTSIZE = 9
+
+# Chinese in use (GDCOURSE_LANG=zh_CN, or gdcourse.set_language("zh_CN") earlier): give
+# matplotlib the font with the course's Chinese characters (see gdcourse.fonts).
+if _i18n.uses_chinese():
+    from .fonts import register as _register_chinese_font
+
+    _register_chinese_font()
 
 
 # ----------------------------------------------------------------------- colours

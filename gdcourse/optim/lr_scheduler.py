@@ -1459,10 +1459,7 @@ def lr_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 
     >>> lr_curve(StepLR, 7, lr=1.0, step_size=3, gamma=0.5)
     array([1.  , 1.  , 1.  , 0.5 , 0.5 , 0.5 , 0.25])
     """
-    if not _is_int(steps) or steps < 0:
-        raise ValueError(f"Expected non-negative integer steps, but got {steps}")
-    optimizer = SGD([np.zeros(1)], lr=lr, momentum=0.9)
-    scheduler = scheduler_cls(optimizer, **kwargs)
+    optimizer, scheduler = _throwaway(scheduler_cls, steps, lr, 0.9, kwargs)
     on_plateau = isinstance(scheduler, ReduceLROnPlateau)
     if on_plateau:
         if metrics is None:
@@ -1476,16 +1473,32 @@ def lr_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 
     elif metrics is not None:
         raise ValueError("metrics are only used by ReduceLROnPlateau")
 
-    rates = np.empty(steps)
+    return _read_each_step(optimizer, scheduler, steps, lambda: scheduler.get_last_lr()[0],
+                           metrics if on_plateau else None)
+
+
+def _throwaway(scheduler_cls: Callable[..., LRScheduler], steps: Any, lr: float,
+               momentum: float, kwargs: dict[str, Any]) -> tuple[SGD, LRScheduler]:
+    """A one-parameter SGD and the scheduler on it, for reading a schedule off."""
+    if not _is_int(steps) or steps < 0:
+        raise ValueError(f"Expected non-negative integer steps, but got {steps}")
+    optimizer = SGD([np.zeros(1)], lr=lr, momentum=momentum)
+    return optimizer, scheduler_cls(optimizer, **kwargs)
+
+
+def _read_each_step(optimizer: SGD, scheduler: LRScheduler, steps: int,
+                    read: Callable[[], float], metrics: list[float] | None) -> np.ndarray:
+    """``read()`` at steps 0 .. steps-1, stepping in the training loop's order."""
+    values = np.empty(steps)
     for t in range(steps):
         if t > 0:
-            optimizer.step([np.zeros(1)])  # the training loop's order; the step is a no-op
-            if on_plateau:
+            optimizer.step([np.zeros(1)])  # optimizer first, as in training; a no-op here
+            if metrics is not None:
                 scheduler.step(metrics[t - 1])
             else:
                 scheduler.step()
-        rates[t] = scheduler.get_last_lr()[0]
-    return rates
+        values[t] = read()
+    return values
 
 
 def momentum_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 0.1,
@@ -1528,20 +1541,12 @@ def momentum_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: fl
     >>> momentum_curve(StepLR, 3, momentum=0.9, step_size=1)
     array([0.9, 0.9, 0.9])
     """
-    if not _is_int(steps) or steps < 0:
-        raise ValueError(f"Expected non-negative integer steps, but got {steps}")
-    optimizer = SGD([np.zeros(1)], lr=lr, momentum=momentum)
-    scheduler = scheduler_cls(optimizer, **kwargs)
+    optimizer, scheduler = _throwaway(scheduler_cls, steps, lr, momentum, kwargs)
     if isinstance(scheduler, ReduceLROnPlateau):
         raise ValueError("momentum_curve does not take ReduceLROnPlateau (it needs metrics "
                          "and never changes the momentum)")
-    values = np.empty(steps)
-    for t in range(steps):
-        if t > 0:
-            optimizer.step([np.zeros(1)])  # the training loop's order; the step is a no-op
-            scheduler.step()
-        values[t] = optimizer.param_groups[0]["momentum"]
-    return values
+    return _read_each_step(optimizer, scheduler, steps,
+                           lambda: optimizer.param_groups[0]["momentum"], None)
 
 
 def exponential_decay(step: Any, initial_learning_rate: float, decay_steps: float,

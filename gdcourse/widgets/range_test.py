@@ -345,4 +345,4 @@ def _brief_result(history: History) -> str:
     if history.divergence is not None:
         return str(history.divergence)
     return (f"val accuracy {history.val_metric[-1]:.3f}, "
-            f"val loss {history.val_loss[-1]:.3g}")
+            f"val loss {history.val_loss[-1]:.3f}")
