@@ -25,6 +25,14 @@ import pytest
 #: sign or a constant factor could be offered.
 GENERIC = frozenset({"Value", "Value: factor", "Value: sign", "Type: unusable result",
                      "error: TypeError", "error: ValueError"})
+#: Failures that name the mistake, as tests/test_exercise_mutations.py counts them.
+NAMED_ERRORS = frozenset({"error: xor", "Value: not repeatable", "time limit"})
+
+
+def named(failure: str | None) -> bool:
+    """True for a registered mistake, a requirement or one of the machinery's named ones."""
+    return bool(failure) and (failure.startswith(("mistake: ", "requirement: "))
+                              or failure in NAMED_ERRORS)
 
 TOPICS = ("gradients", "minibatch", "learning_rate", "schedules", "optimizers",
           "initialisation", "diagnostics")
@@ -85,15 +93,18 @@ def tally() -> dict[str, dict[str, int]]:
     for topic in TOPICS:
         module = importlib.import_module(f"test_exercises_{topic}")
         for name, listed in module.VARIANTS.items():
-            row = dict(wrong=0, named=0, generic=0, accepted=0, right=0, right_passed=0)
+            row = dict(wrong=0, named=0, structural=0, generic=0, accepted=0, right=0,
+                       right_passed=0)
             for variant in listed:
                 result = check(EXERCISES[name], variant.attempt)
                 if type(variant).__name__ == "Wrong":  # the test modules import this file anew
                     row["wrong"] += 1
                     if result.passed:
                         row["accepted"] += 1
-                    elif result.failure == variant.failure and result.failure not in GENERIC:
+                    elif named(result.failure):
                         row["named"] += 1
+                    elif result.failure in ("Type", "Shape"):
+                        row["structural"] += 1
                     else:
                         row["generic"] += 1
                 else:
@@ -108,8 +119,8 @@ if __name__ == "__main__":
     figures = tally()
     total = {key: sum(row[key] for row in figures.values()) for key in next(iter(
         figures.values()))}
-    print(f"{'exercise':30} {'wrong':>5} {'named':>5} {'generic':>7} {'accepted':>8} "
-          f"{'right':>5} {'passed':>6}")
-    for name, row in [*figures.items(), ("total", total)]:
-        print(f"{name:30} {row['wrong']:5d} {row['named']:5d} {row['generic']:7d} "
-              f"{row['accepted']:8d} {row['right']:5d} {row['right_passed']:6d}")
+    print("| exercise | wrong | named | structural | generic | accepted | right | passed |")
+    print("|:--|--:|--:|--:|--:|--:|--:|--:|")
+    for name, row in [*figures.items(), ("all", total)]:
+        print(f"| {name} | {row['wrong']} | {row['named']} | {row['structural']} | "
+              f"{row['generic']} | {row['accepted']} | {row['right']} | {row['right_passed']} |")

@@ -47,8 +47,9 @@ def test_gd_step_matches_torch_sgd():
 def test_diagnose_cases_give_the_label_they_describe():
     labels = [case.run(diagnose) for case in diagnostics.DIAGNOSE.cases]
     assert labels == ["diverged", "flat", "noisy", "healthy", "overfitting", "overfitting",
-                      "diverged", "healthy", "healthy", "healthy", "healthy", "flat", "healthy",
-                      "overfitting", "noisy", "flat"]
+                      "diverged", "diverged", "diverged", "healthy", "healthy", "healthy",
+                      "healthy", "flat", "healthy",
+                      "overfitting", "noisy", "flat", "flat", "flat", "diverged"]
     assert set(labels) == set(diagnostics.LABELS)
 
 
@@ -283,8 +284,11 @@ VARIANTS = {
         Wrong("lr · g · θ", lambda theta, grad, lr: theta - lr * grad * theta,
               "mistake: times theta"),
         Wrong("in place, returned", _gd_in_place_returned, "requirement: inputs unchanged"),
-        Wrong("in place, no return", _gd_in_place_no_return, "mistake: in place, no return"),
-        Wrong("a list", lambda theta, grad, lr: list(theta - lr * grad), "Type"),
+        Wrong("in place, no return", _gd_in_place_no_return,
+              "requirement: in place, nothing returned"),
+        Wrong("a list", lambda theta, grad, lr: list(theta - lr * grad), "mistake: a list of rows"),
+        Wrong(".tolist()", lambda theta, grad, lr: (theta - lr * grad).tolist(), "mistake: a list"),
+        Wrong("prints", lambda theta, grad, lr: print(theta - lr * grad), "mistake: nothing returned"),
         Right("np.subtract", lambda theta, grad, lr: np.subtract(theta, np.multiply(lr, grad))),
         Right("copy then in place", lambda theta, grad, lr: _gd_in_place_returned(
             theta.copy(), grad, lr)),

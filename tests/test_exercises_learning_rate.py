@@ -342,8 +342,9 @@ VARIANTS = {
         Right("a loop", _mr_loop),
         Right("geometric mean of the last ratios", _mr(
             factor=lambda r, last: np.exp(np.mean(np.log(r[-last:] / r[-last - 1:-1]))))),
-        Right("last entry of the stable ones (grid increasing)",
-              _mr(stable=lambda lrs, f: lrs[f < 1][-1])),
+        Wrong("last entry of the stable ones (assumes a sorted grid)",
+              _mr(stable=lambda lrs, f: lrs[f < 1][-1]),
+              "mistake: last stable rate in grid order"),
     ],
     "range_test_lrs": [
         Wrong("np.linspace", lambda start_lr, end_lr, num_steps: np.linspace(
@@ -363,7 +364,7 @@ VARIANTS = {
             "mistake: np.exp of log10"),
         Wrong("a list", lambda start_lr, end_lr, num_steps: [
             start_lr * (end_lr / start_lr) ** (i / (num_steps - 1)) for i in range(num_steps)],
-            "Type"),
+            "mistake: a list"),
         Right("np.geomspace", lambda start_lr, end_lr, num_steps: np.geomspace(
             start_lr, end_lr, num_steps)),
         Right("logspace of log10", lambda start_lr, end_lr, num_steps: np.logspace(

@@ -20,7 +20,8 @@ from typing import Callable
 import numpy as np
 
 from ..lr_finder import RangeTestResult, smooth_losses
-from ._checking import Case, CheckResult, Exercise, Mistake, inputs_unchanged, same_shape
+from ._checking import (Call, Case, CheckResult, Exercise, Mistake, Requirement,
+                        inputs_unchanged, same_shape)
 
 __all__ = ["check_gd_step", "check_theta_after", "check_diagnose", "check_suggest_rates"]
 
@@ -42,12 +43,38 @@ def _gd_step_no_lr(theta, grad, lr):
     return theta - grad
 
 
-def _gd_step_in_place_no_return(theta, grad, lr):
-    theta -= lr * grad  # noqa: F841 -- updates the array, returns None
-
-
 def _gd_step_only(theta, grad, lr):
     return -lr * grad
+
+
+def _gd_step_only_positive(theta, grad, lr):
+    return lr * grad
+
+
+def _gd_step_swapped(theta, grad, lr):
+    return grad - lr * theta
+
+
+def _gd_step_list(theta, grad, lr):
+    return (theta - lr * grad).tolist()
+
+
+def _gd_step_list_of_entries(theta, grad, lr):
+    return list(theta - lr * grad)
+
+
+def _gd_step_prints(theta, grad, lr):
+    return None
+
+
+def _changed_in_place_returned_nothing(call: Call) -> str | None:
+    before, after = call.before.get("theta"), call.arguments.get("theta")
+    if call.result is not None or not isinstance(before, np.ndarray):
+        return None
+    if isinstance(after, np.ndarray) and after.shape == before.shape and not np.array_equal(
+            after, before):
+        return "your function changed `theta` in place and returned None."
+    return None
 
 
 def _gd_step_divided(theta, grad, lr):
@@ -67,6 +94,10 @@ def _seeded(seed: int, shape: tuple[int, ...]) -> list:
     return np.random.default_rng(seed).normal(size=shape).round(3).tolist()
 
 
+_STEP_ONLY = ("return the new parameters θ − lr·g, not the step (±lr·g) alone: start from "
+              "theta.")
+_STEP_ONLY_NUDGE = "look at what you return: the new parameters."
+
 GD_STEP = Exercise(
     title="one step of gradient descent",
     reference=_gd_step,
@@ -85,22 +116,42 @@ GD_STEP = Exercise(
         Mistake("divided by the learning rate", _gd_step_divided,
                 "the learning rate multiplies the gradient: θ − lr·g, not θ − g / lr.",
                 nudge="look at how lr enters the step."),
-        Mistake("the step only", _gd_step_only,
-                "return the new parameters θ − lr·g, not the step −lr·g alone: start from "
-                "theta.",
-                nudge="look at what you return: the new parameters."),
+        Mistake("the step only", _gd_step_only, _STEP_ONLY, nudge=_STEP_ONLY_NUDGE),
+        Mistake("the step only, without the minus", _gd_step_only_positive, _STEP_ONLY,
+                nudge=_STEP_ONLY_NUDGE),
+        Mistake("theta and grad swapped", _gd_step_swapped,
+                "theta and grad have swapped roles: the step starts from theta and moves "
+                "by lr·grad, θ − lr·g (not g − lr·θ).",
+                nudge="look at which array you start from and which one you scale."),
         Mistake("times theta", _gd_step_times_theta,
                 "the step is lr·g, whatever θ is: θ − lr·g, not θ − lr·g·θ.",
                 nudge="look at the step: it does not depend on θ itself."),
-        Mistake("in place, no return", _gd_step_in_place_no_return,
-                "`theta -= lr * grad` changes the array in place and the function then "
-                "returns None: return the new parameters (`return theta - lr * grad`).",
+        Mistake("a list", _gd_step_list,
+                "the values are right, but return a NumPy array: `theta - lr * grad` is one "
+                "already (no loop, no list needed).",
+                nudge="look at the type of what you return: a NumPy array."),
+        Mistake("a list of rows", _gd_step_list_of_entries,
+                "the values are right, but return a NumPy array: `theta - lr * grad` is one "
+                "already (no loop, no list needed).",
+                nudge="look at the type of what you return: a NumPy array."),
+        Mistake("nothing returned", _gd_step_prints,
+                "your function returns None: end it with `return theta - lr * grad` (print() "
+                "only shows a value, it does not return it).",
                 nudge="look at what your function returns."),
     ),
-    requirements=(inputs_unchanged(
-        "theta", "grad",
-        hint="the exercise asks for a new array: `theta -= lr * grad` writes into the "
-             "caller's theta. Return `theta - lr * grad`, which leaves theta as it was."),),
+    requirements=(
+        Requirement("in place, nothing returned",
+                    "`theta -= lr * grad` changes the caller's array in place, and the "
+                    "function then returns None: return the new parameters, "
+                    "`return theta - lr * grad`.",
+                    _changed_in_place_returned_nothing, watch=("theta",),
+                    explains_failures=True, aspect="Inputs"),
+        inputs_unchanged(
+            "theta", "grad",
+            hint="the exercise asks for a new array: `theta -= lr * grad` writes into the "
+                 "caller's theta. Return `theta - lr * grad`, which leaves theta as it was."),
+        same_shape("theta"),
+    ),
     formula="θ_t = θ_(t−1) − η·g_t (η = lr, g_t = grad), as a new array",
     rtol=1e-12,
     atol=1e-15,
@@ -161,6 +212,18 @@ def _theta_after_power_of_product(theta0, curvatures, lr, t):
     return (1.0 - (lr * curvatures) ** t) * theta0
 
 
+def _theta_after_times_t(theta0, curvatures, lr, t):
+    return (1.0 - lr * curvatures) * t * theta0
+
+
+def _theta_after_no_theta0(theta0, curvatures, lr, t):
+    return (1.0 - lr * curvatures) ** t
+
+
+def _theta_after_first_step_always(theta0, curvatures, lr, t):
+    return (1.0 - lr * curvatures) ** max(t, 1) * theta0
+
+
 def _theta_after_curvature_to_the_t(theta0, curvatures, lr, t):
     return (1.0 - lr * curvatures ** t) * theta0
 
@@ -213,6 +276,17 @@ THETA_AFTER = Exercise(
                 "the steps multiply, they do not add: t steps give (1 − η·λ)ᵗ·θ_0, not "
                 "(1 − t·η·λ)·θ_0.",
                 nudge=_THETA_NUDGE),
+        Mistake("times t instead of the power t", _theta_after_times_t,
+                "t steps multiply by the factor t times: (1 − η·λ) ** t, a power, not "
+                "(1 − η·λ) · t.",
+                nudge=_THETA_NUDGE),
+        Mistake("θ₀ forgotten", _theta_after_no_theta0,
+                "that is the factor (1 − η·λ)ᵗ alone: multiply it by theta0 to get θ_t.",
+                nudge="look at what you return: the point θ_t, not the factor."),
+        Mistake("one step even for t = 0", _theta_after_first_step_always,
+                "for t = 0 no step is taken: θ_0 = theta0 itself. A first step taken before "
+                "the loop (or range(t − 1)) still moves it.",
+                nudge="look at t = 0: how many steps are taken?"),
         Mistake("gradient flow", _theta_after_flow,
                 "e^(−ηλt)·θ_0 is gradient flow, the limit of infinitely small steps; finite "
                 "steps multiply by 1 − η·λ each: (1 − η·λ)ᵗ·θ_0.",
@@ -264,7 +338,8 @@ def _rules(train_losses, val_losses, *, nan_check=True, flat_from_means=True,
            noise_on_tail=True, best_val=True, on_val=True, noisy_first=True, ddof=0,
            noise_scale="head", tail_from=None, diverged_at_equal=False, noisy_at_equal=False,
            flat_strict=False, overfit_at_equal=False, previous_val=False,
-           diverged_vs_head=False) -> str:
+           diverged_vs_head=False, flat_vs_first=False, overfit_before_flat=False,
+           noisy_before_diverged=False, diverged_last_only=False) -> str:
     """The rules of the exercise; each flag away from its default gives one known mistake."""
     train = np.asarray(train_losses, dtype=float)
     val = np.asarray(val_losses, dtype=float)
@@ -274,12 +349,14 @@ def _rules(train_losses, val_losses, *, nan_check=True, flat_from_means=True,
         warnings.simplefilter("ignore", RuntimeWarning)  # the mean of an empty slice
         # 1. A NaN or inf anywhere, or a loss above 10 times the first one.
         limit = 10 * (head.mean() if diverged_vs_head else train[0])
-        above = np.any(train >= limit) if diverged_at_equal else np.any(train > limit)
-        if nan_check:
-            if not np.all(np.isfinite(train)) or above:
-                return "diverged"
-        elif train.max() > limit:  # NaN > x is False, and max() of a NaN array is NaN
-            return "diverged"
+        watched_for_blowup = train[-1:] if diverged_last_only else train
+        above = (np.any(watched_for_blowup >= limit) if diverged_at_equal
+                 else np.any(watched_for_blowup > limit))
+
+        def diverged():
+            if nan_check:
+                return not np.all(np.isfinite(train)) or above
+            return train.max() > limit  # NaN > x is False, and max() of a NaN array is NaN
 
         # 2. The last ten losses scatter by more than 10 % of the mean of the first ten.
         def noisy():
@@ -291,21 +368,26 @@ def _rules(train_losses, val_losses, *, nan_check=True, flat_from_means=True,
         def flat():
             if not flat_from_means:
                 return train[-1] >= 0.95 * train[0]
-            ratio = 0.95 * head.mean()
+            ratio = 0.95 * (train[0] if flat_vs_first else head.mean())
             return tail.mean() > ratio if flat_strict else tail.mean() >= ratio
 
-        for label, rule in ((("noisy", noisy), ("flat", flat)) if noisy_first
-                            else (("flat", flat), ("noisy", noisy))):
+        # 4. The last validation loss is more than 10 % above the best one.
+        def overfitting():
+            watched = val if on_val else train
+            if previous_val:
+                base = watched[-2] if len(watched) > 1 else watched[-1]
+            else:
+                base = watched.min() if best_val else watched[0]
+            return (watched[-1] >= 1.1 * base) if overfit_at_equal else (
+                watched[-1] > 1.1 * base)
+
+        rules = [("noisy", noisy), ("flat", flat)] if noisy_first else [("flat", flat),
+                                                                         ("noisy", noisy)]
+        rules.insert(1 if overfit_before_flat else 2, ("overfitting", overfitting))
+        rules.insert(1 if noisy_before_diverged else 0, ("diverged", diverged))
+        for label, rule in rules:
             if rule():
                 return label
-        # 4. The last validation loss is more than 10 % above the best one.
-        watched = val if on_val else train
-        if previous_val:
-            base = watched[-2] if len(watched) > 1 else watched[-1]
-        else:
-            base = watched.min() if best_val else watched[0]
-        if (watched[-1] >= 1.1 * base) if overfit_at_equal else (watched[-1] > 1.1 * base):
-            return "overfitting"
     return "healthy"
 
 
@@ -332,6 +414,29 @@ def _diagnose_gap_from_first(train_losses, val_losses):
 
 def _diagnose_gap_on_train(train_losses, val_losses):
     return _rules(train_losses, val_losses, on_val=False)
+
+
+def _diagnose_always_healthy(train_losses, val_losses):
+    return "healthy"
+
+
+_EMPTY_VAL_ERROR = "an error (val_losses is empty)"
+
+
+def _diagnose_val_first(train_losses, val_losses):
+    val = np.asarray(val_losses, dtype=float)
+    if val.size == 0:
+        raise IndexError("index -1 is out of bounds for axis 0 with size 0")
+    return _rules(train_losses, val_losses)
+
+
+def _one_of_the_labels(call: Call) -> str | None:
+    value = call.result
+    if value is None:
+        return "your function returned None, not a label."
+    if isinstance(value, str) and value not in LABELS:
+        return f"{value!r} is not one of the labels {', '.join(map(repr, LABELS))}."
+    return None
 
 
 def _diagnose_with(**flags) -> Callable:
@@ -395,6 +500,18 @@ def _curve_small_first_loss():
     return train, np.array([3.0, 2.0, 1.5])
 
 
+def _curve_blowup_at_the_end():
+    # 20.0 at the very end: above 10 × the first loss, and the last ten scatter a lot.
+    return np.r_[np.ones(10), np.full(9, 0.5), 20.0], np.array([1.0, 0.6])
+
+
+def _curve_spike_that_recovers():
+    # One 30.0 at step 16, then back to 0.5: the run counts as diverged all the same.
+    train = np.r_[np.ones(10), np.full(10, 0.5)]
+    train[15] = 30.0
+    return train, np.array([1.0, 0.6])
+
+
 def _curve_diverged_boundary():
     train = np.r_[np.ones(10), np.full(10, 0.5)]
     train[4] = 10.0                          # exactly 10 times the first: not above it
@@ -444,8 +561,32 @@ def _curve_ten_losses():
     return np.linspace(2.0, 1.9, 10), np.array([2.0, 1.95])
 
 
+def _curve_flat_and_overfitting():
+    return np.ones(20), np.array([1.0, 2.0])
+
+
+def _curve_flat_against_the_mean():
+    # The first loss, 2.0, is above the others: the last ten (1.05) are at least 0.95 × the
+    # mean of the first ten (1.1), though far below 0.95 × the first loss.
+    return np.r_[2.0, np.ones(9), np.full(10, 1.05)], np.array([1.0, 0.9])
+
+
+def _curve_diverged_without_validation():
+    train = np.ones(20)
+    train[1] = np.nan
+    return train, np.array([])
+
+
 def _diagnose_case(description: str, make: Callable) -> Case:
-    return Case(description, lambda impl: impl(*make()))
+    def run(impl):
+        train, val = make()
+        if val.size:
+            return impl(train, val)
+        try:  # a diverged run may end before its first validation loss
+            return impl(train, val)
+        except (IndexError, ValueError):
+            return _EMPTY_VAL_ERROR
+    return Case(description, run)
 
 
 DIAGNOSE = Exercise(
@@ -466,6 +607,10 @@ DIAGNOSE = Exercise(
                        _curve_overfitting_early),
         _diagnose_case("a first training loss of 0.5, then about 3 and falling, with one "
                        "6.0 at step 16", _curve_small_first_loss),
+        _diagnose_case("training losses 1.0, then 0.5, and 20.0 at the last step",
+                       _curve_blowup_at_the_end),
+        _diagnose_case("training losses 1.0, then 0.5, with one 30.0 at step 16 (it "
+                       "recovers)", _curve_spike_that_recovers),
         _diagnose_case("training losses 1.0 with one 10.0 (exactly 10 × the first), then "
                        "0.5", _curve_diverged_boundary),
         _diagnose_case("ten losses 5.0, then ten alternating 2.5, 1.5 (np.std exactly 0.5)",
@@ -483,6 +628,12 @@ DIAGNOSE = Exercise(
         _diagnose_case("ten losses 1.0, then ten alternating 1.3, 0.7 (noisy and flat)",
                        _curve_noisy_and_flat),
         _diagnose_case("only ten training losses, 2.0 down to 1.9", _curve_ten_losses),
+        _diagnose_case("twenty training losses of 1.0; validation 1.0, 2.0 (flat and "
+                       "overfitting)", _curve_flat_and_overfitting),
+        _diagnose_case("a first training loss of 2.0, then 1.0 nine times, then 1.05 ten "
+                       "times", _curve_flat_against_the_mean),
+        _diagnose_case("training losses with a NaN at step 2, and no validation loss at all "
+                       "(val_losses = [])", _curve_diverged_without_validation),
     ),
     mistakes=(
         Mistake("NaN not detected", _diagnose_nan_missed,
@@ -509,6 +660,22 @@ DIAGNOSE = Exercise(
                 "the last ten losses are train_losses[-10:]; train_losses[10:] is everything "
                 "after the first ten (and empty for a run of ten steps).",
                 nudge="look at how you take the last ten losses."),
+        Mistake("flat against the first loss", _diagnose_with(flat_vs_first=True),
+                "rule 3 compares the mean of the last ten losses with 0.95 times the *mean of "
+                "the first ten*, not with the first loss alone.",
+                nudge="look at rule 3: 0.95 times which number?"),
+        Mistake("overfitting tested before flat", _diagnose_with(overfit_before_flat=True),
+                "try the rules in the order given: a curve that is flat and whose validation "
+                "loss rises is \"flat\" (rule 3 comes before rule 4).",
+                nudge="look at the order of your rules."),
+        Mistake("validation read before rule 1", _diagnose_val_first,
+                "a run that diverged may have no validation loss at all (val_losses = []): "
+                "test rule 1 first, and read val_losses only for rule 4.",
+                nudge="look at the diverged run without validation losses."),
+        Mistake("always healthy", _diagnose_always_healthy,
+                "apply the four rules in order and return the label of the first that "
+                "applies; \"healthy\" only when none does.",
+                nudge="look at the rules: each case needs its own label."),
         Mistake("flat tested before noisy", _diagnose_with(noisy_first=False),
                 "try the rules in the order given: a curve that is both noisy and flat is "
                 "\"noisy\" (rule 2 comes before rule 3).",
@@ -517,6 +684,16 @@ DIAGNOSE = Exercise(
                 "rule 1 compares every loss with 10 times the *first* training loss, "
                 "train_losses[0], not with the mean of the first ten.",
                 nudge="look at rule 1: 10 times which loss?"),
+        Mistake("noisy tested before diverged", _diagnose_with(noisy_before_diverged=True),
+                "try the rules in the order given: a run that blew up is \"diverged\" even if "
+                "its last losses also scatter (rule 1 comes before rule 2).",
+                nudge="look at the order of your rules."),
+        Mistake("diverged judged on the last loss only", _diagnose_with(
+            diverged_last_only=True),
+                "rule 1 looks at *every* training loss: a run whose loss once climbed above 10 "
+                "times the first counts as diverged even if it came back down "
+                "(np.any(train_losses > 10 * train_losses[0])).",
+                nudge="look at rule 1: any loss, or only the last one?"),
         Mistake("diverged at exactly 10 times", _diagnose_with(diverged_at_equal=True),
                 "rule 1 says *larger than* 10 times the first loss: `>`, not `>=`.",
                 nudge="look at rule 1's comparison: what happens at exactly 10 times?"),
@@ -544,6 +721,13 @@ DIAGNOSE = Exercise(
                 "overfitting shows on the validation losses (they rise while the training "
                 "loss keeps falling); the training curve alone cannot show it.",
                 nudge="look at rule 4: which curve does it read?"),
+    ),
+    requirements=(
+        Requirement("one of the labels",
+                    "return one of the five labels exactly as written, \"diverged\", "
+                    "\"noisy\", \"flat\", \"overfitting\", \"healthy\" (a function that "
+                    "prints its label instead returns None).",
+                    _one_of_the_labels, explains_failures=True, aspect="Value"),
     ),
     answer="label",
     formula="in this order: diverged (a non-finite loss, or one > 10 × the first); noisy "
@@ -652,6 +836,29 @@ def _suggest_rates_minimum_of_average(result):
     return steepest, float(lrs[np.argmin(result.smoothed_losses)] / 10)
 
 
+def _suggest_rates_loss_over_10(result):
+    steepest, _ = _suggest_rates(result)
+    return steepest, float(np.min(result.centred_losses) / 10)
+
+
+def _suggest_rates_times_10(result):
+    lrs, centred = np.asarray(result.lrs), np.asarray(result.centred_losses)
+    steepest, _ = _suggest_rates(result)
+    return steepest, float(lrs[np.argmin(centred)] * 10)
+
+
+def _suggest_rates_raw_indices(result):
+    lrs = np.asarray(result.lrs)
+    centred = np.asarray(result.centred_losses)
+    return int(np.argmin(np.gradient(centred, np.log(lrs)))), int(np.argmin(centred))
+
+
+def _suggest_rates_log_loss(result):
+    lrs, centred = np.asarray(result.lrs), np.asarray(result.centred_losses)
+    _, tenth = _suggest_rates(result)
+    return float(lrs[np.argmin(np.gradient(np.log(centred), np.log(lrs)))]), tenth
+
+
 def _range_test_curve(start: float, end: float, n: int, drop_at: float,
                       blow_at: float, noise: float, dip_at: int | None = None,
                       steepness: float = 4.0) -> RangeTestResult:
@@ -676,6 +883,9 @@ def _range_test_curve(start: float, end: float, n: int, drop_at: float,
 def _rates_case(description: str, **curve) -> Case:
     return Case(description, lambda impl: impl(_range_test_curve(**curve)))
 
+
+_INDICES = ("np.argmin gives a position in the array: return the rates at those positions, "
+            "lrs[i] (and a tenth of the second one).")
 
 SUGGEST_RATES = Exercise(
     title="two rates from a learning-rate range test",
@@ -703,10 +913,21 @@ SUGGEST_RATES = Exercise(
                 "divide the *rate* by 10, lrs[np.argmin(centred)] / 10, not the index: "
                 "lrs[i // 10] is another rate of the grid.",
                 nudge="look at the second rate: what is divided by 10?"),
-        Mistake("indices instead of rates", _suggest_rates_indices,
-                "np.argmin gives a position in the array: return the rates at those "
-                "positions, lrs[i].",
+        Mistake("indices instead of rates", _suggest_rates_indices, _INDICES,
                 nudge="look at what you return: rates from result.lrs."),
+        Mistake("indices instead of rates (no tenth)", _suggest_rates_raw_indices, _INDICES,
+                nudge="look at what you return: rates from result.lrs."),
+        Mistake("a tenth of the loss", _suggest_rates_loss_over_10,
+                "min_over_10 is a tenth of the *rate* at the smallest centred loss, "
+                "lrs[np.argmin(centred)] / 10, not a tenth of the loss itself.",
+                nudge="look at the second value: a rate, divided by 10."),
+        Mistake("ten times the rate", _suggest_rates_times_10,
+                "min_over_10 is a *tenth* of the rate at the minimum: divide by 10.",
+                nudge="look at the second value: divided, or multiplied?"),
+        Mistake("slope of the log-loss", _suggest_rates_log_loss,
+                "take the slope of the centred loss itself, np.gradient(centred, "
+                "np.log(lrs)), not of its logarithm.",
+                nudge="look at what you take the slope of: the centred loss."),
         Mistake("values swapped", _suggest_rates_swapped,
                 "return the pair in the order the exercise gives: (steepest, min_over_10).",
                 nudge="look at the order of the values you return."),

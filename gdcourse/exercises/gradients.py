@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 
 from ._checking import (Call, Case, CheckResult, Exercise, Mistake, Requirement,
-                        inputs_unchanged, integer_output, same_shape)
+                        inputs_unchanged, integer_output)
 
 __all__ = ["check_numerical_gradient"]
 
@@ -31,15 +31,14 @@ def _numerical_gradient(f: Callable[[np.ndarray], float], theta: np.ndarray,
     return grad
 
 
-def _nd_variant(*, forward=False, backward=False, denominator=None, h_fixed=None,
-                rows=False) -> Callable:
+def _nd_variant(*, forward=False, backward=False, denominator=None,
+                h_fixed=None) -> Callable:
     """A variant of the central difference: one slip at a time."""
     def numerical_gradient(f, theta, h=1e-5):
         h = h if h_fixed is None else h_fixed
         theta = np.asarray(theta, dtype=float)
         grad = np.zeros_like(theta)
-        indices = range(len(theta)) if rows else np.ndindex(theta.shape)
-        for i in indices:
+        for i in np.ndindex(theta.shape):
             step = np.zeros_like(theta)
             step[i] = h
             if forward:
@@ -48,12 +47,18 @@ def _nd_variant(*, forward=False, backward=False, denominator=None, h_fixed=None
                 grad[i] = (f(theta) - f(theta - step)) / h
             elif denominator == "h":
                 grad[i] = (f(theta + step) - f(theta - step)) / h
+            elif denominator == "reversed":
+                grad[i] = (f(theta - step) - f(theta + step)) / (2 * h)
             elif denominator == "/2*h":
                 grad[i] = (f(theta + step) - f(theta - step)) / 2 * h
             else:
                 grad[i] = (f(theta + step) - f(theta - step)) / (2 * h)
         return grad
     return numerical_gradient
+
+
+def _nd_list(f, theta, h=1e-5):
+    return [float(value) for value in _numerical_gradient(f, theta, h)]
 
 
 def _all_coordinates_at_once(f, theta, h=1e-5):
@@ -65,7 +70,7 @@ def _all_coordinates_at_once(f, theta, h=1e-5):
 def _loss(theta: np.ndarray) -> float:
     # Curved enough (exp) that a forward difference, or another h, is visibly off, and
     # coupled (the product of the first and the last entry) so perturbing all entries at
-    # once is visibly wrong. Any shape: a vector or a matrix of parameters.
+    # once is visibly wrong.
     theta = np.asarray(theta, dtype=float)
     return float(np.sum(np.exp(0.5 * theta)) + theta.flat[0] * theta.flat[-1]
                  + np.sum(theta ** 2))
@@ -87,19 +92,8 @@ class _Recorded:
 
 def _nd_case(theta, h: float, words: str | None = None) -> Case:
     shown = words or f"θ = {np.asarray(theta).tolist()}"
-
-    def run(impl):
-        values = np.array(theta, dtype=float)
-        try:
-            return impl(_Recorded(_loss), values, h=h)
-        except ValueError as exc:
-            if "broadcast" in str(exc) and values.ndim > 1:
-                raise ValueError(f"{exc} (θ has shape {values.shape}: the step that perturbs "
-                                 "one entry must have θ's shape too, np.zeros_like(theta) with "
-                                 "one entry set to h)") from exc
-            raise
-    return Case(f"f(θ) = Σ exp(θ/2) + (first entry)·(last entry) + Σ θ², {shown}, h = {h:g}",
-                run)
+    return Case(f"f(θ) = Σ exp(θ/2) + θ₀·θ₋₁ + Σ θ², {shown}, h = {h:g}",
+                lambda impl: impl(_Recorded(_loss), np.array(theta, dtype=float), h=h))
 
 
 def _theta_kept(call: Call) -> str | None:
@@ -146,7 +140,7 @@ def _steps_of_size_h(call: Call) -> str | None:
             "its steps are not all of size h.")
 
 
-_ND_RANDOM = np.random.default_rng(2024).normal(size=(2, 3)).round(3)
+_ND_RANDOM = np.random.default_rng(2024).normal(size=6).round(3)
 
 NUMERICAL_GRADIENT = Exercise(
     title="numerical gradient by central differences",
@@ -154,8 +148,8 @@ NUMERICAL_GRADIENT = Exercise(
     cases=(
         _nd_case([0.5, -1.0, 2.0], 1e-3),
         _nd_case([3.0], 0.5),                        # a large h: every h gives another value
-        _nd_case(_ND_RANDOM, 0.1, "θ of shape (2, 3) drawn from default_rng(2024)"),
-        _nd_case([[1.0, -0.5], [0.25, 2.0]], 1e-2),  # a square matrix of parameters
+        _nd_case(_ND_RANDOM, 0.1, "θ of 6 entries drawn from default_rng(2024)"),
+        _nd_case([1.0, -0.5, 0.25, 2.0], 1e-2),
     ),
     mistakes=(
         Mistake("forward difference", _nd_variant(forward=True),
@@ -169,6 +163,10 @@ NUMERICAL_GRADIENT = Exercise(
                 "order h; use the central difference (f(θ+h·eᵢ) − f(θ−h·eᵢ)) / (2h).",
                 nudge="your difference is one-sided: look at the two points where you "
                       "evaluate f."),
+        Mistake("reversed difference", _nd_variant(denominator="reversed"),
+                "the difference is taken the other way round: (f(θ+h·eᵢ) − f(θ−h·eᵢ)) / (2h), "
+                "the point ahead minus the point behind.",
+                nudge="look at the order of the two values in your difference."),
         Mistake("divided by h", _nd_variant(denominator="h"),
                 "the two points θ+h·eᵢ and θ−h·eᵢ are 2h apart: divide by 2h, not h.",
                 nudge="look at the denominator: how far apart are the two points?"),
@@ -176,19 +174,16 @@ NUMERICAL_GRADIENT = Exercise(
                 "`... / 2 * h` divides by 2 and then *multiplies* by h (Python evaluates "
                 "left to right): write `/ (2 * h)`.",
                 nudge="look at the denominator and how Python groups `/` and `*`."),
+        Mistake("a list", _nd_list,
+                "the values are right, but return a NumPy array shaped like theta: "
+                "`np.array(values)`, or fill `grad = np.zeros_like(theta)` entry by entry.",
+                nudge="look at the type of what you return: a NumPy array."),
         Mistake("all coordinates at once", _all_coordinates_at_once,
                 "perturb one entry at a time: add h only to entry i (h·eᵢ), not to every "
                 "entry of θ.",
                 nudge="look at what you add to θ: how many entries does it change?"),
-        Mistake("rows at once", _nd_variant(rows=True),
-                "for a matrix θ, `range(len(theta))` runs over the rows and `step[i] = h` "
-                "perturbs a whole row: loop over every entry, `for i in "
-                "np.ndindex(theta.shape)` (or `range(theta.size)` with `.flat[i]`).",
-                nudge="on the matrix θ, look at how many entries each of your "
-                      "perturbations changes."),
     ),
     requirements=(
-        same_shape("theta"),
         Requirement("f gets the whole theta",
                     "call f with the whole parameter array, perturbed in one entry: "
                     "f(theta + step) with `step = np.zeros_like(theta)` and `step[i] = h`, not "
@@ -221,8 +216,7 @@ def check_numerical_gradient(numerical_gradient: Callable) -> CheckResult:
     """Check ``numerical_gradient(f, theta, h)`` → array shaped like ``theta``.
 
     Each entry i must be the central difference ``(f(θ + h eᵢ) − f(θ − h eᵢ)) / (2h)``,
-    for a ``theta`` of any shape (the check uses vectors and matrices); the caller's
-    ``theta`` stays as it was.
+    for a 1-D ``theta``; the caller's ``theta`` stays as it was.
     """
     return NUMERICAL_GRADIENT.check(numerical_gradient)
 
@@ -301,6 +295,28 @@ def _lr_grad_w_sign_only(X, y, w, b):
     return -2.0 / n * (X.T @ r), 2.0 / n * float(np.sum(r))
 
 
+def _lr_grad_wrong_axis(X, y, w, b):
+    n = X.shape[0]
+    r = X @ w + b - y
+    return 2.0 / n * np.sum(X * r[:, None], axis=1), 2.0 / n * float(np.sum(r))
+
+
+def _lr_grad_b_no_n(X, y, w, b):
+    n = X.shape[0]
+    r = X @ w + b - y
+    return 2.0 / n * (X.T @ r), 2.0 * float(np.sum(r))
+
+
+def _lr_grad_concatenated(X, y, w, b):
+    grad_w, grad_b = _linear_regression_gradient(X, y, w, b)
+    return np.append(grad_w, grad_b)
+
+
+def _lr_grad_b_array(X, y, w, b):
+    grad_w, grad_b = _linear_regression_gradient(X, y, w, b)
+    return grad_w, np.array([grad_b])
+
+
 def _lr_grad_swapped(X, y, w, b):
     grad_w, grad_b = _linear_regression_gradient(X, y, w, b)
     return grad_b, grad_w
@@ -356,6 +372,24 @@ LINEAR_REGRESSION_GRADIENT = Exercise(
         Mistake("bias per sample", _lr_grad_bias_per_sample,
                 "∂L/∂b is one number: the residuals summed (and scaled by 2/n), "
                 "not one value per sample."),
+        Mistake("summed over the features", _lr_grad_wrong_axis,
+                "sum over the samples, not over the features: ∂L/∂w_j sums X_ij·r_i over i, "
+                "so with the rows of X·r summed you get one number per sample. Use X.T @ r "
+                "(or np.sum(X * r[:, None], axis=0)): shape (d,).",
+                nudge="look at the axis you sum over: the gradient has one entry per "
+                      "feature."),
+        Mistake("grad_b without 1/n", _lr_grad_b_no_n,
+                "grad_w is right, but grad_b needs the 1/n too: ∂L/∂b = (2/n) Σᵢ rᵢ "
+                "(the loss is a mean).",
+                nudge="grad_w is right; look at the scale of grad_b."),
+        Mistake("one concatenated array", _lr_grad_concatenated,
+                "return the two parts as a tuple, `return grad_w, grad_b`: grad_w an array "
+                "of shape (d,), grad_b a number, not one array of d + 1 entries.",
+                nudge="look at what you return: two values, a tuple."),
+        Mistake("grad_b an array", _lr_grad_b_array,
+                "grad_b is one number: `float(np.sum(r)) * 2 / n`, not an array of one "
+                "entry.",
+                nudge="look at the type of grad_b: a number."),
         Mistake("values swapped", _lr_grad_swapped,
                 "return the two parts in the order the exercise gives: (grad_w, grad_b).",
                 nudge="look at the order of the values you return."),

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from ..init import calculate_fan_in_and_fan_out
-from ._checking import Case, CheckResult, Exercise, Mistake, integer_output
+from ._checking import Call, Case, CheckResult, Exercise, Mistake, Requirement, integer_output
 
 __all__ = ["check_fan_in_and_fan_out", "check_xavier_uniform_bound", "check_he_normal_std",
            "check_gain_that_keeps_the_spread"]
@@ -56,6 +56,20 @@ def _last_kernel_size_only(shape):
 
 def _receptive_field_in_fan_out_only(shape):
     return shape[1], shape[0] * math.prod(shape[2:])
+
+
+def _receptive_field_summed(shape):
+    receptive_field = sum(shape[2:]) or 1
+    return shape[1] * receptive_field, shape[0] * receptive_field
+
+
+def _fan_out_counts_everything(shape):
+    return math.prod(shape[1:]), math.prod(shape)
+
+
+def _tensorflow_layout(shape):
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
 def _shape_case(shape: tuple[int, ...], what: str) -> Case:
@@ -99,6 +113,19 @@ FAN_IN_AND_FAN_OUT = Exercise(
                 "the receptive field prod(shape[2:]) multiplies fan_in too: "
                 "fan_in = shape[1] · prod(shape[2:]).",
                 nudge="look at fan_in of the convolutions."),
+        Mistake("receptive field summed", _receptive_field_summed,
+                "the receptive field is the *product* of the kernel sizes, k₁·k₂·…, "
+                "math.prod(shape[2:]): a 3×3 kernel has 9 inputs per channel, not 6.",
+                nudge="look at the receptive field of a 3×3 kernel: how many inputs?"),
+        Mistake("fan_out over every dimension", _fan_out_counts_everything,
+                "fan_out = shape[0] · prod(shape[2:]): the output channels times the "
+                "receptive field, without the input channels shape[1].",
+                nudge="look at fan_out: which dimensions does it count?"),
+        Mistake("TensorFlow's layout", _tensorflow_layout,
+                "that is TensorFlow's layout, (k₁, k₂, …, in, out); PyTorch stores "
+                "(out, in, k₁, k₂, …): fan_in = shape[1] · prod(shape[2:]), "
+                "fan_out = shape[0] · prod(shape[2:]).",
+                nudge="look at which dimension is which: PyTorch stores (out, in, ...)."),
         Mistake("square kernel assumed", _square_kernel_assumed,
                 "a kernel need not be square, nor 2-D: the receptive field is the product "
                 "of *all* the kernel sizes, prod(shape[2:]) (math.prod), not shape[2]².",
@@ -155,6 +182,19 @@ def _sqrt_of_six_only(fan_in, fan_out, gain=1.0):
 
 def _mean_of_fans(fan_in, fan_out, gain=1.0):
     return gain * math.sqrt(6.0 / ((fan_in + fan_out) / 2))
+
+
+def _floor_division(fan_in, fan_out, gain=1.0):
+    return gain * math.sqrt(6 // (fan_in + fan_out))
+
+
+def _both_ends(fan_in, fan_out, gain=1.0):
+    bound = _xavier_uniform_bound(fan_in, fan_out, gain)
+    return -bound, bound
+
+
+def _bound_printed(fan_in, fan_out, gain=1.0):
+    return None
 
 
 def _missing_brackets(fan_in, fan_out, gain=1.0):
@@ -220,6 +260,18 @@ XAVIER_UNIFORM_BOUND = Exercise(
                 "`6 / fan_in + fan_out` divides 6 by fan_in and then adds fan_out: put the "
                 "sum in brackets, `6 / (fan_in + fan_out)`.",
                 nudge="look at the fraction: how does Python group `/` and `+`?"),
+        Mistake("integer division", _floor_division,
+                "`6 // (fan_in + fan_out)` is a whole-number division (0 for any real "
+                "layer): write `6 / (fan_in + fan_out)`.",
+                nudge="look at the division: `//` or `/`?"),
+        Mistake("(−bound, bound) returned", _both_ends,
+                "return the bound alone, one number: U(−bound, bound) is the distribution "
+                "it defines.",
+                nudge="look at what you return: one number."),
+        Mistake("nothing returned", _bound_printed,
+                "your function returns None: end it with `return ...` (print() only shows a "
+                "value, it does not return it).",
+                nudge="look at what your function returns."),
         Mistake("gain ignored", _gain_ignored,
                 "multiply by the gain: bound = gain·√(6 / (fan_in + fan_out)).",
                 nudge="look at the gain: it scales the bound."),
@@ -355,6 +407,41 @@ def _gain_uniform(f, rng, n_samples=GAIN_SAMPLES):
     return float(1.0 / np.sqrt(np.mean(f(rng.random(n_samples)) ** 2)))
 
 
+def _gain_second_moment_returned(f, rng, n_samples=GAIN_SAMPLES):
+    return float(np.mean(f(_samples(rng, n_samples)) ** 2))
+
+
+def _gain_sqrt_2(f, rng, n_samples=GAIN_SAMPLES):
+    _samples(rng, n_samples)
+    return math.sqrt(2.0)
+
+
+def _gain_f_of_z_squared(f, rng, n_samples=GAIN_SAMPLES):
+    return float(1.0 / np.sqrt(np.mean(f(_samples(rng, n_samples) ** 2))))
+
+
+#: The generators the cases hand out, with their states before the call (the last few).
+_GIVEN: dict[int, tuple[np.random.Generator, dict]] = {}
+
+
+def _given_rng(seed: int) -> np.random.Generator:
+    rng = np.random.default_rng(seed)
+    _GIVEN[id(rng)] = (rng, rng.bit_generator.state)
+    while len(_GIVEN) > 64:
+        _GIVEN.pop(next(iter(_GIVEN)))
+    return rng
+
+
+def _draws_from_the_rng(call: Call) -> str | None:
+    rng = call.arguments.get("rng")
+    entry = _GIVEN.get(id(rng))
+    if entry is None or entry[0] is not rng:
+        return None
+    if rng.bit_generator.state == entry[1]:
+        return "your function drew nothing from the rng it was given."
+    return None
+
+
 def _relu(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0)
 
@@ -369,7 +456,7 @@ def _logistic(z: np.ndarray) -> np.ndarray:
 
 def _gain_case(f: Callable, what: str, seed: int, n_samples: int = GAIN_SAMPLES) -> Case:
     return Case(f"f = {what}, rng = np.random.default_rng({seed}), n_samples={n_samples}",
-                lambda impl: impl(f, np.random.default_rng(seed), n_samples=n_samples))
+                lambda impl: impl(f, _given_rng(seed), n_samples=n_samples))
 
 
 GAIN_THAT_KEEPS_THE_SPREAD = Exercise(
@@ -409,6 +496,18 @@ GAIN_THAT_KEEPS_THE_SPREAD = Exercise(
                 "the variance argument needs the second moment E[f(z)²] = mean(f(z)**2), not "
                 "the mean of |f(z)|.",
                 nudge="look at the number you measure: the mean of the squares."),
+        Mistake("E[f(z)²] returned", _gain_second_moment_returned,
+                "E[f(z)²] is the factor by which the layer changes the variance; the gain "
+                "undoes it: gain = 1 / √E[f(z)²].",
+                nudge="look at the last step: from E[f(z)²] to the gain."),
+        Mistake("√2 for every f", _gain_sqrt_2,
+                "√2 is the answer for ReLU only: measure E[f(z)²] for the f you are given and "
+                "return 1 / √E[f(z)²].",
+                nudge="look at f: the gain depends on it."),
+        Mistake("f of z squared", _gain_f_of_z_squared,
+                "square the activation's output, not its input: mean(f(z) ** 2), not "
+                "mean(f(z ** 2)).",
+                nudge="look at what you square: f(z)."),
         Mistake("uniform draws", _gain_uniform,
                 "draw z ~ N(0, 1) with rng.standard_normal(n_samples): rng.random draws "
                 "uniformly from [0, 1).",
@@ -417,6 +516,13 @@ GAIN_THAT_KEEPS_THE_SPREAD = Exercise(
                 "draw the n_samples values you are asked for, rng.standard_normal(n_samples), "
                 "not a fixed 100 000 (the check passes n_samples=2000 once).",
                 nudge="look at how many values you draw: the argument n_samples."),
+    ),
+    requirements=(
+        Requirement("draws from the given rng",
+                    "draw z from the rng you are given, `z = rng.standard_normal(n_samples)`: "
+                    "a generator of your own (np.random.default_rng(0)) or NumPy's global "
+                    "functions ignore the seed the caller chose.",
+                    _draws_from_the_rng, explains_failures=True, aspect="Requirement"),
     ),
     formula="gain = 1 / √(mean(f(z)²)) over z = rng.standard_normal(n_samples)",
     # The statement asks for rng.standard_normal(n_samples) (rng.normal(size=n_samples)

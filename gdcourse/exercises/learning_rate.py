@@ -101,6 +101,37 @@ def _rate_reversed(curvatures):
     return max_lr, best_lr, -rate
 
 
+def _extremes(curvatures) -> tuple[float, float]:
+    return float(np.max(curvatures)), float(np.min(curvatures))
+
+
+def _both_at_one_over_L(curvatures):
+    L, mu = _extremes(curvatures)
+    return 2.0 / L, 1.0 / L, 1.0 - mu / L
+
+
+def _rate_inverse_kappa(curvatures):
+    max_lr, best_lr, _ = _quadratic_rates(curvatures)
+    L, mu = _extremes(curvatures)
+    return max_lr, best_lr, mu / L
+
+
+def _rate_upside_down(curvatures):
+    max_lr, best_lr, _ = _quadratic_rates(curvatures)
+    L, mu = _extremes(curvatures)
+    return max_lr, best_lr, (L + mu) / (L - mu)
+
+
+def _two_values(curvatures):
+    return _quadratic_rates(curvatures)[:2]
+
+
+def _best_over_the_sum(curvatures):
+    L, mu = _extremes(curvatures)
+    best = 2.0 / float(np.sum(curvatures))
+    return 2.0 / L, best, max(abs(1 - best * L), abs(1 - best * mu))
+
+
 def _rates_case(curvatures: list[float]) -> Case:
     return Case(f"curvatures = {curvatures}",
                 lambda impl: impl(np.array(curvatures, dtype=float)))
@@ -139,6 +170,28 @@ QUADRATIC_RATES = Exercise(
                 "balances the two extremes: η = 2/(λmax + λmin).",
                 nudge="look at the best rate: it balances the slowest and the steepest "
                       "direction."),
+        Mistake("best lr and its factor at 1/λmax", _both_at_one_over_L,
+                "1/λmax removes the steep direction in one step but leaves the flat one "
+                "shrinking by only 1 − λmin/λmax. The best rate balances the two extremes, "
+                "η = 2/(λmax + λmin), and there the factor is (λmax − λmin)/(λmax + λmin).",
+                nudge="look at the best rate: it balances the slowest and the steepest "
+                      "direction."),
+        Mistake("2 over the sum of all curvatures", _best_over_the_sum,
+                "only the largest and the smallest curvature matter: η = 2/(λmax + λmin), "
+                "not 2 over the sum of every curvature (the same only for two of them).",
+                nudge="look at the best rate with three curvatures: which ones matter?"),
+        Mistake("λmin/λmax as the factor", _rate_inverse_kappa,
+                "the factor at the best rate is (λmax − λmin)/(λmax + λmin) = (κ − 1)/(κ + 1), "
+                "not λmin/λmax = 1/κ.",
+                nudge="look at the factor: evaluate |1 − η·λmin| at the best rate."),
+        Mistake("factor upside down", _rate_upside_down,
+                "the factor is (λmax − λmin)/(λmax + λmin), below 1: the difference on top, "
+                "the sum below.",
+                nudge="look at the factor: it must be below 1."),
+        Mistake("factor missing", _two_values,
+                "return three numbers, (max_stable_lr, best_lr, best_rate): the factor per "
+                "step at the best rate is missing.",
+                nudge="look at how many values you return."),
         Mistake("rate at 1/λmax", _rate_at_one_over_L,
                 "1 − λmin/λmax is the contraction factor at η = 1/λmax. At the best rate "
                 "η = 2/(λmax + λmin) it is |1 − η·λmin| = (λmax − λmin)/(λmax + λmin) "
@@ -247,6 +300,25 @@ def _fitted_slope(r, last):
 _factors_fitted = _from_factors(_fitted_slope)
 
 
+def _factors_list(run, lrs, last=10):
+    factors, best, stable = _measure_rates(run, lrs, last)
+    return [float(f) for f in factors], best, stable
+
+
+def _index_instead_of_rate(run, lrs, last=10):
+    factors, _, stable = _measure_rates(run, lrs, last)
+    return factors, int(np.argmin(factors)), stable
+
+
+def _last_stable_in_grid_order(run, lrs, last=10):
+    factors, best, _ = _measure_rates(run, lrs, last)
+    return factors, best, float(np.asarray(lrs, dtype=float)[factors < 1][-1])
+
+
+_factors_arithmetic_mean = _from_factors(
+    lambda r, last: float(np.mean(r[-last:] / r[-last - 1:-1])))
+
+
 def _factor_instead_of_rate(run, lrs, last=10):
     factors, _, stable = _measure_rates(run, lrs, last)
     return factors, float(factors.min()), stable
@@ -290,6 +362,15 @@ MEASURE_RATES = Exercise(
         # exactly constant, the factor is exactly 1, and 0.25 is *not* below 1.
         _measure_case("a quadratic with hidden curvatures, 60 steps, lrs = 0.05, 0.1, ..., "
                       "0.3", (8.0, 2.0), (3.0, 1.0), 60, np.round(np.arange(1, 7) * 0.05, 2)),
+        # A grid in no particular order.
+        _measure_case("another one in 3-D, 80 steps, lrs = 0.1, 0.3, 0.05, 0.25, 0.15, 0.2",
+                      (0.5, 2.0, 7.0), (1.0, -2.0, 0.5), 80,
+                      [0.1, 0.3, 0.05, 0.25, 0.15, 0.2]),
+        # Twelve steps, two directions of similar size that shrink at different speeds:
+        # the ratios r_(t+1)/r_t still vary at the end.
+        _measure_case("a quadratic with hidden curvatures, 12 steps, lrs = 0.05, 0.1, 0.15, "
+                      "0.2, last=6", (1.0, 12.0), (1.0, 2.0), 12, [0.05, 0.1, 0.15, 0.2],
+                      last=6),
         # Short runs, where the slower directions still count at the end: `last` matters.
         _measure_case("a quadratic with hidden curvatures, 25 steps, lrs = 0.1, 0.2, ..., "
                       "0.7, last=5", (1.0, 3.0), (1.0, 1.0), 25,
@@ -316,6 +397,11 @@ MEASURE_RATES = Exercise(
                 "(r_T / r_(T−last)) ** (1/last); a line fitted to log r over the window "
                 "gives another number whenever the decay is not exactly geometric.",
                 nudge="look at the formula of the factor: the ends of the window."),
+        Mistake("arithmetic mean of the ratios", _factors_arithmetic_mean,
+                "the factor per step is the *geometric* mean of the last `last` ratios, "
+                "(r_T / r_(T−last)) ** (1/last); their arithmetic mean is another number "
+                "whenever the ratios vary.",
+                nudge="look at the formula of the factor: a root of one ratio."),
         Mistake("whole run", _factors_whole_run,
                 "take the factor from the last `last` steps only: averaged over the "
                 "whole run, the fast start makes it look smaller than it is.",
@@ -327,6 +413,13 @@ MEASURE_RATES = Exercise(
         Mistake("argmax", _best_by_argmax,
                 "the fastest rate has the *smallest* factor per step: `np.argmin`.",
                 nudge="look at the best rate: a faster rate shrinks the distance more."),
+        Mistake("factors as a list", _factors_list,
+                "the values are right, but return the factors as a NumPy array: "
+                "np.array(factors).",
+                nudge="look at the type of the factors you return: a NumPy array."),
+        Mistake("index instead of rate", _index_instead_of_rate,
+                "np.argmin gives a position: the best rate is lrs[np.argmin(factors)].",
+                nudge="look at the second value: a rate from the grid."),
         Mistake("factor instead of rate", _factor_instead_of_rate,
                 "the second value is the *rate* with the smallest factor, "
                 "lrs[np.argmin(factors)], not the smallest factor itself.",
@@ -340,6 +433,10 @@ MEASURE_RATES = Exercise(
                 "flips sign without shrinking): keep the rates whose factor is *below* 1, "
                 "factors < 1.",
                 nudge="look at the comparison with 1: does a factor of exactly 1 converge?"),
+        Mistake("last stable rate in grid order", _last_stable_in_grid_order,
+                "the grid need not be sorted: the largest stable rate is "
+                "lrs[factors < 1].max(), not the last one in the order of the grid.",
+                nudge="look at the third value with a grid in any order."),
         Mistake("smallest stable rate", _smallest_stable,
                 "the third value is the *largest* rate whose factor is below 1: "
                 "lrs[factors < 1].max(), not the smallest.",
@@ -406,6 +503,25 @@ def _integer_exponent(start_lr, end_lr, num_steps):
     return start_lr * (end_lr / start_lr) ** (i // (num_steps - 1))
 
 
+def _lrs_list(start_lr, end_lr, num_steps):
+    return [float(rate) for rate in _lr_finder.range_test_lrs(start_lr, end_lr, num_steps)]
+
+
+def _lrs_reversed(start_lr, end_lr, num_steps):
+    i = np.arange(num_steps)
+    return end_lr * (start_lr / end_lr) ** (i / (num_steps - 1))
+
+
+def _lrs_difference(start_lr, end_lr, num_steps):
+    i = np.arange(num_steps)
+    return start_lr * (end_lr - start_lr) ** (i / (num_steps - 1))
+
+
+def _lrs_one_short(start_lr, end_lr, num_steps):
+    i = np.arange(num_steps - 1)
+    return start_lr * (end_lr / start_lr) ** (i / (num_steps - 1))
+
+
 def _lrs_case(start_lr: float, end_lr: float, num_steps: int) -> Case:
     return Case(f"start_lr={start_lr:g}, end_lr={end_lr:g}, num_steps={num_steps}",
                 lambda impl: impl(start_lr, end_lr, num_steps))
@@ -433,6 +549,22 @@ RANGE_TEST_LRS = Exercise(
                 "num_steps − 1 (np.arange(num_steps)), and the exponent is "
                 "i/(num_steps − 1).",
                 nudge="look at the first rate: is it exactly start_lr?"),
+        Mistake("a list", _lrs_list,
+                "the values are right, but return a NumPy array: np.array(rates), or compute "
+                "them at once with np.arange(num_steps).",
+                nudge="look at the type of what you return: a NumPy array."),
+        Mistake("from end_lr down", _lrs_reversed,
+                "the rates grow: the first is start_lr and the last end_lr, "
+                "start_lr · (end_lr/start_lr) ** (i/(num_steps − 1)).",
+                nudge="look at the first rate: start_lr."),
+        Mistake("difference instead of ratio", _lrs_difference,
+                "the rate is multiplied by the same *ratio* each step: the base of the power "
+                "is end_lr / start_lr, not end_lr − start_lr.",
+                nudge="look at the base of the power: a ratio of the two rates."),
+        Mistake("num_steps − 1 rates", _lrs_one_short,
+                "return exactly num_steps rates, i = 0, 1, ..., num_steps − 1 "
+                "(np.arange(num_steps)), the last one end_lr.",
+                nudge="look at how many rates you return."),
         Mistake("n + 1 rates", _one_too_many,
                 "return exactly num_steps rates, the first start_lr and the last end_lr "
                 "(i = 0, 1, ..., num_steps − 1).",
@@ -541,12 +673,14 @@ def _last_index_at_the_end(losses, smoothing=0.98, diverge_factor=4.0):
 
 def _stop_variant(*, strict=False, shift=0, smoothing_fixed=None, factor_fixed=None,
                   swapped=False, start_at_first=False, raw_best=False,
-                  raw_against_best=False) -> Callable:
+                  raw_against_best=False, first_and_corrected=False,
+                  best_from_zero=False, none_at_end=False) -> Callable:
     """The rule with one slip."""
     def range_test_stop(losses, smoothing=0.98, diverge_factor=4.0):
         beta = smoothing if smoothing_fixed is None else smoothing_fixed
         factor = diverge_factor if factor_fixed is None else factor_fixed
-        average, best, raw = 0.0, math.inf, math.inf
+        average = float(losses[0]) if first_and_corrected else 0.0
+        best, raw = (0.0 if best_from_zero else math.inf), math.inf
         for i, loss in enumerate(losses, start=1):
             if start_at_first:
                 average = loss if i == 1 else beta * average + (1 - beta) * loss
@@ -554,14 +688,18 @@ def _stop_variant(*, strict=False, shift=0, smoothing_fixed=None, factor_fixed=N
             else:
                 average = (beta * loss + (1 - beta) * average if swapped
                            else beta * average + (1 - beta) * loss)
-                smoothed = average / (1 - beta ** (i + shift))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    smoothed = float(np.float64(average) / (1 - np.float64(beta) ** (i + shift)))
             raw = min(raw, loss)
-            best = min(best, smoothed)
+            if not best_from_zero:
+                best = min(best, smoothed)
             current = loss if raw_against_best else smoothed
             threshold = factor * (raw if raw_best else best)
             if (current >= threshold) if strict else (current > threshold):
                 return i
-        return len(losses)
+            if best_from_zero:
+                best = min(best, smoothed)
+        return None if none_at_end else len(losses)
     return range_test_stop
 
 
@@ -580,6 +718,8 @@ def _curve(kind: str) -> np.ndarray:
         return 2.0 - 1.5 / (1 + np.exp(-(steps - 15) / 3.0))
     if kind == "exact":            # smoothing 0: 2.0 is exactly 4 × the best 0.5
         return np.array([1.0, 0.5, 0.75, 2.0, 1.5, 2.5, 3.0])
+    if kind == "jump":             # a jump right after the first loss
+        return np.array([1.0, 100.0, 100.0])
     if kind == "first high":       # a high first loss, flat, then a steady rise
         return np.r_[3.0, np.ones(9), 1 + 0.25 * np.arange(1, 31)]
     if kind == "noisy":            # a seeded noisy test that blows up late
@@ -591,7 +731,11 @@ def _curve(kind: str) -> np.ndarray:
     return curve
 
 
-def _stop_case(kind: str, smoothing: float, diverge_factor: float, words: str) -> Case:
+def _stop_case(kind: str, smoothing: float | None, diverge_factor: float | None,
+               words: str) -> Case:
+    if smoothing is None:  # the defaults, not passed
+        return Case(f"{words}, smoothing and diverge_factor not given (the defaults)",
+                    lambda impl: impl(_curve(kind).copy()))
     return Case(f"{words}, smoothing={smoothing:g}, diverge_factor={diverge_factor:g}",
                 lambda impl: impl(_curve(kind).copy(), smoothing=smoothing,
                                   diverge_factor=diverge_factor))
@@ -613,6 +757,7 @@ RANGE_TEST_STOP = Exercise(
                                       "(step 4's 2.0 is exactly 4 × the best, 0.5)"),
         _stop_case("first high", 0.9, 2.0, "the losses 3, then 1 for nine steps, then "
                                            "rising by 0.25 a step (40 in all)"),
+        _stop_case("jump", None, None, "the losses [1.0, 100.0, 100.0]"),
         _stop_case("noisy", 0.7, 3.0, "40 losses that fall and blow up, times noise drawn "
                                       "from default_rng(41)"),
     ),
@@ -637,6 +782,27 @@ RANGE_TEST_STOP = Exercise(
                 "average started at the first loss (and not corrected) weighs the first "
                 "loss differently.",
                 nudge="look at how your average starts: s₀ = 0, then the correction."),
+        Mistake("bias correction one step behind", _stop_variant(shift=-1),
+                "the bias correction of step i is 1 − smoothing**i with i = 1 for the first "
+                "loss; counting from 0 divides the first average by 1 − smoothing⁰ = 0.",
+                nudge="look at the exponent of the bias correction: i = 1 for the first "
+                      "loss."),
+        Mistake("started at the first loss and corrected", _stop_variant(
+            first_and_corrected=True),
+                "start the average at s₀ = 0: the bias correction 1 − smoothing**i is made for "
+                "an average that starts at 0, and over-corrects one that starts at the first "
+                "loss.",
+                nudge="look at how your average starts: s₀ = 0."),
+        Mistake("best starts at 0", _stop_variant(best_from_zero=True),
+                "the smallest smoothed loss so far starts at infinity (math.inf), or at the "
+                "first smoothed loss: started at 0 it never comes down, and any loss is above "
+                "diverge_factor × 0.",
+                nudge="look at the starting value of the smallest loss so far."),
+        Mistake("None when the test never stops", _stop_variant(none_at_end=True),
+                "a test that never stops keeps all its steps: return len(losses) after the "
+                "loop, not None.",
+                nudge="look at the end of your function: what does a test that never stops "
+                      "return?"),
         Mistake("smoothing on the new loss", _stop_variant(swapped=True),
                 "smoothing weighs the *old* average: s_i = smoothing·s_(i−1) + "
                 "(1 − smoothing)·L_i, not smoothing·L_i + (1 − smoothing)·s_(i−1).",

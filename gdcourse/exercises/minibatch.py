@@ -9,6 +9,7 @@ drawn at random, and the noise of its gradient is that of sampling without repla
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -70,6 +71,16 @@ def _mb_divided_by_d(X, y, w, batch):
     return 2.0 / X.shape[1] * (Xb.T @ (Xb @ w - yb))
 
 
+def _mb_mean_of_everything(X, y, w, batch):
+    Xb, yb = X[batch], y[batch]
+    return float(2.0 * np.mean(Xb * (Xb @ w - yb)[:, None]))
+
+
+def _mb_column(X, y, w, batch):
+    Xb, yb = X[batch], y[batch]
+    return 2.0 / len(batch) * (Xb.T @ (Xb @ w - yb)[:, None])
+
+
 def _mb_case(n: int, d: int, batch: list[int] | None, seed: int) -> Case:
     def run(impl):
         rng = np.random.default_rng(seed)
@@ -126,6 +137,15 @@ MINIBATCH_GRADIENT = Exercise(
                 "this is the gradient over all n samples: select the batch's rows first, "
                 "X[batch] and y[batch].",
                 nudge="look at which rows you use: only the batch's."),
+        Mistake("mean of every entry", _mb_mean_of_everything,
+                "average over the batch only, one value per weight: np.mean(..., axis=0), "
+                "or (2/B) X_Bᵀ r; np.mean without an axis averages over the features too and "
+                "gives one number.",
+                nudge="look at the shape of your answer: one entry per weight."),
+        Mistake("a column", _mb_column,
+                "the gradient has the shape of w, (d,): keep the residual 1-D (no [:, None]) "
+                "so that X_B.T @ r is 1-D too.",
+                nudge="look at the shape of your answer: that of w."),
         Mistake("no factor 2", _mb_no_two,
                 "the derivative of r² is 2r: the loss mean((ŷ − y)²) has no ½ in front, so "
                 "the factor 2 stays in the gradient.",
@@ -234,6 +254,24 @@ def _mn_n_from_columns(G, B):
     return float(sigma2 / B * (n - B) / (n - 1))
 
 
+def _mn_centred_per_row(G, B):
+    n = len(G)
+    sigma2 = np.mean(np.sum((G - G.mean(axis=1, keepdims=True)) ** 2, axis=1))
+    return float(sigma2 / B * (n - B) / (n - 1))
+
+
+def _finite_for_a_full_batch(call: Call) -> str | None:
+    grads, batch_size = call.arguments.get("per_sample_grads"), call.arguments.get("batch_size")
+    try:
+        full = batch_size == len(grads)
+        infinite = not math.isfinite(float(call.result))
+    except Exception:
+        return None
+    if full and infinite:
+        return f"with batch_size = n = {batch_size} your result is {float(call.result)}."
+    return None
+
+
 def _mn_case(n: int, d: int, batch_size: int, seed: int) -> Case:
     def run(impl):
         rng = np.random.default_rng(seed)
@@ -249,10 +287,10 @@ MINIBATCH_NOISE = Exercise(
     reference=_minibatch_noise,
     answer="real",
     cases=(
+        _mn_case(7, 3, 7, 24),     # a full batch first: its noise must be exactly 0
         _mn_case(10, 3, 4, 21),
         _mn_case(12, 4, 1, 22),
         _mn_case(9, 2, 6, 23),
-        _mn_case(7, 3, 7, 24),
         _mn_case(30, 5, 8, 25),
     ),
     mistakes=(
@@ -275,6 +313,10 @@ MINIBATCH_NOISE = Exercise(
                 "coordinate), not the mean of all entries.",
                 nudge="look at what you subtract before squaring: the full gradient ∇L is "
                       "a vector."),
+        Mistake("centred per row", _mn_centred_per_row,
+                "∇L is the mean *row* (over the samples, axis=0): each row minus it. The mean "
+                "over axis 1 averages a row's own coordinates instead.",
+                nudge="look at the axis of the mean you subtract."),
         Mistake("mean over coordinates", _mn_mean_over_coordinates,
                 "‖∇ℓ_i − ∇L‖² sums the squares over the coordinates of a row; average only "
                 "over the n rows: np.mean(np.sum(... ** 2, axis=1)).",
@@ -318,6 +360,13 @@ MINIBATCH_NOISE = Exercise(
         Mistake("standard deviation", _mn_standard_deviation,
                 "return the expected squared error E‖g − ∇L‖² itself, not its square root.",
                 nudge="look at the last step: squared error or its root?"),
+    ),
+    requirements=(
+        Requirement("finite for a full batch",
+                    "a full batch, B = n, is the whole data set: its noise is exactly 0, and "
+                    "your result is infinite. Is n − B in a denominator? The correction is "
+                    "(n − B)/(n − 1), not its inverse.",
+                    _finite_for_a_full_batch, explains_failures=True, aspect="Value"),
     ),
     formula="σ²/B · (n − B)/(n − 1), with σ² = (1/n) Σᵢ ‖∇ℓᵢ − ∇L‖² and ∇L the mean row",
     rtol=1e-9,
@@ -380,6 +429,11 @@ def _eb_empty_last(n, batch_size, rng):
 def _eb_sorted_batches(n, batch_size, rng):
     order = rng.permutation(n)
     return [np.sort(order[start:start + batch_size]) for start in range(0, n, batch_size)]
+
+
+def _eb_example_hard_coded(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[:3], order[3:6], order[6:]]
 
 
 def _eb_case(n: int, batch_size: int, seed: int) -> Case:
@@ -470,6 +524,11 @@ EPOCH_BATCHES = Exercise(
                 "when batch_size divides n, range(n // batch_size + 1) adds an empty last "
                 "batch: loop over the starts, range(0, n, batch_size).",
                 nudge="look at the end of the epoch when batch_size divides n."),
+        Mistake("the example's sizes hard-coded", _eb_example_hard_coded,
+                "the example (n = 7, batch_size = 3: batches of 3, 3 and 1) is one case: cut "
+                "with the batch_size you are given, order[start:start + batch_size] for "
+                "start in range(0, n, batch_size).",
+                nudge="look at the sizes of your batches: they follow batch_size."),
         Mistake("batches sorted", _eb_sorted_batches,
                 "keep the shuffled order inside each batch too: the batches are slices of "
                 "rng.permutation(n) as they are, not sorted.",

@@ -71,6 +71,20 @@ def _lr_inside_negative(theta, buf, grad, lr, momentum):
     return theta + buf, buf
 
 
+def _momentum_theta_only(theta, buf, grad, lr, momentum):
+    return _momentum_step(theta, buf, grad, lr, momentum)[0]
+
+
+def _momentum_on_both(theta, buf, grad, lr, momentum):
+    buf = momentum * (buf + grad)
+    return theta - lr * buf, buf
+
+
+def _momentum_forgotten(theta, buf, grad, lr, momentum):
+    buf = buf + grad
+    return theta - lr * buf, buf
+
+
 def _momentum_swapped(theta, buf, grad, lr, momentum):
     buf = momentum * buf + grad
     return buf, theta - lr * buf
@@ -134,6 +148,16 @@ MOMENTUM_STEP = Exercise(
                 "μ multiplies the *old buffer*, which fades away: b ← μ·b + g, not "
                 "b + μ·g.",
                 nudge="look at what μ multiplies in the buffer."),
+        Mistake("μ on the gradient too", _momentum_on_both,
+                "μ multiplies the old buffer only: b ← μ·b + g, not μ·(b + g).",
+                nudge="look at what μ multiplies in the buffer."),
+        Mistake("μ forgotten", _momentum_forgotten,
+                "the old buffer fades by the factor μ each step: b ← μ·b + g, not b + g "
+                "(which sums every gradient for ever).",
+                nudge="look at the buffer: where is μ?"),
+        Mistake("only θ returned", _momentum_theta_only,
+                "return both arrays, `return theta, buf`: the next step needs the new buffer.",
+                nudge="look at how many values you return."),
         Mistake("Nesterov's step", _nesterov,
                 "that is Nesterov's form (PyTorch's nesterov=True), θ ← θ − η·(g + μ·b); "
                 "plain heavy-ball momentum steps with the buffer itself, θ ← θ − η·b.",
@@ -203,6 +227,21 @@ _RMSPROP_BRACKETS = ("`lr * grad / np.sqrt(v) + eps` adds ε to the step (or to 
                      "denominator in brackets, `lr * grad / (np.sqrt(v) + eps)`.")
 
 
+def _rmsprop_alpha_fixed(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    return _rmsprop_step(theta, grad, v, lr, 0.99, eps)
+
+
+def _rmsprop_eps_inside_the_bracket(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad**2
+    with np.errstate(all="ignore"):
+        return theta - lr * (grad / np.sqrt(v) + eps), v
+
+
+def _rmsprop_returns_root(theta, grad, v, lr=1e-2, alpha=0.99, eps=1e-8):
+    theta, v = _rmsprop_step(theta, grad, v, lr, alpha, eps)
+    return theta, np.sqrt(v)
+
+
 def _rmsprop_case(theta, grad, v, lr, alpha=0.99, eps=1e-8) -> Case:
     def run(impl):
         return impl(np.array(theta, dtype=float), np.array(grad, dtype=float),
@@ -238,6 +277,18 @@ RMSPROP_STEP = Exercise(
                 nudge="look at the brackets around the denominator."),
         Mistake("eps added to θ", _rmsprop_eps_on_theta, _RMSPROP_BRACKETS,
                 nudge="look at the brackets around the denominator."),
+        Mistake("eps added to the ratio", _rmsprop_eps_inside_the_bracket,
+                "`lr * (grad / np.sqrt(v) + eps)` adds ε to the ratio: ε belongs to the "
+                "denominator, `lr * grad / (np.sqrt(v) + eps)`.",
+                nudge="look at the brackets around the denominator."),
+        Mistake("alpha fixed at 0.99", _rmsprop_alpha_fixed,
+                "use the α you are given (the check passes alpha=0.9 and 0.95 too), not "
+                "PyTorch's default 0.99.",
+                nudge="look at the α you use: is it the argument alpha?"),
+        Mistake("√v returned", _rmsprop_returns_root,
+                "θ is right, but return v itself, the average of g², not its root: the next "
+                "step averages squares again.",
+                nudge="θ is right; look at the v you return."),
         Mistake("alpha on the new gradient", _rmsprop_variant(swapped=True),
                 "α weighs the *old* average: v = α·v + (1 − α)·g², not α·g² + (1 − α)·v.",
                 nudge="look at the moving average: which term gets the weight α?"),
@@ -349,6 +400,16 @@ _ADAM_BRACKETS = ("`m_hat / np.sqrt(v_hat) + eps` adds ε to the ratio (or to θ
                   "denominator in brackets, `m_hat / (np.sqrt(v_hat) + eps)`.")
 
 
+def _adam_one_correction(correct_m: bool) -> Callable:
+    def step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad**2
+        m_hat = m / (1 - beta1**t) if correct_m else m
+        v_hat = v if correct_m else v / (1 - beta2**t)
+        return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    return step
+
+
 def _adam_swapped(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     theta, m, v = _adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
     return theta, v, m
@@ -388,6 +449,12 @@ ADAM_STEP = Exercise(
                 "then step with m̂ / (√v̂ + ε). Without them the first steps are far too "
                 "large (the averages start at zero).",
                 nudge="look at the bias correction: the averages start at zero."),
+        Mistake("m not corrected", _adam_one_correction(correct_m=False),
+                "correct both averages: m̂ = m / (1 − β₁ᵗ) as well as v̂ = v / (1 − β₂ᵗ).",
+                nudge="look at the bias correction of m."),
+        Mistake("v not corrected", _adam_one_correction(correct_m=True),
+                "correct both averages: v̂ = v / (1 − β₂ᵗ) as well as m̂ = m / (1 − β₁ᵗ).",
+                nudge="look at the bias correction of v."),
         Mistake("eps inside the square root", _adam_variant(eps_inside=True),
                 "ε goes outside the square root, √v̂ + ε (PyTorch's and the paper's "
                 "placement); √(v̂ + ε) is a different method when gradients are tiny.",

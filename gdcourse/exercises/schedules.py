@@ -84,6 +84,27 @@ def _natural_exp(step, initial_lr, decay_steps, decay_rate, staircase=False):
     return initial_lr * math.exp(-decay_rate * exponent)
 
 
+def _staircase_inverted(step, initial_lr, decay_steps, decay_rate, staircase=False):
+    exponent = step / decay_steps
+    if not staircase:
+        exponent = math.floor(exponent)
+    return initial_lr * decay_rate**exponent
+
+
+def _initial_lr_forgotten(step, initial_lr, decay_steps, decay_rate, staircase=False):
+    exponent = step / decay_steps
+    if staircase:
+        exponent = math.floor(exponent)
+    return decay_rate**exponent
+
+
+def _exponent_inverted(step, initial_lr, decay_steps, decay_rate, staircase=False):
+    exponent = decay_steps / step if step else 0.0
+    if staircase:
+        exponent = math.floor(exponent)
+    return initial_lr * decay_rate**exponent
+
+
 def _power_without_brackets(step, initial_lr, decay_steps, decay_rate, staircase=False):
     if staircase:
         return initial_lr * decay_rate ** math.floor(step / decay_steps)
@@ -146,6 +167,18 @@ EXPONENTIAL_DECAY = Exercise(
                 "without staircase the exponent is the fraction step / decay_steps, so the "
                 "rate falls a little every step; floor it only when staircase=True.",
                 nudge="look at staircase=False: the rate should fall a little every step."),
+        Mistake("staircase the wrong way round", _staircase_inverted,
+                "floor the exponent when staircase is *true* (drops in jumps); with "
+                "staircase=False the exponent is the fraction step / decay_steps.",
+                nudge="look at which of the two cases rounds the exponent down."),
+        Mistake("initial_lr forgotten", _initial_lr_forgotten,
+                "the schedule starts at initial_lr: multiply the decay factor by it, "
+                "initial_lr * decay_rate ** exponent.",
+                nudge="look at the rate at step 0: it must be initial_lr."),
+        Mistake("exponent upside down", _exponent_inverted,
+                "the exponent is step / decay_steps (it grows with the step), not "
+                "decay_steps / step.",
+                nudge="look at the exponent: does it grow with the step?"),
         Mistake("times instead of power", _times_instead_of_power,
                 "decay_rate is raised to the power step / decay_steps, not multiplied by "
                 "it: initial_lr * decay_rate ** exponent.",
@@ -207,6 +240,23 @@ def _all_at_once(t, initial_lr, milestones, gamma):
     return initial_lr * (gamma ** len(milestones) if any(m <= t for m in milestones) else 1.0)
 
 
+def _gamma_times_count_plain(t, initial_lr, milestones, gamma):
+    return initial_lr * gamma * sum(1 for m in milestones if m <= t)
+
+
+def _multistep_initial_forgotten(t, initial_lr, milestones, gamma):
+    return gamma ** sum(1 for m in milestones if m <= t)
+
+
+def _comparison_reversed(t, initial_lr, milestones, gamma):
+    return initial_lr * gamma ** sum(1 for m in milestones if m >= t)
+
+
+def _index_of_last_passed(t, initial_lr, milestones, gamma):
+    passed = [i for i, m in enumerate(milestones) if m <= t]
+    return initial_lr * gamma ** (passed[-1] if passed else 0)
+
+
 def _only_at_milestones(t, initial_lr, milestones, gamma):
     return initial_lr * (gamma if t in milestones else 1.0)
 
@@ -252,6 +302,21 @@ MULTISTEP_LR = Exercise(
                 "after k milestones the rate is initial_lr · gamma**k (a power), not "
                 "initial_lr · gamma · k.",
                 nudge="look at how gamma enters: once per milestone passed, multiplied."),
+        Mistake("gamma times the count, from the start", _gamma_times_count_plain,
+                "after k milestones the rate is initial_lr · gamma**k (a power; gamma⁰ = 1 "
+                "before the first milestone), not initial_lr · gamma · k.",
+                nudge="look at how gamma enters: once per milestone passed, multiplied."),
+        Mistake("initial_lr forgotten", _multistep_initial_forgotten,
+                "the schedule starts at initial_lr: initial_lr · gamma**k, not gamma**k.",
+                nudge="look at the rate before the first milestone: initial_lr."),
+        Mistake("comparison reversed", _comparison_reversed,
+                "count the milestones already passed, milestone <= t, not those still to "
+                "come (milestone >= t).",
+                nudge="look at which milestones you count."),
+        Mistake("index of the last milestone passed", _index_of_last_passed,
+                "k is the *number* of milestones passed, one more than the index of the last "
+                "one: sum(1 for m in milestones if m <= t).",
+                nudge="look at k after the first milestone: 1, not 0."),
         Mistake("divided by gamma", _divided_by_gamma,
                 "gamma multiplies the rate (gamma = 0.1 makes it ten times smaller): "
                 "initial_lr · gamma**k, not initial_lr / gamma**k.",
@@ -447,6 +512,25 @@ class _FloorCheckedBeforeTheCut(_Plateau):
         self.num_bad_epochs = 0
 
 
+class _ModesSwapped(_Plateau):
+    def is_better(self, metric):
+        if self.threshold_mode == "abs":
+            return metric < self.best * (1 - self.threshold)
+        return metric < self.best - self.threshold
+
+
+class _MinInsteadOfMax(_Plateau):
+    def cut(self):
+        self.lr = min(self.lr * self.factor, self.min_lr)
+        self.cooldown_counter = self.cooldown
+        self.num_bad_epochs = 0
+
+
+class _StepReturnsNothing(_Plateau):
+    def step(self, metric):
+        super().step(metric)
+
+
 class _ReturnsOldRate(_Plateau):
     def step(self, metric):
         old = self.lr
@@ -584,6 +668,17 @@ PLATEAU_SCHEDULER = Exercise(
         Mistake("min_lr ignored", _MinLrIgnored,
                 "never go below min_lr: the new rate is max(lr · factor, min_lr).",
                 nudge="look at the floor: min_lr."),
+        Mistake("modes swapped", _ModesSwapped,
+                "the modes are the other way round: 'rel' tests metric < best · (1 − "
+                "threshold), 'abs' tests metric < best − threshold.",
+                nudge="look at threshold_mode: which test belongs to 'rel'?"),
+        Mistake("min instead of max", _MinInsteadOfMax,
+                "min_lr is a floor: the new rate is max(lr · factor, min_lr), the larger of "
+                "the two; min() jumps straight to min_lr.",
+                nudge="look at the floor: min() or max()?"),
+        Mistake("step returns nothing", _StepReturnsNothing,
+                "step must return the rate to use next: end it with `return self.lr`.",
+                nudge="look at what step returns."),
         Mistake("min_lr tested before the cut", _FloorCheckedBeforeTheCut,
                 "a cut can take the rate below min_lr: cut first, then clip, "
                 "lr = max(lr · factor, min_lr).",
