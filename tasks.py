@@ -12,6 +12,8 @@
     python3 tasks.py hub-test the hub's tests: isolation, restarts, idle culling, nbgrader
     python3 tasks.py pull-link --hub URL      the nbgitpuller link that hands out the course
     python3 tasks.py nbgrader nbgrader assignments from course/ (into build/nbgrader)
+    python3 tasks.py site     run every chapter and build the course website into build/site/;
+                              --test also crawls it in headless Chromium (website/README.md)
     python3 tasks.py setup    only create/update the environment in .venv
     python3 tasks.py strip    remove outputs from every notebook (do this before committing)
     python3 tasks.py notebooks  write notebooks/ and notebooks/solutions/ from course/ sources
@@ -36,6 +38,7 @@ Without Chromium the browser tests are skipped, and this says so.
 the idle culler; nbgrader) the same way, and the hub's proxy with npm into .venv/node;
 see tests/hub/.
 `pull-link` reads the repository, branch and first page from course/course.toml.
+`site` installs the `site` extra (Sphinx, myst-nb, MathJax) the same way.
 """
 
 import argparse
@@ -58,6 +61,8 @@ EXTRAS = "lab,test"
 STAMP = VENV / "gdcourse-setup.stamp"
 BROWSER_EXTRAS = EXTRAS + ",browser"
 BROWSER_STAMP = VENV / "gdcourse-setup-browser.stamp"
+SITE_EXTRAS = EXTRAS + ",site"
+SITE_STAMP = VENV / "gdcourse-setup-site.stamp"
 CHROMIUM = os.environ.get("GDCOURSE_CHROMIUM", "/usr/bin/chromium")
 HUB_EXTRAS = EXTRAS + ",hub,grade"
 HUB_STAMP = VENV / "gdcourse-setup-hub.stamp"
@@ -406,9 +411,8 @@ def loudly(lines):
           file=sys.stderr, flush=True)
 
 
-def cmd_browser(args):
-    setup()
-    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+def browser_problems(py):
+    """What is missing for the tests in a real browser (empty when nothing is)."""
     missing = []
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         missing.append(f"chromium not found at {CHROMIUM}: apt-get install -y chromium "
@@ -417,6 +421,13 @@ def cmd_browser(args):
     if run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
         missing.append("Python Playwright cannot be imported in .venv "
                        f"(pip install -e .[{BROWSER_EXTRAS}])")
+    return missing
+
+
+def cmd_browser(args):
+    setup()
+    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+    missing = browser_problems(py)
     if missing:
         loudly(["THE BROWSER TESTS WILL BE SKIPPED, NOT RUN:", *missing])
     say("running the course in JupyterLab in headless Chromium (pytest tests/browser) ...")
@@ -521,7 +532,10 @@ def cmd_pull_link(args):
         prog="python3 tasks.py pull-link",
         description="Print the nbgitpuller link that hands the course out on a JupyterHub. "
                     f"The defaults come from {COURSE_CONFIG.relative_to(ROOT)}.")
-    parser.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.org")
+    hub = config.get("jupyterhub_url", "")
+    parser.add_argument("--hub", required=not hub, default=hub or None,
+                        help="the hub's address, e.g. https://hub.example.org "
+                             "(default: jupyterhub_url in course/course.toml, if set)")
     parser.add_argument("--repository", default=config["repository"])
     parser.add_argument("--branch", default=config["branch"],
                         help="e.g. students, the branch without solutions (notebooks/README.md)")
@@ -535,6 +549,38 @@ def cmd_pull_link(args):
 def cmd_nbgrader(args):
     """nbgrader assignments from the course's sources (deploy/nbgrader/make_assignments.py)."""
     return run([sys.executable, ROOT / "deploy" / "nbgrader" / "make_assignments.py", *args])
+
+
+def cmd_site(args):
+    """Build the course website (website/build.py); with --test, crawl it (tests/site)."""
+    test = "--test" in args
+    args = [a for a in args if a != "--test"]
+    setup()
+    py = setup(SITE_EXTRAS, SITE_STAMP)
+    one_blas_thread()
+    say("building the course website into build/site/ (every chapter runs) ...")
+    code = run([py, ROOT / "website" / "build.py", *args])
+    if code != 0:
+        fail(f"the website was not built (exit code {code}); see the messages above.", code)
+    if not test:
+        say("open build/site/index.html; check it with: python3 tasks.py site --test")
+        return 0
+    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+    missing = browser_problems(py)
+    if missing:
+        loudly(["THE WEBSITE TESTS WILL BE SKIPPED, NOT RUN:", *missing])
+    say("crawling the website in headless Chromium (pytest tests/site) ...")
+    code = run([py, "-m", "pytest", "-q", "tests/site"])
+    if missing:
+        loudly(["THE WEBSITE TESTS WERE SKIPPED, NOT RUN:", *missing])
+    if code == 5:
+        fail("pytest collected no website tests; that counts as a failure.", 5)
+    if code != 0:
+        fail(f"website tests failed (pytest exit code {code}); "
+             "screenshots in build/site-screenshots/", code)
+    if not missing:
+        say("website tests passed; screenshots in build/site-screenshots/")
+    return 0
 
 
 def cmd_strip(args):
@@ -583,6 +629,7 @@ COMMANDS = {
     "hub-test": cmd_hub_test,
     "pull-link": cmd_pull_link,
     "nbgrader": cmd_nbgrader,
+    "site": cmd_site,
     "setup": cmd_setup,
     "strip": cmd_strip,
     "notebooks": cmd_notebooks,

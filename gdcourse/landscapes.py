@@ -187,28 +187,32 @@ class Landscape:
 class Quadratic(Landscape):
     r"""The bowl :math:`f(p) = \tfrac12 p^\top A p`, with the theory of gradient descent.
 
-    :math:`A = R\,\mathrm{diag}(\mu, L)\,R^\top` where :math:`R` rotates by ``angle``:
-    the curvature is :math:`\mu` along :math:`(\cos\varphi, \sin\varphi)` and
-    :math:`L = \kappa\mu` across it. The larger the condition number :math:`\kappa`,
-    the narrower the valley and the slower plain gradient descent.
+    :math:`A = R\,\mathrm{diag}(\lambda_{\min}, \lambda_{\max})\,R^\top` where :math:`R`
+    rotates by ``angle``: the curvature is :math:`\lambda_{\min}` along
+    :math:`(\cos\varphi, \sin\varphi)` and :math:`\lambda_{\max} = \kappa\lambda_{\min}` across
+    it. The larger the condition number :math:`\kappa`, the narrower the valley and the slower
+    plain gradient descent. The attributes ``mu`` and ``L`` hold :math:`\lambda_{\min}` and
+    :math:`\lambda_{\max}` under the optimisation books' names; the course writes
+    :math:`\lambda_{\min}, \lambda_{\max}`, because its :math:`\mu` is the momentum and its
+    :math:`L` the loss.
 
     Plain gradient descent :math:`p \leftarrow p - \eta A p` multiplies the error's
     component along each eigenvector of :math:`A` by :math:`1 - \eta\lambda`, so
 
-    * it converges iff :math:`0 < \eta < 2/L` (:attr:`max_stable_lr`);
+    * it converges iff :math:`0 < \eta < 2/\lambda_{\max}` (:attr:`max_stable_lr`);
     * the error shrinks per step by :math:`\max_\lambda |1 - \eta\lambda|`
       (:meth:`gd_rate`), in the long run;
-    * the fastest rate is at :math:`\eta = 2/(L+\mu)` (:attr:`optimal_lr`), where it
-      equals :math:`(\kappa-1)/(\kappa+1)`.
+    * the fastest rate is at :math:`\eta = 2/(\lambda_{\max}+\lambda_{\min})`
+      (:attr:`optimal_lr`), where it equals :math:`(\kappa-1)/(\kappa+1)`.
 
     Parameters
     ----------
     condition_number : float, default 10
-        :math:`\kappa = L/\mu \ge 1`.
+        :math:`\kappa = \lambda_{\max}/\lambda_{\min} \ge 1`.
     angle : float, default 0
         Rotation :math:`\varphi` of the valley, in radians.
     scale : float, default 1
-        :math:`\mu > 0`, the smallest curvature.
+        :math:`\lambda_{\min} > 0`, the smallest curvature.
 
     References
     ----------
@@ -251,19 +255,21 @@ class Quadratic(Landscape):
 
     @property
     def max_stable_lr(self) -> float:
-        """:math:`2/L`: plain gradient descent converges iff ``0 < lr < max_stable_lr``."""
+        r""":math:`2/\lambda_{\max}`: plain gradient descent converges iff
+        ``0 < lr < max_stable_lr``."""
         return 2.0 / self.L
 
     @property
     def optimal_lr(self) -> float:
-        r""":math:`2/(L+\mu)`, the learning rate with the smallest :meth:`gd_rate`."""
+        r""":math:`2/(\lambda_{\max}+\lambda_{\min})`, the learning rate with the smallest
+        :meth:`gd_rate`."""
         return 2.0 / (self.L + self.mu)
 
     def gd_rate(self, lr: float) -> float:
         r"""The per-step contraction factor of plain gradient descent's error.
 
-        :math:`\max(|1 - \eta\mu|, |1 - \eta L|)`: after many steps the distance to the
-        minimum shrinks by this factor per step (grows, if it is above 1).
+        :math:`\max(|1 - \eta\lambda_{\min}|, |1 - \eta\lambda_{\max}|)`: after many steps the
+        distance to the minimum shrinks by this factor per step (grows, if it is above 1).
         """
         lr = real_number("lr", lr, at_least=0.0)
         return max(abs(1.0 - lr * self.mu), abs(1.0 - lr * self.L))

@@ -54,3 +54,47 @@ def test_the_guide_lists_the_exercises_each_chapter_checks(source):
                if line.startswith(f"| `{source.stem}`"))
     listed = set(re.findall(r"`(\w+)`", row)) - {source.stem}
     assert called <= listed, f"the guide's row for {source.stem} misses {sorted(called - listed)}"
+
+
+def _title(path):
+    """The chapter's title: its first heading after 'Gradient descent, hands on — N. '."""
+    match = re.match(r"# Gradient descent, hands on — (\d+)\. (.+)", _cells(path)[0])
+    assert match, f"{path.name}: the first cell does not start with the course's title line"
+    assert int(match.group(1)) == int(path.stem[:2]), path.name
+    return match.group(2).strip()
+
+
+def _row(text, name):
+    return next((line for line in text.splitlines()
+                 if line.startswith("|") and (f"{name}.ipynb" in line or f"`{name}`" in line)),
+                None)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_chapter_title_agrees_everywhere(source):
+    title = _title(source)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
+    assert f"**{title}**" in _row(readme, source.stem), "README.md"
+    assert f"**{title}**" in _row(guide, source.stem), "notebooks/README.md"
+    if source.stem != "00_welcome":
+        course_map = "\n".join(_cells(ROOT / "course" / "00_welcome.ipynb"))
+        row = _row(course_map, source.stem)
+        assert f"[{source.stem[:2]} — {title}]({source.name})" in row, "chapter 00's course map"
+
+
+def test_the_guide_states_the_total_time():
+    total = sum(_header_minutes(source) for source in SOURCES)
+    guide = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
+    assert f"({total} minutes)" in guide
+
+
+def test_the_course_map_counts_the_exercises_right():
+    from gdcourse.exercises import EXERCISES
+
+    counts = [len(set(re.findall(r"\bcheck_(\w+)\(", "\n".join(_cells(source)))) & set(EXERCISES))
+              for source in SOURCES]
+    course_map = next(cell for cell in _cells(ROOT / "course" / "00_welcome.ipynb")
+                      if cell.startswith("## Course map"))
+    words = {2: "two", 3: "three", 4: "four", 5: "five"}
+    assert f"{words[min(counts)]} to {words[max(counts)]} checked" in course_map, counts
