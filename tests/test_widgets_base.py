@@ -88,7 +88,7 @@ def test_heavy_explorers_wait_for_run():
     explorer.run_button.click()
     assert explorer.computations == 2
     assert not explorer.run_button.disabled and explorer.status.value == ""
-    assert explorer.run_button in explorer.widget.children[-3].children
+    assert explorer.run_button in explorer.widget.children[-4].children
 
 
 def test_display_bundle_has_a_static_picture_and_text():
@@ -110,7 +110,8 @@ def test_layout_has_title_controls_output_and_summary():
     children = explorer.widget.children
     assert "line &lt;demo&gt;" in children[0].value
     assert children[1].children == tuple(explorer.controls.values())
-    assert children[-2] is explorer.image and children[-1] is explorer.summary
+    assert children[-3] is explorer.image and children[-2] is explorer.summary
+    assert children[-1].layout.display == "none"  # the front-end guard, hidden (_guard.py)
 
 
 @pytest.mark.parametrize("cls", [Line, HeavyLine])

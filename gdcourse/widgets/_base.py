@@ -58,6 +58,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from ..plots import message_axes
+from ._guard import guard_box
 
 __all__ = ["Explorer", "check_number", "check_choice"]
 
@@ -159,6 +160,10 @@ class Explorer:
         # A stable hook for the browser tests and for styling (the explorers' boxes
         # are otherwise indistinguishable from any other VBox).
         self.widget.add_class("gdcourse-explorer")
+        # Keys kept inside the explorer, accessible names for its sliders (_guard.py).
+        guard = guard_box()
+        if guard is not None:
+            self.widget.children = (*self.widget.children, guard)
         self.update()
 
     # ----------------------------------------------------------------- to override

@@ -120,6 +120,8 @@ class LabServer:
                f"--port={self.port}", "--port-retries=0",
                f"--ServerApp.token={self.token}", f"--ServerApp.root_dir={self.root}",
                "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+               # Jupyter Notebook 7, served by the same server (/notebooks/...).
+               "--JupyterNotebookApp.expose_app_in_browser=True",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         if getattr(os, "geteuid", lambda: 1)() == 0:
             cmd.append("--allow-root")
