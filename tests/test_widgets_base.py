@@ -141,10 +141,10 @@ def test_blitted_update_equals_a_full_render():
     import io
 
     explorer = AnimatedLine(slope=2.0)
-    first = np.asarray(Image.open(io.BytesIO(explorer.image.value)))
+    first = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGBA"))
     for slope in (-7.0, 11.0):
         explorer.controls["slope"].value = slope
-        blitted = np.asarray(Image.open(io.BytesIO(explorer.image.value)))
+        blitted = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGBA"))
         assert not np.array_equal(blitted, first)  # the line moved on screen
         np.testing.assert_array_equal(blitted, render_fully(explorer))
     assert explorer.line.get_ydata()[1] == 11.0
@@ -417,3 +417,32 @@ def test_an_exception_while_drawing_becomes_a_message_not_a_crash():
     assert explorer.png() != before  # the message was drawn in place of the figure
     explorer.controls["slope"].value = 2.0
     assert explorer.error is None and explorer.summary.value.startswith("slope 2")
+
+
+@pytest.mark.parametrize("alpha", [255, 128])
+def test_png_encoding_is_lossless(alpha):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from gdcourse.widgets._base import _encode_png
+
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    rgba[5, 7, 3] = alpha  # one pixel not opaque: the alpha channel is kept
+    png = _encode_png(rgba)
+    back = np.asarray(Image.open(BytesIO(png)).convert("RGBA"))
+    np.testing.assert_array_equal(back, rgba)
+    assert Image.open(BytesIO(png)).mode == ("RGB" if alpha == 255 else "RGBA")
+
+
+def test_explorer_png_is_the_figure():
+    from io import BytesIO
+
+    from PIL import Image
+
+    explorer = Line()
+    rgba = np.asarray(explorer.fig.canvas.buffer_rgba())
+    shown = np.asarray(Image.open(BytesIO(explorer.png())).convert("RGBA"))
+    np.testing.assert_array_equal(shown, rgba)
