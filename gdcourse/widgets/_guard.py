@@ -24,6 +24,7 @@ One :class:`ExplorerGuard` sits, hidden, inside every explorer's root box (CSS c
   that a log slider announces "1.0e-3", not its exponent "-3";
 * takes a disabled slider's handle out of the Tab order (ipywidgets leaves it at
   ``tabindex=0``);
+* draws a visible focus ring (2 px, the theme's brand colour) on the focused control;
 * keeps the focus of a button that is disabled (a heavy explorer's Run while it
   computes; Step after a divergence) in the explorer: the browser drops the focus of a
   disabled element to the page body, where Tab starts again at the top of the page. The
@@ -40,7 +41,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["ExplorerGuard", "guard_box", "GUARD_ESM"]
+__all__ = ["ExplorerGuard", "guard_box", "GUARD_ESM", "GUARD_CSS"]
 
 GUARD_VERSION = 1
 
@@ -95,12 +96,17 @@ function syncSlider(slider) {
   const shown = text(readout);
   const track = slider.querySelector(".noUi-target");
   const disabled = !!track && track.hasAttribute("disabled");
-  for (const handle of slider.querySelectorAll(".noUi-handle")) {
-    if (name) { setAttr(handle, "aria-label", name); }
-    if (shown) { setAttr(handle, "aria-valuetext", shown); }
+  const handles = [...slider.querySelectorAll(".noUi-handle")];
+  // A range slider: two handles, and a read-out "80 – 150".
+  const ends = handles.length === 2 ? [" (lower end)", " (upper end)"] : [""];
+  const parts = handles.length === 2 ? shown.split(/\s+[–-]\s+/) : [shown];
+  handles.forEach((handle, i) => {
+    if (name) { setAttr(handle, "aria-label", name + (ends[i] || "")); }
+    const value = parts.length === handles.length ? parts[i] : shown;
+    if (value) { setAttr(handle, "aria-valuetext", value); }
     setAttr(handle, "tabindex", disabled ? "-1" : "0");
     setAttr(handle, "aria-disabled", disabled ? "true" : null);
-  }
+  });
   if (readout && name) { setAttr(readout, "aria-label", name + " (type a value)"); }
 }
 
@@ -171,6 +177,20 @@ export default { render };
 """.replace("__VERSION__", str(GUARD_VERSION))
 
 
+# A visible focus ring on every control of an explorer (the theme's 1 px ring on buttons
+# is faint), in the theme's brand colour.
+GUARD_CSS = """
+.gdcourse-explorer button:focus-visible,
+.gdcourse-explorer select:focus-visible,
+.gdcourse-explorer input:focus-visible,
+.gdcourse-explorer .noUi-handle:focus-visible,
+.gdcourse-explorer .widget-readout:focus-visible {
+  outline: 2px solid var(--jp-brand-color1, #1976d2);
+  outline-offset: 1px;
+}
+"""
+
+
 def _anywidget() -> Any:
     try:
         import anywidget
@@ -190,7 +210,7 @@ def ExplorerGuard() -> Any:  # noqa: N802 - a class made on first use (anywidget
         if anywidget is None:
             return None
         _GUARD_CLASS = type("ExplorerGuard", (anywidget.AnyWidget,),
-                            {"_esm": GUARD_ESM, "__module__": __name__,
+                            {"_esm": GUARD_ESM, "_css": GUARD_CSS, "__module__": __name__,
                              "__doc__": "The hidden front-end guard of one explorer."})
     return _GUARD_CLASS()
 
