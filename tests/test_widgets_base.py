@@ -446,3 +446,73 @@ def test_explorer_png_is_the_figure():
     rgba = np.asarray(explorer.fig.canvas.buffer_rgba())
     shown = np.asarray(Image.open(BytesIO(explorer.png())).convert("RGBA"))
     np.testing.assert_array_equal(shown, rgba)
+
+
+# ---------------------------------------------------------------- threads and round-off
+def test_a_value_sent_back_with_round_off_is_no_new_setting():
+    explorer = Line(slope=0.9)
+    explorer.controls["slope"].value = 0.9000000000000001  # what a front end sends back
+    assert explorer.computations == 1
+    explorer.controls["slope"].value = 0.91
+    assert explorer.computations == 2
+
+
+def test_updates_from_two_threads_never_overlap():
+    # JupyterLab 4.6 sends widget messages over a kernel subshell, which ipykernel 7
+    # handles on a thread of its own, beside the main thread.
+    import threading
+    import time
+
+    class Slow(Line):
+        running = 0
+        most = 0
+
+        def _compute(self, slope):
+            Slow.running += 1
+            Slow.most = max(Slow.most, Slow.running)
+            time.sleep(0.02)
+            Slow.running -= 1
+            return np.array([0.0, 1.0]) * slope
+
+    explorer, other = Slow(), Slow()
+    threads = [threading.Thread(target=lambda e=e, v=v: setattr(e.controls["slope"], "value", v))
+               for v in (2.0, 3.0, 4.0) for e in (explorer, other)]
+    threads.append(threading.Thread(target=explorer.update))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Slow.most == 1
+    assert explorer.error is None and other.error is None
+
+
+def test_every_explorer_carries_the_front_end_guard():
+    from gdcourse.widgets._guard import GUARD_ESM
+
+    guard_box = Line().widget.children[-1]
+    (guard,) = guard_box.children
+    assert guard_box.layout.display == "none"
+    assert guard._esm == GUARD_ESM
+    assert "data-lm-suppress-shortcuts" in GUARD_ESM and "aria-valuetext" in GUARD_ESM
+
+
+def test_accessible_names_become_tooltips():
+    class Named(Line):
+        accessible_names = {"slope": "slope of the line through the origin"}
+
+    assert Named().controls["slope"].tooltip == "slope of the line through the origin"
+
+    class Misnamed(Line):
+        accessible_names = {"slop": "a typo"}
+
+    with pytest.raises(ValueError, match="slop"):
+        Misnamed()
+
+
+def test_sticky_log_limits():
+    from gdcourse.widgets._base import sticky_log_limits
+
+    assert sticky_log_limits(None, (1e-4, 1e2)) == (1e-4, 1e2)
+    assert sticky_log_limits((1e-6, 1e2), (1e-5, 1e2)) == (1e-6, 1e2)     # room kept
+    assert sticky_log_limits((1e-4, 1e2), (1e-5, 1e3)) == (1e-5, 1e3)     # data never hidden
+    assert sticky_log_limits((1e-9, 1e2), (1e-5, 1e2)) == (1e-5, 1e2)     # not too wide

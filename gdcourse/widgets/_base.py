@@ -42,6 +42,7 @@ import html
 import math
 import numbers
 import struct
+import threading
 import time
 import warnings
 import zlib
@@ -63,6 +64,16 @@ from ._guard import guard_box
 __all__ = ["Explorer", "check_number", "check_choice", "sticky_log_limits"]
 
 _DISPLAY_ONLY = (widgets.HTML, widgets.HTMLMath, widgets.Label)
+
+# One explorer update at a time, in the whole kernel. JupyterLab 4.6 sends widget
+# messages over a kernel *subshell* by default ("commsOverSubshells": "perCommTarget"),
+# and ipykernel 7 handles them on a thread of their own: a slider's update then runs
+# beside a cell on the main thread, and, while the subshell starts, beside another
+# update of the same explorer. Two updates drawing one matplotlib figure at once were
+# seen in the browser to leave the race's legend with every entry twice (matplotlib
+# and warnings.catch_warnings are not thread-safe). Re-entrant: an update may set a
+# control whose observer asks for another (which then does nothing inside hold()).
+_UPDATE_LOCK = threading.RLock()
 
 
 class Explorer:
@@ -214,18 +225,26 @@ class Explorer:
         if unknown:
             raise ValueError(f"no such control: {', '.join(sorted(unknown))}; the "
                              f"controls are {', '.join(self._inputs())}")
-        with self.hold():
-            for name, value in values.items():
-                self.controls[name].value = value
-        self.update()
+        with _UPDATE_LOCK:
+            with self.hold():
+                for name, value in values.items():
+                    self.controls[name].value = value
+            self.update()
 
     def _control_changed(self, change: dict[str, Any]) -> None:
-        if not self.heavy:
-            self._on_change(change)
-        elif id(change["owner"]) in self._live_ids:
-            self.refresh()
-        else:
-            self._show_stale_note()
+        if _same_number(change["old"], change["new"]):
+            # The front end sends a slider's value back with its own rounding once it is
+            # shown (0.9000000000000001 for 0.9; 10 ** -0.30000000000000004 after a log
+            # slider was set): the same setting, so no update (the race made six right
+            # after it was displayed, and two after each change of landscape).
+            return
+        with _UPDATE_LOCK:
+            if not self.heavy:
+                self._on_change(change)
+            elif id(change["owner"]) in self._live_ids:
+                self.refresh()
+            else:
+                self._show_stale_note()
 
     def _on_change(self, change: dict[str, Any]) -> None:
         """A control of a fast explorer changed (override to react before updating)."""
@@ -318,6 +337,10 @@ class Explorer:
         self._update(recompute=False)
 
     def _update(self, *, recompute: bool) -> None:
+        with _UPDATE_LOCK:
+            self._locked_update(recompute=recompute)
+
+    def _locked_update(self, *, recompute: bool) -> None:
         if self._held:
             return
         start = time.perf_counter()
@@ -425,6 +448,12 @@ class Explorer:
         return bundle
 
 
+def _same_number(old: Any, new: Any) -> bool:
+    """Two floats that differ by round-off only (a front end's rounding of a value)."""
+    return (isinstance(old, float) and isinstance(new, float) and old != new
+            and math.isclose(old, new, rel_tol=1e-9, abs_tol=1e-12))
+
+
 def _on_show(artist: Artist, children: dict[int, set[int]]) -> bool:
     """Whether ``artist`` is still part of the figure, on a visible axes.
 
@@ -453,7 +482,12 @@ def action_button(description: str, icon: str, tooltip: str,
     """
     button = widgets.Button(description=description, icon=icon, tooltip=tooltip,
                             button_style="primary", layout=widgets.Layout(**layout))
-    button.on_click(on_click)
+
+    def clicked(pressed: Any) -> None:
+        with _UPDATE_LOCK:  # a click may arrive on the widgets' subshell thread
+            on_click(pressed)
+
+    button.on_click(clicked)
     return button
 
 

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_suite import (HERE, LATENCY, LAYOUT_FINDINGS, NOTEBOOKS, RESULTS, ROOT,
-                           SCREENSHOTS, TIMINGS, option)
+from browser_suite import (CONTRAST, HEIGHTS, HERE, LATENCY, LAYOUT_FINDINGS, NOTEBOOKS,
+                           RESULTS, ROOT, SCREENSHOTS, TIMINGS, option)
 
 
 # --------------------------------------------------------------------------- opt-in
@@ -168,6 +168,22 @@ def lab_session(chromium, lab_server):
         context.close()
 
 
+@pytest.fixture(scope="session")
+def notebook7_session(chromium, lab_server):
+    """Jupyter Notebook 7 (served by the same server) in a page of its own."""
+    from labdriver import VIEWPORT, Notebook7
+
+    context = chromium.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    notebook = Notebook7(page, lab_server)
+    notebook.load()
+    try:
+        yield notebook
+    finally:
+        context.close()
+
+
 FAILED = pytest.StashKey[bool]()
 
 
@@ -188,6 +204,17 @@ def lab(lab_session, request):
         lab_session.load()
 
 
+@pytest.fixture
+def notebook7(notebook7_session, request):
+    """The Notebook 7 page, with no notebook open before and after the test."""
+    notebook7_session.console_errors.clear()
+    yield notebook7_session
+    try:
+        notebook7_session.close_all()
+    except Exception:  # noqa: BLE001 - a broken page: start afresh
+        notebook7_session.load()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -200,9 +227,20 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not LAYOUT_FINDINGS and not LATENCY and not TIMINGS:
+    if not LAYOUT_FINDINGS and not LATENCY and not TIMINGS and not HEIGHTS and not CONTRAST:
         return
     tr = terminalreporter
+    if HEIGHTS:
+        tr.section("browser: explorer heights at 1280x800, JupyterLab with the file browser (px)")
+        for name, h in HEIGHTS.items():
+            tr.write_line(f"{name:24s} controls and figure {h['controls_and_figure']:4d} of "
+                          f"{h['visible']} shown; whole explorer {h['whole']:4d}; figure "
+                          f"{h['figure']:4d}")
+    if CONTRAST:
+        tr.section("browser: lowest text contrast (WCAG ratio; 4.5 needed)")
+        for theme, rows in CONTRAST.items():
+            for what, row in rows.items():
+                tr.write_line(f"{theme:18s} {what:34s} {row['ratio']:5.2f}  {row['where']}")
     if TIMINGS:
         tr.section("browser: notebooks (run all cells; drive every explorer)")
         for where, row in TIMINGS.items():
@@ -228,6 +266,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_sessionfinish(session, exitstatus):
     if LATENCY:
         write_latency_results(LATENCY)
+    if HEIGHTS or CONTRAST:
+        import json
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "explorer_layout.json").write_text(
+            json.dumps({"heights_px": HEIGHTS, "contrast": CONTRAST}, indent=2) + "\n",
+            encoding="utf-8")
     if any("explorers" in row for row in TIMINGS.values()) and SCREENSHOTS.is_dir():
         lines = [f"{where}: {issue}" for where, issues in LAYOUT_FINDINGS.items()
                  for issue in issues]

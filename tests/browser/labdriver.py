@@ -269,6 +269,8 @@ def _first_line(source: str) -> str:
 class Lab:
     """One browser page with JupyterLab loaded from a :class:`LabServer`."""
 
+    front_end = "JupyterLab"
+
     def __init__(self, page, server: LabServer) -> None:
         self.page = page
         self.server = server
@@ -426,6 +428,42 @@ class Lab:
         return paths
 
 
+class Notebook7(Lab):
+    """The same page in Jupyter Notebook 7 (one notebook per page, served by the same
+    server): a notebook opens by loading its /notebooks/ URL; everything else (run all,
+    state, screenshots, explorers) works as in JupyterLab, on the same notebook widget.
+    """
+
+    front_end = "Jupyter Notebook 7"
+
+    def load(self, timeout: float = 120.0) -> None:
+        page = self.page
+        page.set_viewport_size(VIEWPORT)
+        page.goto(f"{self.server.url}/tree?token={self.server.token}", timeout=timeout * 1000)
+        page.wait_for_function("() => window.jupyterapp !== undefined",
+                               timeout=timeout * 1000)
+        page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+    def open(self, path: str) -> str:
+        page = self.page
+        page.goto(f"{self.server.url}/notebooks/{path}?token={self.server.token}")
+        page.wait_for_function(
+            """() => { const app = window.jupyterapp;
+                       const w = app && app.shell.currentWidget;
+                       return !!(w && w.sessionContext && w.content); }""",
+            timeout=120_000)
+        return page.evaluate("""async () => {
+            const w = window.jupyterapp.shell.currentWidget;
+            await w.context.ready;
+            await w.sessionContext.ready;
+            return w.id;
+        }""")
+
+    def close_all(self) -> None:
+        super().close_all()
+        self.load()
+
+
 # ============================================================================ explorers
 _FIND_EXPLORERS_JS = """([id, cls]) => {
     const root = document.getElementById(id);
@@ -499,12 +537,16 @@ _LAYOUT_JS = """(box) => {
         }
     }
     const scroller = box.closest('.jp-WindowedPanel-outer');
-    if (scroller && box.getBoundingClientRect().height > scroller.clientHeight) {
-        issues.push(`${Math.round(box.getBoundingClientRect().height)} px tall, but the ` +
-                    `notebook shows ${scroller.clientHeight} px at ${window.innerWidth}x` +
+    const img = box.querySelector('img.widget-image');
+    // From the explorer's title to the bottom of its figure: what must be on one screen
+    // (the summary under the figure may need a scroll).
+    const top = box.getBoundingClientRect().top;
+    const needed = img ? img.getBoundingClientRect().bottom - top : box.getBoundingClientRect().height;
+    if (scroller && needed > scroller.clientHeight) {
+        issues.push(`${Math.round(needed)} px from its title to the bottom of its figure, ` +
+                    `but the notebook shows ${scroller.clientHeight} px at ${window.innerWidth}x` +
                     `${window.innerHeight}: controls and figure are not on screen together`);
     }
-    const img = box.querySelector('img.widget-image');
     if (img && img.naturalWidth > 0) {
         const shown = img.getBoundingClientRect().width;
         if (shown < 0.9 * img.naturalWidth) {
@@ -560,6 +602,19 @@ class ExplorerView:
 
     def layout_issues(self) -> list[str]:
         return self.box.evaluate(_LAYOUT_JS)
+
+    def heights(self) -> dict:
+        """Pixels: the whole explorer, its controls and figure (title to the figure's
+        bottom), the figure, and what the notebook shows of a cell's output."""
+        return self.box.evaluate(
+            """(box) => {
+                const r = box.getBoundingClientRect();
+                const img = box.querySelector('img.widget-image');
+                const i = img ? img.getBoundingClientRect() : r;
+                const s = box.closest('.jp-WindowedPanel-outer');
+                return {whole: Math.round(r.height), controls_and_figure: Math.round(i.bottom - r.top),
+                        figure: Math.round(i.height), visible: s ? s.clientHeight : null};
+            }""")
 
     def visible(self, selector: str):
         loc = self.box.locator(selector)

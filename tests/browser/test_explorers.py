@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from browser_suite import LATENCY, LAYOUT_FINDINGS, option
+from browser_suite import CONTRAST, HEIGHTS, LATENCY, LAYOUT_FINDINGS, option
 from course_checks import exercise_explorers, open_and_run
 from labdriver import EXPLORER_CLASS, find_explorers, kernel_eval, timed_key_press, wait_kernel_idle
 
@@ -52,6 +52,14 @@ def _timed(explorer, name):
     explorer.update = timed_update  # what the explorer's observers call
     return explorer
 """
+# The three looks of a check result (gdcourse/exercises/_checking.py), for the contrast
+# measurement; after the explorers, so that their cells keep their numbers.
+CHECK_RESULTS = """
+from IPython.display import display
+from gdcourse.exercises._checking import CheckResult
+for _status in ("passed", "failed", "not attempted"):
+    display(CheckResult("an exercise", _status, "What the check found.", "A hint."))
+"""
 FAST = [(name, slider) for name, _, slider in EXPLORERS if slider]
 PRESSES = 18
 WARM_UP = 2
@@ -73,6 +81,7 @@ def gallery_notebook() -> dict:
     cells.append(cell("code", f"from gdcourse.widgets import {names}\n" + TIMING_HOOK))
     for name, call, _ in EXPLORERS:
         cells.append(cell("code", f"_timed({call}, {name!r})"))
+    cells.append(cell("code", CHECK_RESULTS))
     return {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                         "language": "python"}}}
@@ -167,3 +176,113 @@ def test_key_press_to_new_figure_latency(gallery, name, slider_label):
     assert row["median_ms"] < BOUND_MS, (
         f"{name}: median {row['median_ms']} ms from key press to new figure "
         f"(bound {BOUND_MS:.0f} ms, target {TARGET_MS:.0f} ms)")
+
+
+def test_every_explorer_shows_its_controls_and_figure_on_one_screen(gallery):
+    """At 1280x800, JupyterLab with its file browser open: from an explorer's title to
+    the bottom of its figure fits in what the notebook shows (the summary under the
+    figure may need a scroll)."""
+    lab, widget_id, shots = gallery
+    found = by_cell(find_explorers(lab.page, widget_id))
+    too_tall = []
+    for name, explorer in found.items():
+        explorer.box.scroll_into_view_if_needed()
+        heights = explorer.heights()
+        HEIGHTS[name] = heights
+        if heights["controls_and_figure"] > heights["visible"]:
+            too_tall.append(f"{name}: {heights['controls_and_figure']} px from its title to "
+                            f"the bottom of its figure, {heights['visible']} px shown")
+    assert not too_tall, "\n".join(too_tall)
+
+
+# WCAG 2 contrast of every piece of text in the explorers and in the check results, on
+# its composited background (ancestors' opacity and translucent backgrounds included).
+_CONTRAST_JS = """(root) => {
+    const parse = (c) => {
+        const m = c && c.match(/rgba?\\(([^)]+)\\)/);
+        if (!m) { return null; }
+        const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    };
+    const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+    const background = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+            const c = parse(getComputedStyle(e).backgroundColor);
+            if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) { break; } }
+        }
+        let colour = [255, 255, 255];
+        for (const layer of layers.reverse()) { colour = over(layer, colour); }
+        return colour;
+    };
+    const luminance = (c) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+    };
+    const found = [];
+    for (const el of root.querySelectorAll('*')) {
+        const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+        if (!(own || el.tagName === 'SELECT') || el.closest('option')) { continue; }
+        const box = el.getBoundingClientRect();
+        if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') { continue; }
+        let opacity = 1;
+        for (let e = el; e; e = e.parentElement) { opacity *= Number(getComputedStyle(e).opacity); }
+        const colour = parse(getComputedStyle(el).color);
+        const back = background(el);
+        const text = over([colour[0], colour[1], colour[2], colour[3] * opacity], back);
+        const [a, b] = [luminance(text), luminance(back)].sort((x, y) => y - x);
+        found.push({text: (el.tagName === 'SELECT' ? el.value : el.textContent).trim().slice(0, 40),
+                    ratio: (a + 0.05) / (b + 0.05),
+                    disabled: !!el.closest('[disabled], .mod-disabled, .gdcourse-disabled'),
+                    check: !!el.closest('[role=status]')});
+    }
+    return found;
+}"""
+
+THEMES = ["JupyterLab Light", "JupyterLab Dark"]
+
+
+def _set_theme(lab, theme):
+    lab.page.evaluate("async (theme) => { await window.jupyterapp.commands.execute("
+                      "'apputils:change-theme', {theme}); }", theme)
+    lab.page.wait_for_function(
+        "(theme) => document.body.dataset.jpThemeName === theme", arg=theme, timeout=30_000)
+    lab.page.evaluate("() => new Promise(r => setTimeout(r, 500))")  # the theme's CSS
+
+
+def test_text_contrast_in_light_and_dark_themes(gallery):
+    """Explorer text reaches 4.5:1 in both themes (disabled controls are exempt, as in
+    WCAG 1.4.3). The check results (gdcourse/exercises/_checking.py) are measured and
+    reported, not asserted here: another part of the course owns them."""
+    lab, widget_id, shots = gallery
+    found = by_cell(find_explorers(lab.page, widget_id))
+    checks = lab.page.locator(f"[id='{widget_id}'] .jp-OutputArea-output:has([role=status])")
+    low = []
+    try:
+        for theme in THEMES:
+            _set_theme(lab, theme)
+            rows = CONTRAST.setdefault(theme, {})
+            for name, explorer in found.items():
+                explorer.box.scroll_into_view_if_needed()
+                texts = [t for t in explorer.box.evaluate(_CONTRAST_JS) if not t["disabled"]]
+                worst = min(texts, key=lambda t: t["ratio"])
+                rows[f"explorer {name}"] = {"ratio": round(worst["ratio"], 2),
+                                            "where": worst["text"]}
+                low += [f"{theme}, {name}: {t['text']!r} at {t['ratio']:.2f}:1"
+                        for t in texts if t["ratio"] < 4.5]
+            if checks.count():
+                checks.first.scroll_into_view_if_needed()
+                for i in range(checks.count()):
+                    texts = checks.nth(i).evaluate(_CONTRAST_JS)
+                    heading = next(t for t in texts if any(
+                        word in t["text"] for word in ("Passed", "Not yet", "Not attempted")))
+                    worst = min(texts, key=lambda t: t["ratio"])
+                    rows[f"check result {i + 1} (heading)"] = {
+                        "ratio": round(heading["ratio"], 2), "where": heading["text"]}
+                    rows[f"check result {i + 1} (lowest)"] = {"ratio": round(worst["ratio"], 2),
+                                                              "where": worst["text"]}
+                checks.first.screenshot(path=str(shots / f"checks-{theme.split()[-1]}.png"))
+            found["StepByStepExplorer"].screenshot(shots / f"theme-{theme.split()[-1]}.png")
+    finally:
+        _set_theme(lab, THEMES[0])
+    assert not low, "text below 4.5:1:\n" + "\n".join(low)
