@@ -17,8 +17,8 @@ One :class:`ExplorerGuard` sits, hidden, inside every explorer's root box (CSS c
   in the *capture* phase in Notebook 7, where stopping the event at the control would
   come too late), sets that attribute on the key's target for the keys a control owns (any
   key without Ctrl, Alt or Meta, except Escape, Tab and Shift+Enter) and removes it for
-  the others, so that Ctrl+S saves, Shift+Enter runs the cell and Escape leaves the
-  widget as everywhere else in the notebook;
+  the others, so that Ctrl+S saves and Ctrl+Enter runs the cell as everywhere else in
+  the notebook;
 * gives every slider handle an accessible name (the label's tooltip, else the label:
   "learning rate of Adam" rather than "lr") and ``aria-valuetext`` from the read-out, so
   that a log slider announces "1.0e-3", not its exponent "-3";
