@@ -1,7 +1,7 @@
 # Shortcuts for people who prefer make; everything lives in tasks.py (stdlib Python).
 PYTHON ?= python3
 
-.PHONY: lab notebook doctor test test-browser setup strip clean notebooks
+.PHONY: lab notebook doctor test test-browser site setup strip clean notebooks
 
 lab:
 	$(PYTHON) tasks.py lab
@@ -17,6 +17,9 @@ test:
 
 test-browser:
 	$(PYTHON) tasks.py browser
+
+site:
+	$(PYTHON) tasks.py site
 
 setup:
 	$(PYTHON) tasks.py setup

@@ -2,11 +2,18 @@
 """Set up and run the gdcourse course.  Standard library only; Linux, macOS, Windows.
 
     python3 tasks.py lab      set everything up, then open the course in JupyterLab
+                              (--lang zh_CN: the Chinese edition, 简体中文版)
     python3 tasks.py notebook the same in Jupyter Notebook 7 (the classic-style interface)
     python3 tasks.py doctor   check the installation (widgets, kernel, versions); changes nothing
     python3 tasks.py test     set everything up, then run every test (unit tests + notebooks);
                               --with-torch also installs PyTorch (CPU) for the comparison tests
     python3 tasks.py browser  the course in a real browser: JupyterLab + headless Chromium
+    python3 tasks.py classroom --students N   a class on a real local JupyterHub (load test)
+    python3 tasks.py hub-test the hub's tests: isolation, restarts, idle culling, nbgrader
+    python3 tasks.py pull-link --hub URL      the nbgitpuller link that hands out the course
+    python3 tasks.py nbgrader nbgrader assignments from course/ (into build/nbgrader)
+    python3 tasks.py site     run every chapter and build the course website into build/site/;
+                              --test also crawls it in headless Chromium (website/README.md)
     python3 tasks.py setup    only create/update the environment in .venv
     python3 tasks.py strip    remove outputs from every notebook (do this before committing)
     python3 tasks.py notebooks  write notebooks/ and notebooks/solutions/ from course/ sources
@@ -14,6 +21,10 @@
 
 On Windows type `py tasks.py lab` instead of `python3 tasks.py lab`.
 Extra arguments after `lab` go to JupyterLab, after `test` and `browser` to pytest.
+
+`lab --lang zh_CN` opens notebooks/zh_CN/00_welcome.ipynb and, if JupyterLab's Chinese
+language pack (`jupyterlab-language-pack-zh-cn`, the `zh` extra) installs, shows
+JupyterLab's own menus in Chinese for that session; without it the interface stays English.
 
 Setup is idempotent: it creates .venv with the `venv` module if it is missing and installs
 `-e .[lab,test]` only when pyproject.toml (or the checkout's location) changed since the
@@ -23,8 +34,14 @@ GDCOURSE_INSTALLER=pip forces pip. It also builds matplotlib's font cache.
 `browser` also installs the `browser` extra (Python Playwright) the same way, and needs
 Debian's Chromium (`apt-get install -y chromium`; Playwright downloads no browser here).
 Without Chromium the browser tests are skipped, and this says so.
+`classroom` and `hub-test` install the `hub` and `grade` extras (JupyterHub, nbgitpuller,
+the idle culler; nbgrader) the same way, and the hub's proxy with npm into .venv/node;
+see tests/hub/.
+`pull-link` reads the repository, branch and first page from course/course.toml.
+`site` installs the `site` extra (Sphinx, myst-nb, MathJax) the same way.
 """
 
+import argparse
 import hashlib
 import os
 import shutil
@@ -32,6 +49,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 MIN_PYTHON = (3, 10)
@@ -43,7 +61,13 @@ EXTRAS = "lab,test"
 STAMP = VENV / "gdcourse-setup.stamp"
 BROWSER_EXTRAS = EXTRAS + ",browser"
 BROWSER_STAMP = VENV / "gdcourse-setup-browser.stamp"
+SITE_EXTRAS = EXTRAS + ",site"
+SITE_STAMP = VENV / "gdcourse-setup-site.stamp"
 CHROMIUM = os.environ.get("GDCOURSE_CHROMIUM", "/usr/bin/chromium")
+HUB_EXTRAS = EXTRAS + ",hub,grade"
+HUB_STAMP = VENV / "gdcourse-setup-hub.stamp"
+PROXY_PREFIX = VENV / "node"  # npm installs configurable-http-proxy here
+COURSE_CONFIG = SOURCES / "course.toml"
 PYTEST_ARGS = [
     "tests",
     "notebooks",
@@ -255,17 +279,73 @@ def one_blas_thread():
 
 
 FIRST_PAGE = "00_welcome.ipynb"
+# --lang: the edition's folder in notebooks/, and JupyterLab's language pack for it (the
+# optional `zh` extra in pyproject.toml names the same package).
+LANGUAGES = {"en": None, "zh_CN": "zh_CN"}
+LANGUAGE_PACKS = {"zh_CN": ("jupyterlab-language-pack-zh-cn", "jupyterlab_language_pack_zh_CN")}
+LAB_LOCALE_DIR = VENV / "gdcourse-lab-config"  # labconfig/ with the language for one session
+
+
+def pop_language(args):
+    """(language, the other arguments) from `--lang X` or `--lang=X` (default English)."""
+    rest, lang, it = [], "en", iter(args)
+    for arg in it:
+        if arg == "--lang":
+            lang = next(it, "")
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    lang = {"zh": "zh_CN", "zh-CN": "zh_CN", "zh-cn": "zh_CN", "zh_cn": "zh_CN"}.get(lang, lang)
+    if lang not in LANGUAGES:
+        fail(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    return lang, rest
+
+
+def language_pack(py, lang):
+    """JupyterLab's interface in ``lang``: install its language pack if needed (optional).
+
+    Returns the environment for JupyterLab (a config folder that sets the interface
+    language for this session only; settings you chose yourself win), or None when the
+    pack is not there and cannot be installed: then the interface stays English.
+    """
+    package, module = LANGUAGE_PACKS[lang]
+    probe = [py, "-c", f"import {module}"]
+    if run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
+        say(f"installing JupyterLab's interface in {lang} ({package}, about 0.2 MB) ...")
+        if not install(py, [package]) or run(probe, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL) != 0:
+            say(f"could not install {package}; JupyterLab's menus stay in English "
+                "(the course itself is in Chinese all the same)")
+            return None
+    labconfig = LAB_LOCALE_DIR / lang / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    overrides = ('{"@jupyterlab/translation-extension:plugin": {"locale": "%s"}}\n' % lang)
+    target = labconfig / "default_setting_overrides.json"
+    if not target.exists() or target.read_text(encoding="utf-8") != overrides:
+        target.write_text(overrides, encoding="utf-8")
+    paths = [str(LAB_LOCALE_DIR / lang), os.environ.get("JUPYTER_CONFIG_PATH", "")]
+    return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(p for p in paths if p)}
 
 
 def cmd_lab(args, app="jupyterlab", name="JupyterLab"):
-    """Open chapter 00 in JupyterLab (or, with app="notebook", in Jupyter Notebook 7)."""
+    """Open chapter 00 in JupyterLab (or, with app="notebook", in Jupyter Notebook 7).
+
+    ``--lang zh_CN`` opens the Chinese edition (notebooks/zh_CN/), with JupyterLab's own
+    interface in Chinese when its language pack can be installed.
+    """
+    lang, args = pop_language(args)
     py = setup()
     one_blas_thread()
     if getattr(os, "geteuid", lambda: 1)() == 0 and "--allow-root" not in args:
         args = [*args, "--allow-root"]  # Jupyter refuses to run as root otherwise (containers)
-    say(f"starting {name} with {FIRST_PAGE} (stop it with Ctrl+C, twice) ...")
+    first, env = FIRST_PAGE, None
+    if LANGUAGES[lang]:
+        first = f"{LANGUAGES[lang]}/{FIRST_PAGE}"
+        env = language_pack(py, lang)
+    say(f"starting {name} with {first} (stop it with Ctrl+C, twice) ...")
     # From notebooks/, so the file browser shows the chapters; the first page opens by itself.
-    return run([py, "-m", app, FIRST_PAGE, *args], cwd=NOTEBOOKS)
+    return run([py, "-m", app, first, *args], cwd=NOTEBOOKS, env=env)
 
 
 def cmd_notebook(args):
@@ -331,9 +411,8 @@ def loudly(lines):
           file=sys.stderr, flush=True)
 
 
-def cmd_browser(args):
-    setup()
-    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+def browser_problems(py):
+    """What is missing for the tests in a real browser (empty when nothing is)."""
     missing = []
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         missing.append(f"chromium not found at {CHROMIUM}: apt-get install -y chromium "
@@ -342,6 +421,13 @@ def cmd_browser(args):
     if run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
         missing.append("Python Playwright cannot be imported in .venv "
                        f"(pip install -e .[{BROWSER_EXTRAS}])")
+    return missing
+
+
+def cmd_browser(args):
+    setup()
+    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+    missing = browser_problems(py)
     if missing:
         loudly(["THE BROWSER TESTS WILL BE SKIPPED, NOT RUN:", *missing])
     say("running the course in JupyterLab in headless Chromium (pytest tests/browser) ...")
@@ -355,6 +441,145 @@ def cmd_browser(args):
              "screenshots in build/browser-screenshots/", code)
     if not missing:
         say("browser tests passed; screenshots in build/browser-screenshots/")
+    return 0
+
+
+def install_proxy():
+    """JupyterHub's proxy, configurable-http-proxy, from npm into .venv/node (seconds)."""
+    proxy = PROXY_PREFIX / "node_modules" / ".bin" / "configurable-http-proxy"
+    if proxy.exists():
+        return proxy
+    npm = shutil.which("npm")
+    if not npm:
+        fail("JupyterHub's proxy comes from npm, and npm is not installed "
+             "(Debian/Ubuntu: apt-get install -y npm).")
+    say("installing configurable-http-proxy (npm) into .venv/node ...")
+    code = run([npm, "install", "--prefix", PROXY_PREFIX, "--no-audit", "--no-fund",
+                "--loglevel=error", "configurable-http-proxy"])
+    if code != 0 or not proxy.exists():
+        fail("npm could not install configurable-http-proxy (see above).")
+    return proxy
+
+
+def cmd_classroom(args):
+    """A class on a real JupyterHub on 127.0.0.1: N students at once (tests/hub/classroom.py)."""
+    setup()
+    py = setup(HUB_EXTRAS, HUB_STAMP)
+    install_proxy()
+    one_blas_thread()
+    return run([py, ROOT / "tests" / "hub" / "classroom.py", *args])
+
+
+def cmd_hub_test(args):
+    """tests/hub: isolation, no lost work across hub restarts, culling, kernel ports, nbgrader."""
+    setup()
+    py = setup(HUB_EXTRAS, HUB_STAMP)
+    install_proxy()
+    one_blas_thread()
+    say("running the hub tests (pytest tests/hub) ...")
+    code = run([py, "-m", "pytest", "-q", "tests/hub", *args])
+    if code == 5:
+        fail("pytest collected no hub tests; that counts as a failure.", 5)
+    if code != 0:
+        fail(f"hub tests failed (pytest exit code {code}).", code)
+    say("hub tests passed")
+    return 0
+
+
+def read_course_config(path=COURSE_CONFIG):
+    """course/course.toml as a dict: tomllib where there is one (3.11+), else a small parser.
+
+    The small parser knows what the file uses: comments, ``[table]`` headers and
+    ``key = "string"`` lines.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = None
+    if tomllib is not None:
+        return tomllib.loads(text)
+    config = table = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            table = config.setdefault(line[1:-1].strip(), {})
+            continue
+        key, sep, value = (part.strip() for part in line.partition("="))
+        if not sep or len(value) < 2 or value[0] != '"' or value.rfind('"') == 0:
+            raise ValueError(f"{path}:{number}: expected key = \"string\"")
+        table[key] = value[1:value.rfind('"')]
+    return config
+
+
+def pull_link(hub, repository, branch, page):
+    """The nbgitpuller link that clones (later: merges) the course and opens ``page``.
+
+    nbgitpuller clones into a folder named after the repository's last path segment,
+    so the page opened afterwards is ``lab/tree/<that folder>/<page>``.
+    """
+    folder = repository.rstrip("/").split("/")[-1]
+    query = urllib.parse.urlencode({"repo": repository, "branch": branch,
+                                    "urlpath": f"lab/tree/{folder}/{page}"})
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def cmd_pull_link(args):
+    config = read_course_config()
+    parser = argparse.ArgumentParser(
+        prog="python3 tasks.py pull-link",
+        description="Print the nbgitpuller link that hands the course out on a JupyterHub. "
+                    f"The defaults come from {COURSE_CONFIG.relative_to(ROOT)}.")
+    hub = config.get("jupyterhub_url", "")
+    parser.add_argument("--hub", required=not hub, default=hub or None,
+                        help="the hub's address, e.g. https://hub.example.org "
+                             "(default: jupyterhub_url in course/course.toml, if set)")
+    parser.add_argument("--repository", default=config["repository"])
+    parser.add_argument("--branch", default=config["branch"],
+                        help="e.g. students, the branch without solutions (notebooks/README.md)")
+    parser.add_argument("--page", default=config["first_page"],
+                        help="the notebook to open, relative to the repository's root")
+    options = parser.parse_args(args)
+    print(pull_link(options.hub, options.repository, options.branch, options.page))
+    return 0
+
+
+def cmd_nbgrader(args):
+    """nbgrader assignments from the course's sources (deploy/nbgrader/make_assignments.py)."""
+    return run([sys.executable, ROOT / "deploy" / "nbgrader" / "make_assignments.py", *args])
+
+
+def cmd_site(args):
+    """Build the course website (website/build.py); with --test, crawl it (tests/site)."""
+    test = "--test" in args
+    args = [a for a in args if a != "--test"]
+    setup()
+    py = setup(SITE_EXTRAS, SITE_STAMP)
+    one_blas_thread()
+    say("building the course website into build/site/ (every chapter runs) ...")
+    code = run([py, ROOT / "website" / "build.py", *args])
+    if code != 0:
+        fail(f"the website was not built (exit code {code}); see the messages above.", code)
+    if not test:
+        say("open build/site/index.html; check it with: python3 tasks.py site --test")
+        return 0
+    py = setup(BROWSER_EXTRAS, BROWSER_STAMP)
+    missing = browser_problems(py)
+    if missing:
+        loudly(["THE WEBSITE TESTS WILL BE SKIPPED, NOT RUN:", *missing])
+    say("crawling the website in headless Chromium (pytest tests/site) ...")
+    code = run([py, "-m", "pytest", "-q", "tests/site"])
+    if missing:
+        loudly(["THE WEBSITE TESTS WERE SKIPPED, NOT RUN:", *missing])
+    if code == 5:
+        fail("pytest collected no website tests; that counts as a failure.", 5)
+    if code != 0:
+        fail(f"website tests failed (pytest exit code {code}); "
+             "screenshots in build/site-screenshots/", code)
+    if not missing:
+        say("website tests passed; screenshots in build/site-screenshots/")
     return 0
 
 
@@ -400,6 +625,11 @@ COMMANDS = {
     "doctor": cmd_doctor,
     "test": cmd_test,
     "browser": cmd_browser,
+    "classroom": cmd_classroom,
+    "hub-test": cmd_hub_test,
+    "pull-link": cmd_pull_link,
+    "nbgrader": cmd_nbgrader,
+    "site": cmd_site,
     "setup": cmd_setup,
     "strip": cmd_strip,
     "notebooks": cmd_notebooks,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -59,3 +61,46 @@ def check_model_and_optimizer(model: Any, optimizer: Any) -> None:
         raise ValueError(
             "the optimizer does not hold any of the model's parameter arrays; create it "
             "with the model's own arrays, e.g. Adam(model.params, lr=1e-3)")
+
+
+def is_real(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def real_number(name: str, value: object, *, positive: bool = False,
+          at_least: float | None = None) -> float:
+    """``value`` as a finite float, or a clear TypeError/ValueError naming ``name``."""
+    if not is_real(value):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and not value > 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    if at_least is not None and not value >= at_least:
+        raise ValueError(f"{name} must be >= {at_least:g}, got {value}")
+    return value
+
+
+def as_point(p: Any, name: str = "p") -> np.ndarray:
+    point = np.asarray(p, dtype=np.float64)
+    if point.shape != (2,):
+        raise ValueError(
+            f"{name} must be a point (x, y) of shape (2,), got shape {point.shape}")
+    return point
+
+
+def read_only_array(values: Any) -> np.ndarray:
+    array = np.array(values, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def check_noise(noise_std: Any, rng: Any) -> float:
+    noise_std = real_number("noise_std", noise_std, at_least=0.0)
+    if rng is not None:
+        require_generator(rng)
+    if noise_std > 0 and rng is None:
+        raise ValueError(
+            "gradient noise needs a random generator: pass rng=np.random.default_rng(seed)")
+    return noise_std

@@ -11,14 +11,20 @@ for several epochs while the rate rises *linearly* between two bounds and read t
 *accuracy* curve, to choose the bounds of a cyclical schedule. The version here, and
 in most libraries, is the one of fastai's ``lr_find`` (Howard & Gugger 2020): about
 a hundred mini-batches with an *exponentially* growing rate, the loss smoothed with a
-bias-corrected exponential moving average (EMA) with :math:`\beta = 0.98`,
+bias-corrected exponential moving average (EMA) with :math:`\beta = 0.98` of the
+mini-batch losses :math:`L_i`,
 
 .. math::
-    m_0 = 0,\qquad m_i = \beta\, m_{i-1} + (1 - \beta)\, \ell_i,\qquad
-    \hat\ell_i = \frac{m_i}{1 - \beta^i}\quad (i = 1, 2, \ldots),
+    s_0 = 0,\qquad s_i = \beta\, s_{i-1} + (1 - \beta)\, L_i,\qquad
+    \hat L_i = \frac{s_i}{1 - \beta^i}\quad (i = 1, 2, \ldots),
 
-a stop once :math:`\hat\ell_i` exceeds four times its smallest value so far, and
-two suggestions, "steepest" (fastai's ``steep``) and "min/10" (``minimum``).
+a stop once :math:`\hat L_i` exceeds four times its smallest value so far, and
+suggestions read on :math:`\hat L`: "steepest" (fastai's ``steep``) and "min/10"
+(``minimum``), and in recent versions ``valley`` (the default) and ``slide``.
+(fastai's rate at step :math:`i = 0, \ldots, N-1` is
+:math:`\eta_{\text{start}} (\eta_{\text{end}}/\eta_{\text{start}})^{i/N}`, so its last
+rate stops just short of ``end_lr``; here the exponent is :math:`i/(N-1)`, ending at
+``end_lr``.)
 
 The EMA lags. It averages about :math:`1/(1-\beta)` = 50 steps, and on a trend it
 trails by :math:`\beta/(1-\beta)` = 49 steps; with the bias correction, step
@@ -32,14 +38,18 @@ So :mod:`gdcourse` keeps the EMA for the stop rule (as fastai does; there a late
 noise-proof signal is what is wanted) but reads its **suggestions** from a
 *centred* smoothing of the raw losses (:func:`centred_losses`): at each rate, the
 geometric mean of the raw losses with Gaussian weights in :math:`\log_{10}\eta`, of
-width ``centred_width`` = 0.2 decade on *both* sides. It does not lag. On that
-curve (:func:`suggest_lrs`):
+width (one standard deviation) ``centred_width`` = 0.2 decade on *both* sides. It does
+not lag (except within three widths of either end of the test, where the window is
+cut short). On that curve (:func:`suggest_lrs`):
 
 * ``"steepest"``: where it falls fastest against :math:`\log\eta` (fastai's rule);
 * ``"min/10"``: a tenth of the rate at its minimum (fastai's rule);
-* ``"min/3"``: a third of the rate at its minimum. Smith (section 3.3) quotes the
-  rule of thumb that the best rate is usually within a factor of two of the largest
-  one that converges; the minimum of the centred curve is roughly that rate.
+* ``"min/3"``: a third of the rate at its minimum, :mod:`gdcourse`'s own rule (neither
+  fastai's nor Smith's). The minimum of the centred curve is roughly the largest
+  rate that still trains; Smith (section 3.3) quotes the rule of thumb that the best
+  rate is usually within a factor of two of the largest one that converges (as does
+  Bengio 2012) and sets the lower bound of a cycle to 1/3 or 1/4 of the upper one.
+  The factor 3 itself was chosen by the measurements below.
 
 How the rule was chosen (measured on the course's digits: an MLP 64-32-10 trained for
 three epochs at the suggested rate, six seeds, validation accuracy; the best rate of a
@@ -69,6 +79,10 @@ L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", IEEE WACV 2
 (arXiv:1506.01186, 2015), section 3.3, "How can one estimate reasonable minimum and
 maximum boundary values?" (the range test: linear rates over several epochs, read on
 the accuracy; the factor-of-two rule of thumb).
+
+Y. Bengio, "Practical recommendations for gradient-based training of deep
+architectures", 2012 (arXiv:1206.5533): the best rate is usually within a factor of two
+of the largest one that does not diverge.
 
 L. N. Smith, "A disciplined approach to neural network hyper-parameters: Part 1 --
 learning rate, batch size, momentum, and weight decay", arXiv:1803.09820, 2018.
@@ -175,7 +189,8 @@ def range_test_lrs(start_lr: float, end_lr: float, num_steps: int,
                    mode: str = "exp") -> np.ndarray:
     r"""The ``num_steps`` learning rates of a range test, from ``start_lr`` to ``end_lr``.
 
-    ``mode="exp"``: a geometric sequence, :math:`\eta_i = \eta_0 (\eta_1/\eta_0)^{i/(N-1)}`
+    ``mode="exp"``: a geometric sequence,
+    :math:`\eta_i = \eta_{\text{start}} (\eta_{\text{end}}/\eta_{\text{start}})^{i/(N-1)}`
     (every step multiplies the rate by the same factor, so each decade gets the same
     number of steps); ``mode="linear"``: evenly spaced rates (Smith's original
     version, which spends almost all steps in the top decade).
@@ -193,7 +208,7 @@ def range_test_lrs(start_lr: float, end_lr: float, num_steps: int,
 def smooth_losses(losses: Any, smoothing: float = 0.98) -> np.ndarray:
     r"""The bias-corrected exponential moving average of a sequence of losses.
 
-    :math:`m_i = \beta m_{i-1} + (1-\beta)\ell_i` from :math:`m_0 = 0`, divided by
+    :math:`s_i = \beta s_{i-1} + (1-\beta)L_i` from :math:`s_0 = 0`, divided by
     :math:`1 - \beta^i` so that early values are not pulled towards 0 (fastai's
     convention, with :math:`\beta` = ``smoothing``). ``smoothing=0`` returns the
     losses unchanged; ``smoothing`` must be in ``[0, 1)`` (at 1 nothing is ever
@@ -219,19 +234,20 @@ def smoothing_lag(num_steps: int, smoothing: float = 0.98) -> np.ndarray:
     is
 
     .. math::
-        d_i = \frac{\sum_{k<i} k\,\beta^k}{\sum_{k<i} \beta^k}
+        a_i = \frac{\sum_{k<i} k\,\beta^k}{\sum_{k<i} \beta^k}
             = \frac{\beta}{1-\beta} - \frac{i\,\beta^i}{1-\beta^i},
 
     which grows from 0 at the first step towards :math:`\beta/(1-\beta)` (49 steps
     for :math:`\beta = 0.98`) once :math:`i \gg 1/(1-\beta)`. On a loss that changes
-    steadily, the average trails the current loss by :math:`d_i` steps; with rates
-    growing by a factor :math:`q` per step that is :math:`d_i \log_{10} q` decades of
+    steadily, the average trails the current loss by :math:`a_i` steps; with rates
+    growing by a factor :math:`q` per step that is :math:`a_i \log_{10} q` decades of
     the rate.
 
     Returns
     -------
     numpy.ndarray
-        :math:`d_1, \ldots, d_N` for ``num_steps`` = N (zeros when ``smoothing=0``).
+        The ages :math:`a_1, \ldots, a_N` for ``num_steps`` = N (zeros when
+        ``smoothing=0``).
     """
     if not 0.0 <= smoothing < 1.0:
         raise ValueError(f"smoothing must be in [0, 1), got {smoothing!r}")
@@ -250,7 +266,7 @@ def centred_losses(lrs: Any, losses: Any, width: float = CENTRED_WIDTH) -> np.nd
     :math:`\log_{10}\eta`:
 
     .. math::
-        \tilde\ell_i = \exp\frac{\sum_j w_{ij}\ln \ell_j}{\sum_j w_{ij}},\qquad
+        \tilde L_i = \exp\frac{\sum_j w_{ij}\ln L_j}{\sum_j w_{ij}},\qquad
         w_{ij} = \exp\!\Big(-\tfrac12\big(\tfrac{\log_{10}\eta_i - \log_{10}\eta_j}
         {\text{width}}\big)^2\Big).
 

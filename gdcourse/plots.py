@@ -1,6 +1,6 @@
 """Figures for the course: landscapes with paths, loss curves, schedules, range tests.
 
-Every function takes plain results (a :class:`~gdcourse.functions.Trajectory`, a
+Every function takes plain results (a :class:`~gdcourse.trajectories.Trajectory`, a
 :class:`~gdcourse.train.History`, a range-test result, arrays of rates, layer
 statistics) and either draws on the ``ax`` you pass or makes a new figure. It returns
 the :class:`matplotlib.figure.Figure`; nothing is shown or saved for you:
@@ -41,7 +41,8 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .functions import first_exit
+from . import i18n as _i18n
+from .geometry import first_exit
 
 __all__ = [
     "PALETTE",
@@ -134,6 +135,13 @@ DIVERGED_MARKER = {"marker": "X", "markersize": 11, "markeredgecolor": "white",
 _LANDSCAPE_CMAP = LinearSegmentedColormap.from_list("gdcourse_landscape",
                                                     ["#FFFFFF", "#A8A8A8"])
 _LEGEND_FONTSIZE = 9
+
+# Chinese in use (GDCOURSE_LANG=zh_CN, or gdcourse.set_language("zh_CN") earlier): give
+# matplotlib the font with the course's Chinese characters (see gdcourse.fonts).
+if _i18n.uses_chinese():
+    from .fonts import register as _register_chinese_font
+
+    _register_chinese_font()
 
 
 # ----------------------------------------------------------------------- colours
@@ -387,13 +395,13 @@ def drawable_path(path: np.ndarray, bounds, diverged: bool) -> tuple[np.ndarray,
     """The part of a path to draw, and whether it was cut.
 
     A diverged path is drawn up to where it leaves the box, ending on the edge
-    (:func:`gdcourse.functions.first_exit`); any path stops before its first
+    (:func:`gdcourse.geometry.first_exit`); any path stops before its first
     non-finite point, because matplotlib cannot draw coordinates like 1e300.
 
     Parameters
     ----------
     path : numpy.ndarray
-        Shape ``(n, 2)``, e.g. :attr:`gdcourse.functions.Trajectory.path`.
+        Shape ``(n, 2)``, e.g. :attr:`gdcourse.trajectories.Trajectory.path`.
     bounds : ((float, float), (float, float))
         The plotted box ``((xmin, xmax), (ymin, ymax))``.
     diverged : bool
@@ -425,12 +433,12 @@ def plot_landscape(landscape, trajectories=(), *, ax=None, levels: int = 30,
 
     Parameters
     ----------
-    landscape : landscape from :mod:`gdcourse.functions`
+    landscape : a landscape from :mod:`gdcourse.landscapes`
         Needs ``__call__(X, Y)`` (vectorised), ``bounds`` ``((xmin, xmax), (ymin,
         ymax))``, ``name``; uses ``minima`` (array ``(k, 2)``) and ``start`` if
         present.
     trajectories : Trajectory or sequence of Trajectory
-        Results of :func:`gdcourse.functions.trace`: ``path`` ``(n + 1, 2)``,
+        Results of :func:`gdcourse.trajectories.trace`: ``path`` ``(n + 1, 2)``,
         ``label``, ``divergence``. A diverged path is drawn up to where it leaves the
         box and ends in a cross; its legend entry says where it diverged.
     ax : matplotlib.axes.Axes, optional
@@ -546,7 +554,7 @@ def set_loss_axis(ax, landscape, *, span: tuple[float, float] = (1e-16, 1e4),
     Parameters
     ----------
     ax : matplotlib.axes.Axes
-    landscape : gdcourse.functions.Landscape
+    landscape : gdcourse.landscapes.Landscape
     span : (float, float), default (1e-16, 1e4)
         The log axis's limits as multiples of the starting gap.
     margin : float, default 0.08
@@ -641,7 +649,7 @@ def plot_loss_curves(runs, *, x: str = "step", log: bool = True, ax=None, labels
     Parameters
     ----------
     runs : Trajectory, History, sequence of them, or dict label -> run
-        A :class:`~gdcourse.functions.Trajectory` has a loss per step (``x="step"``
+        A :class:`~gdcourse.trajectories.Trajectory` has a loss per step (``x="step"``
         only, counting from 0 = the start); a :class:`~gdcourse.train.History` has a
         mini-batch loss per step (``x="step"`` or ``"time"``) and a mean loss per epoch
         (``x="epoch"``).

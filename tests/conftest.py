@@ -72,3 +72,18 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         "To run them too:  python3 tasks.py test --with-torch   "
         "(installs the CPU build of PyTorch into .venv, about 200 MB)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hint_history():
+    """Every test starts with the exercises' progressive hints at their first rung.
+
+    A check remembers the failures it met (``Exercise.history``), so the same mistake met
+    again gets a more specific hint; without this, a test's hint would depend on the
+    tests that ran before it.
+    """
+    from gdcourse.exercises import EXERCISES
+
+    for exercise in EXERCISES.values():
+        exercise.reset_hints()
+    yield

@@ -125,6 +125,6 @@ def test_generic_hints_for_sign_and_factor():
 def test_result_shows_status_in_words_and_html():
     result = CheckResult("demo", "failed", "Value: wrong.", "fix <it>")
     assert str(result).startswith("✘ Not yet — demo: Value: wrong.")
-    assert "Hint: fix <it>" in str(result)
+    assert "Hint: Fix <it>" in str(result)
     html = result._repr_html_()
-    assert "Not yet" in html and "fix &lt;it&gt;" in html and "role='status'" in html
+    assert "Not yet" in html and "Fix &lt;it&gt;" in html and "role='status'" in html

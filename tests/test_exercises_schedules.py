@@ -1,6 +1,5 @@
 """The references of the schedule exercises agree with gdcourse's schedulers and PyTorch."""
 
-import math
 
 import numpy as np
 import pytest

@@ -616,7 +616,8 @@ def test_layer_std_needs_a_dict():
 
 # ------------------------------------------------------------------ real results
 def test_real_trajectories_on_rosenbrock_and_a_diverging_quadratic():
-    from gdcourse.functions import Quadratic, Rosenbrock, trace
+    from gdcourse.landscapes import Quadratic, Rosenbrock
+    from gdcourse.trajectories import trace
     from gdcourse.optim import SGD, Adam
 
     rosenbrock = Rosenbrock()
@@ -728,7 +729,7 @@ def test_short_divergence_drops_the_advice():
     ("Saddle", None, "linear", "loss (linear: no minimum)"),
 ])
 def test_set_loss_axis_fixes_limits_from_the_landscape(name, floor, scale, label):
-    from gdcourse.functions import get_landscape
+    from gdcourse.landscapes import get_landscape
 
     landscape = get_landscape(name)
     fig, ax = plt.subplots()

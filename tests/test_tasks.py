@@ -38,6 +38,53 @@ def test_lab_and_notebook_open_chapter_00_from_the_notebooks_folder(monkeypatch,
     assert kwargs["cwd"] == tasks.NOTEBOOKS and (tasks.NOTEBOOKS / "00_welcome.ipynb").is_file()
 
 
+@pytest.mark.parametrize("pack_installs", [True, False])
+def test_lab_lang_zh_cn_opens_the_chinese_edition(monkeypatch, tmp_path, pack_installs):
+    tasks = load_tasks()
+    calls = []
+    monkeypatch.setattr(tasks, "setup", lambda *a, **k: Path("/venv/bin/python"))
+    monkeypatch.setattr(tasks, "LAB_LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(tasks, "install", lambda py, req: pack_installs)
+
+    def fake_run(cmd, **kw):
+        if "-c" in cmd:  # the probe: is the language pack importable?
+            return 0 if pack_installs and calls else 1
+        calls.append((cmd, kw))
+        return 0
+
+    monkeypatch.setattr(tasks, "run", fake_run)
+    calls.append(None)  # the first probe fails, the one after installing succeeds
+    assert tasks.COMMANDS["lab"](["--lang", "zh_CN", "--port", "9999"]) == 0
+    (cmd, kwargs), = calls[1:]
+    assert cmd[1:6] == ["-m", "jupyterlab", "zh_CN/00_welcome.ipynb", "--port", "9999"]
+    assert (tasks.NOTEBOOKS / "zh_CN" / "00_welcome.ipynb").is_file()
+    env = kwargs["env"]
+    if pack_installs:
+        overrides = tmp_path / "zh_CN" / "labconfig" / "default_setting_overrides.json"
+        assert json.loads(overrides.read_text()) == {
+            "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}
+        assert str(tmp_path / "zh_CN") in env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    else:
+        assert env is None  # JupyterLab's menus stay English; the course is Chinese anyway
+    extras = tomllib_or_skip()["project"]["optional-dependencies"]["zh"]
+    assert extras == [tasks.LANGUAGE_PACKS["zh_CN"][0]]
+
+
+def tomllib_or_skip():
+    try:
+        import tomllib
+    except ModuleNotFoundError:
+        pytest.skip("needs Python 3.11 (tomllib)")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_lab_rejects_an_unknown_language(monkeypatch):
+    tasks = load_tasks()
+    monkeypatch.setattr(tasks, "setup", lambda *a, **k: Path("/venv/bin/python"))
+    with pytest.raises(SystemExit):
+        tasks.COMMANDS["lab"](["--lang", "xx"])
+
+
 def test_installer_prefers_uv_and_can_be_told_to_use_pip(monkeypatch, tmp_path):
     tasks = load_tasks()
     monkeypatch.setattr(tasks, "VENV", tmp_path)

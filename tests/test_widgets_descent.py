@@ -9,10 +9,11 @@ import math  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdcourse.functions import (CURVES, LANDSCAPES, Quadratic, heavy_ball_rate,  # noqa: E402
-                                 steps_per_decade, trace)
+from gdcourse.convergence import heavy_ball_rate, steps_per_decade  # noqa: E402
+from gdcourse.landscapes import CURVES, LANDSCAPES, Quadratic  # noqa: E402
+from gdcourse.trajectories import trace  # noqa: E402
 from gdcourse.optim import SGD  # noqa: E402
-from gdcourse.functions import DoubleWell, Parabola  # noqa: E402
+from gdcourse.landscapes import DoubleWell, Parabola  # noqa: E402
 from gdcourse.widgets.descent import (LR_VALUES, MAX_STEPS, RUN_STEPS,  # noqa: E402
                                       StepByStepExplorer)
 from gdcourse.widgets.quadratic import (MAP_LRS, MAP_MOMENTA,  # noqa: E402

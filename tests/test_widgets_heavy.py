@@ -269,6 +269,22 @@ def test_batch_size_goal_answers_of_chapter_2(batch_explorer):
     assert "full batch (1257), η = 16: val loss 0.408" in explorer.summary.value   # goal 3
     explorer.set_values(batch_size="512")
     assert "batch 512, η = 6.4: val loss 0.177" in explorer.summary.value
+    explorer.set_values(batch_size="full", lr=float(10 ** 0.7), rate_rule="same")
+    assert "val loss 0.212" in explorer.summary.value         # goal 3: the full batch's best
+    # Try next: with the linear rule, B = 512 stays below 0.2 up to 0.5 on the slider, where
+    # B = 32 alone does best for 3 epochs; B = 512 itself does best at 0.32 (η = 5.1).
+    explorer.set_values(batch_size="512", lr=float(10 ** -0.3), rate_rule="linear")
+    assert "batch 512, η = 8: val loss 0.192" in explorer.summary.value
+    explorer.set_values(lr=float(10 ** -0.2))
+    assert "batch 512, η = 10: val loss 0.218" in explorer.summary.value
+    explorer.set_values(lr=float(10 ** -0.5))
+    assert "batch 512, η = 5.1: val loss 0.172" in explorer.summary.value
+    explorer.set_values(batch_size="32", rate_rule="same")
+    at = {}
+    for k in (-0.4, -0.3, -0.2):
+        explorer.set_values(lr=float(10 ** k))
+        at[k] = float(explorer.summary.value.split("val loss ")[1].split(",")[0])
+    assert min(at, key=at.get) == -0.3 and abs(at[-0.3] - 0.177) < 0.001
 
 
 # ---------------------------------------------------------------- initialisation

@@ -8,7 +8,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdcourse.functions import Cliff, trace, turn_angle_degrees  # noqa: E402
+from gdcourse.geometry import turn_angle_degrees  # noqa: E402
+from gdcourse.landscapes import Cliff  # noqa: E402
+from gdcourse.trajectories import trace  # noqa: E402
 from gdcourse.optim import SGD, clip_grad_value_  # noqa: E402
 from gdcourse.widgets.clipping import ClippingExplorer  # noqa: E402
 from gdcourse.plots import OPTIMIZER_COLORS  # noqa: E402
@@ -331,11 +333,18 @@ def test_clipping_goal_answers_hold(clipper):
         np.testing.assert_array_equal(runs[method].path, runs["none"].path)
     _, runs = final(100.0)
     assert not np.array_equal(runs["norm"].path, runs["none"].path)
-    # Both clipped runs end below 0.01 from a threshold of about 1.4 to about 56.
-    for exponent in np.arange(0.15, 1.76, 0.05):
+    # ...and the summary says so: at 100 both methods clip the first step, even though
+    # clipping by value turns it by less than half a degree.
+    assert "nothing clipped" not in explorer.summary.value
+    assert "turned under 0.5°" in explorer.summary.value
+    final(10 ** 2.05)
+    assert explorer.summary.value.endswith("nothing clipped")
+    # Both clipped runs end below 0.01 from a threshold of about 1.4 to about 63: every
+    # slider value from 10^0.15 to 10^1.8, and neither neighbour.
+    for exponent in np.arange(0.15, 1.81, 0.05):
         losses, _ = final(10 ** exponent)
         assert max(losses["value"], losses["norm"]) < 0.01, exponent
-    for threshold in (1.0, 100.0):
+    for threshold in (10 ** 0.1, 10 ** 1.85, 1.0, 100.0):
         losses, _ = final(threshold)
         assert max(losses["value"], losses["norm"]) >= 0.01
     # The unclipped run ends higher (its detour costs it steps), but it does not diverge.

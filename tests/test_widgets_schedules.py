@@ -7,7 +7,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gdcourse.functions import Quadratic, trace  # noqa: E402
+from gdcourse.landscapes import Quadratic, Rosenbrock  # noqa: E402
+from gdcourse.trajectories import race, trace  # noqa: E402
 from gdcourse.optim import SGD  # noqa: E402
 from gdcourse.optim.lr_scheduler import (CosineAnnealingLR, CyclicLR,  # noqa: E402
                                          LinearLR, OneCycleLR, SequentialLR,
@@ -210,6 +211,79 @@ def test_schedule_goal_answers_hold(composer):
         for warmup in (10, 20, 40):
             m = means(landscape="rosenbrock", lr=rate, warmup=warmup)
             assert m["schedule"] == np.inf, (rate, warmup)
+    # 2. What separates cyclical and restarts: their rate in the last 20 steps (the
+    #    hatched window) stays above a tenth of the peak; every other non-constant
+    #    schedule's stays below it. The restarts begin a cycle at step 10 + 150 = 160.
+    for schedule in SCHEDULES:
+        explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": schedule})
+        window = explorer._result["curve"][-LAST_STEPS:] / COMPOSER_DEFAULTS["lr"]
+        if schedule in ("cyclic", "restarts"):
+            assert window.min() > 0.1, schedule
+        elif schedule != "constant":
+            assert window.max() < 0.1, schedule
+    explorer.set_values(**{**COMPOSER_DEFAULTS, "schedule": "restarts"})
+    curve = explorer._result["curve"]
+    assert np.isclose(curve[160], COMPOSER_DEFAULTS["lr"]) and curve[159] < curve[160] / 10
+    # 5. Why: heavy ball is stable on a curvature lambda while lr * lambda < 2(1 + mu):
+    #    about 950 at lr 0.004 and mu 0.9. The start's curvature is about 1500, the
+    #    minimum's about 1000; at the end of a warm-up of 50 to 100 steps the run sits
+    #    where it is about 400 to 860.
+    rosenbrock = Rosenbrock()
+    def curvature(point):
+        return float(np.linalg.eigvalsh(rosenbrock.hessian(point)).max())
+
+    limit = 2 * (1 + 0.9) / 0.004
+    assert round(limit) == 950
+    assert 1450 < curvature(rosenbrock.start) < 1550
+    assert limit < curvature(rosenbrock.minima[0]) < 1050
+    ends = []
+    for warmup in range(50, 101, 10):
+        explorer.set_values(**{**COMPOSER_DEFAULTS, "landscape": "rosenbrock",
+                               "lr": 10 ** -2.4, "warmup": warmup})
+        ends.append(curvature(explorer._result["runs"]["schedule"].path[warmup]))
+    assert 350 < min(ends) and max(ends) < 870 < limit, ends
+
+
+# The spreads the chapter's answers quote over ten noise seeds (0 to 9).
+def test_schedule_goal_answers_over_ten_noise_seeds():
+    decaying = ("step", "multistep", "exponential", "keras", "cosine", "onecycle")
+    gains = {schedule: [] for schedule in (*decaying, "cyclic", "restarts")}
+    momentum_kept = []
+    quadratic = Quadratic(25.0)
+
+    def mean_losses(schedule, seed, **params):
+        values = {**SCHEDULE_DEFAULTS, **params}
+        values = {name: values[name] for name in SCHEDULES[schedule][1]}
+
+        def make(optimizer):
+            return build_schedule(optimizer, schedule, warmup=10, steps=200, **values)
+
+        runs = race(quadratic, {"s": (SGD, {"scheduler": make}), "f": (SGD, {})}, 200,
+                    noise_std=0.5, rng=np.random.default_rng(seed), lr=0.05,
+                    momentum=0.9)
+        return last_mean(runs["s"]), last_mean(runs["f"])
+
+    for seed in range(10):
+        for schedule in gains:
+            scheduled, fixed = mean_losses(schedule, seed)
+            gains[schedule].append(fixed / scheduled)
+        cycled, _ = mean_losses("cyclic", seed, cycle_momentum=True)
+        kept, _ = mean_losses("cyclic", seed, cycle_momentum=False)
+        momentum_kept.append(kept / cycled)
+    gains = {name: np.array(values) for name, values in gains.items()}
+    # Goal 1: cosine gains 9 to over 1000 times; about 40 in seed 0.
+    assert 9 < gains["cosine"].min() < 10 and gains["cosine"].max() > 1000
+    assert 35 < gains["cosine"][0] < 45
+    # Goal 2: decaying 4.5 to over 1000, the two 1.5 to 5.3; in every seed each
+    # decaying schedule ends lower than both.
+    low = np.min([gains[name] for name in decaying], axis=0)
+    high = np.max([gains[name] for name in ("cyclic", "restarts")], axis=0)
+    assert np.all(low > high)
+    assert 4.4 < low.min() < 4.6 and np.max([gains[n] for n in decaying]) > 1000
+    assert 1.4 < high.min() and high.max() < 5.4
+    assert 1.4 < np.min([gains["cyclic"], gains["restarts"]])
+    # Goal 4: keeping the momentum at 0.9 always ends higher, by 1.2 to 2.3 times.
+    assert 1.2 < min(momentum_kept) and max(momentum_kept) < 2.3
 
 
 @pytest.mark.usefixtures("skip_rendering")
@@ -316,6 +390,16 @@ def test_plateau_goal_answers_hold(plateau):
     for patience in range(0, 10):
         assert len(drops(patience=patience)) > 2
     assert len(drops(patience=10)) <= 2 and drops(patience=10)[0] > 80
+    # Why: 1e-2 rejects five new lows (each under 1 % below the best), all before
+    # epoch 35; from epoch 35 on every new low beats the best by more than 1 %.
+    metrics = explorer._result["metrics"]
+    best, small = np.inf, []
+    for epoch, metric in enumerate(metrics, start=1):
+        if metric < best:
+            if metric >= best * (1 - 1e-2):
+                small.append(epoch)
+            best = metric
+    assert len(small) == 5 and max(small) < 35, small
     # From 1e-5 to 1e-2 (every slider value) the threshold changes nothing...
     for exponent in np.arange(-5, -1.99, 0.25):
         for patience in (5, 10):

@@ -14,7 +14,10 @@ and answers each known mistake with that mistake's hint.
 """
 
 from . import gradients, initialisation, learning_rate, minibatch, optimizers, schedules, diagnostics
-from ._checking import Case, CheckResult, Exercise, Mistake, compare
+from ._checking import (ANSWER_KINDS, Call, Case, CheckResult, Exercise, HintHistory, Mistake,
+                        Requirement, compare, inputs_unchanged, integer_output, list_output,
+                        same_shape)
+from ._running import TimeLimitExceeded
 from .diagnostics import *  # noqa: F401,F403
 from .gradients import *  # noqa: F401,F403
 from .initialisation import *  # noqa: F401,F403
@@ -32,5 +35,7 @@ EXERCISES: dict[str, Exercise] = {
 
 __all__ = [
     "Case", "CheckResult", "Exercise", "Mistake", "compare", "EXERCISES",
+    "ANSWER_KINDS", "Call", "HintHistory", "Requirement", "TimeLimitExceeded",
+    "inputs_unchanged", "integer_output", "list_output", "same_shape",
     *(name for topic in _TOPICS for name in topic.__all__),
 ]

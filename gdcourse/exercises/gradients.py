@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, inputs_unchanged
 
 __all__ = ["check_numerical_gradient"]
 
@@ -235,16 +235,6 @@ def _gd_sign(grad, theta0, lr, tol, max_steps):
     return theta, max_steps
 
 
-def _gd_modifies_theta0(grad, theta0, lr, tol, max_steps):
-    theta = theta0  # a second name for the caller's array, not a copy
-    for t in range(max_steps):
-        g = grad(theta)
-        if np.linalg.norm(g) <= tol:
-            return theta, t
-        theta -= lr * g
-    return theta, max_steps
-
-
 def _gd_count_plus_one(grad, theta0, lr, tol, max_steps):
     theta = np.array(theta0, dtype=float)
     for t in range(1, max_steps + 1):
@@ -270,15 +260,6 @@ def _gd_case(theta0: list[float], lr: float, tol: float, max_steps: int) -> Case
                                   max_steps))
 
 
-def _callers_theta0(impl) -> str:
-    """What a run does to the caller's ``theta0``: unchanged, as the exercise asks."""
-    theta0 = np.array([1.0, 1.0])
-    impl(_bowl_grad, theta0, 0.1, 1e-3, 5)
-    if np.array_equal(theta0, [1.0, 1.0]):
-        return "theta0 unchanged"
-    return f"theta0 changed in place to [{', '.join(f'{v:.6g}' for v in theta0)}]"
-
-
 GRADIENT_DESCENT = Exercise(
     title="gradient descent with a tolerance and a budget",
     reference=_gradient_descent,
@@ -287,8 +268,6 @@ GRADIENT_DESCENT = Exercise(
         _gd_case([1.0, 1.0], 0.1, 1e-3, 20),     # the budget stops it
         _gd_case([2.0, -1.0], 0.2, 0.5, 100),    # tolerance reached after a few steps
         _gd_case([1e-4, 0.0], 0.1, 1e-3, 50),    # already good enough: no step at all
-        Case("θ₀ = [1.0, 1.0], lr = 0.1, tol = 0.001, max_steps = 5, looking at the "
-             "caller's θ₀ after the call", _callers_theta0),
     ),
     mistakes=(
         Mistake("sign", _gd_sign,
@@ -303,14 +282,15 @@ GRADIENT_DESCENT = Exercise(
         Mistake("squared norm", _gd_squared_norm,
                 "compare the norm ‖g‖ = np.linalg.norm(g) with tol, not the squared norm "
                 "g @ g (which is smaller than ‖g‖ when ‖g‖ < 1, so it stops too early)."),
-        Mistake("theta0 modified", _gd_modifies_theta0,
-                "the steps are right, but `theta = theta0` is a second name for the "
-                "caller's array, so `theta -= lr * g` changes θ₀ too: start from a copy, "
-                "`theta = np.array(theta0, dtype=float)`, or write `theta = theta - lr * g`."),
         Mistake("count off by one", _gd_count_plus_one,
                 "count the updates actually taken: a θ₀ that already meets the tolerance "
                 "returns (θ₀, 0); start the counter at 0."),
     ),
+    requirements=(inputs_unchanged(
+        "theta0",
+        hint="do not modify theta0: after `theta = theta0` both names are the same array, "
+             "so `theta -= lr * g` changes theta0 too. Start from a copy, "
+             "`theta = np.array(theta0, dtype=float)`, or write `theta = theta - lr * g`."),),
     rtol=1e-9,
 )
 

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from ..init import calculate_fan_in_and_fan_out
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, integer_output
 
 __all__ = ["check_fan_in_and_fan_out", "check_xavier_uniform_bound", "check_he_normal_std",
            "check_gain_that_keeps_the_spread"]
@@ -72,6 +72,7 @@ FAN_IN_AND_FAN_OUT = Exercise(
                 "the receptive field prod(shape[2:]) multiplies fan_out too: "
                 "fan_out = shape[0] · prod(shape[2:])."),
     ),
+    requirements=(integer_output(what="fan_in and fan_out"),),
 )
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, integer_output, list_output
 
 __all__ = ["check_minibatch_gradient", "check_minibatch_noise", "check_epoch_batches"]
 
@@ -84,8 +84,7 @@ MINIBATCH_GRADIENT = Exercise(
                 "gradient needs a minus in front."),
         Mistake("summed", _mb_summed,
                 "average over the batch, do not sum: divide by the batch size B = len(batch). "
-                "A summed gradient grows with B, so every batch size would need its own "
-                "learning rate."),
+                "A summed gradient grows with B, and so would the size of every step."),
         Mistake("divided by n", _mb_divided_by_n,
                 "divide by the number of samples in the batch, len(batch), not by the size "
                 "of the whole data set."),
@@ -273,6 +272,7 @@ EPOCH_BATCHES = Exercise(
                 "from one epoch to the next."),
     ),
     repeatable=True,
+    requirements=(list_output(), integer_output(what="the batches")),
 )
 
 EXERCISES = {"minibatch_gradient": MINIBATCH_GRADIENT, "minibatch_noise": MINIBATCH_NOISE,

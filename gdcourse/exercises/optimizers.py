@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checking import Case, CheckResult, Exercise, Mistake
+from ._checking import Case, CheckResult, Exercise, Mistake, inputs_unchanged
 
 __all__ = ["check_momentum_step", "check_rmsprop_step", "check_adam_step"]
 
@@ -92,6 +92,7 @@ MOMENTUM_STEP = Exercise(
                 "PyTorch's dampening = μ after its first step). Heavy-ball momentum adds the "
                 "whole gradient: b ← μ·b + g."),
     ),
+    requirements=(inputs_unchanged("theta", "buf", "grad"),),
 )
 
 

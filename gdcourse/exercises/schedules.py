@@ -79,8 +79,9 @@ EXPONENTIAL_DECAY = Exercise(
                 "floor(step / decay_steps), so the rate drops in jumps every decay_steps "
                 "steps and stays flat in between."),
         Mistake("round instead of floor", _rounded,
-                "round() moves the drop half a period early: step 5 of 10 would already "
-                "use the decayed rate. Use math.floor (or //) for the staircase."),
+                "round() moves the drops about half a period early: with decay_steps=10, "
+                "step 6 already uses the decayed rate (round(0.6) == 1). Use math.floor "
+                "(or //) for the staircase."),
         Mistake("decay_rate ** step", _per_step,
                 "decay_rate is the factor per decay_steps steps, not per step: the exponent "
                 "is step / decay_steps."),

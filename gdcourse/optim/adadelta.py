@@ -16,7 +16,7 @@ class Adadelta(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        g_t &\leftarrow g_t + \lambda_{\mathrm{wd}}\,\theta_{t-1} \\
         v_t &\leftarrow \rho\, v_{t-1} + (1-\rho)\, g_t^2 \\
         \Delta_t &= \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\; g_t \\
         u_t &\leftarrow \rho\, u_{t-1} + (1-\rho)\, \Delta_t^2 \\

@@ -16,7 +16,7 @@ class Adagrad(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        g_t &\leftarrow g_t + \lambda_{\mathrm{wd}}\,\theta_{t-1} \\
         \eta_t &= \frac{\eta}{1 + (t-1)\,\delta} \\
         G_t &\leftarrow G_{t-1} + g_t^2 \\
         \theta_t &\leftarrow \theta_{t-1} - \eta_t\,\frac{g_t}{\sqrt{G_t} + \epsilon}
@@ -33,7 +33,7 @@ class Adagrad(Optimizer):
     lr_decay : float, default 0
         :math:`\delta`.
     weight_decay : float, default 0
-        L2 penalty :math:`\lambda`.
+        L2 penalty :math:`\lambda_{\mathrm{wd}}`.
     initial_accumulator_value : float, default 0
         :math:`G_0`.
     eps : float, default 1e-10

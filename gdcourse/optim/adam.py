@@ -16,9 +16,9 @@ class Adam(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1}
+        g_t &\leftarrow g_t + \lambda_{\mathrm{wd}}\,\theta_{t-1}
             \quad\text{(L2; with decoupled weight decay instead }
-            \theta_{t-1} \leftarrow (1 - \eta\lambda)\,\theta_{t-1}\text{)} \\
+            \theta_{t-1} \leftarrow (1 - \eta\lambda_{\mathrm{wd}})\,\theta_{t-1}\text{)} \\
         m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
         v_t &\leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
         v_t^{\max} &\leftarrow \max(v_{t-1}^{\max}, v_t)
@@ -60,21 +60,21 @@ class Adam(Optimizer):
         :math:`\sqrt{1-\beta_2^t}`, larger early on. TensorFlow's Adam documents its
         ``epsilon`` as that :math:`\hat\epsilon`.)
     weight_decay : float, default 0
-        :math:`\lambda` (the course writes :math:`\lambda_{\mathrm{wd}}`).
+        :math:`\lambda_{\mathrm{wd}}` (PyTorch's documentation writes :math:`\lambda`).
     amsgrad : bool, default False
         Use the running maximum :math:`v_t^{\max}` of :math:`v_t` (Reddi et al. 2018),
         bias-corrected as in PyTorch.
     maximize : bool, default False
     decoupled_weight_decay : bool, default False
-        Shrink the weights directly (AdamW) instead of adding :math:`\lambda\theta` to
+        Shrink the weights directly (AdamW) instead of adding :math:`\lambda_{\mathrm{wd}}\theta` to
         the gradient.
 
     Notes
     -----
-    With L2 weight decay (the default here), :math:`\lambda\theta` joins the gradient
+    With L2 weight decay (the default here), :math:`\lambda_{\mathrm{wd}}\theta` joins the gradient
     and is therefore divided by :math:`\sqrt{\hat v_t}`: weights with large gradients
     are decayed less. :class:`AdamW` decouples the decay so every weight shrinks by the
-    same factor :math:`1-\eta\lambda`; see Loshchilov & Hutter (2019).
+    same factor :math:`1-\eta\lambda_{\mathrm{wd}}`; see Loshchilov & Hutter (2019).
 
     References
     ----------

@@ -17,9 +17,9 @@ class AdamW(Adam):
 
     .. math::
 
-        \theta_{t-1} \leftarrow (1 - \eta\lambda)\,\theta_{t-1},
+        \theta_{t-1} \leftarrow (1 - \eta\lambda_{\mathrm{wd}})\,\theta_{t-1},
 
-    instead of :math:`\lambda\theta` being added to the gradient (where Adam would
+    instead of :math:`\lambda_{\mathrm{wd}}\theta` being added to the gradient (where Adam would
     divide it by :math:`\sqrt{\hat v_t}`, decaying weights with large gradients less).
     Note the default ``weight_decay=1e-2``, not 0, and that the decay is multiplied by
     the *current* learning rate :math:`\eta`, so a schedule scales it too.
@@ -29,7 +29,7 @@ class AdamW(Adam):
     params, lr, betas, eps, amsgrad, maximize
         As for :class:`Adam`.
     weight_decay : float, default 1e-2
-        :math:`\lambda`.
+        :math:`\lambda_{\mathrm{wd}}`.
 
     References
     ----------

@@ -904,8 +904,9 @@ class CyclicLR(_MomentumCycle, LRScheduler):
     \text{base\_momentum})\, h(t)\, \text{scale\_fn}(c \text{ or } t)`, so
     ``max_momentum`` (0.9) where the rate is ``base_lr`` and ``base_momentum`` (0.8)
     where it peaks. The constructor writes ``max_momentum`` into every group at once:
-    on a plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, from the first
-    step. An optimizer with neither ``momentum`` nor ``betas`` among its defaults
+    on a plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on** (SGD's first step
+    is still the plain one, its buffer starting at the first gradient; every later step
+    carries momentum). An optimizer with neither ``momentum`` nor ``betas`` among its defaults
     (``Adagrad``, ``Adadelta``) raises ``ValueError`` unless ``cycle_momentum=False``.
     All of this is what PyTorch does.
 
@@ -1082,8 +1083,9 @@ class OneCycleLR(_MomentumCycle, LRScheduler):
     from ``max_momentum`` (0.95) down to ``base_momentum`` (0.85) at the peak of the
     rate and back up to 0.95 at the end (in three phases it stays at 0.95 for the
     last one). The constructor writes ``max_momentum`` into every group at once: on a
-    plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, 0.95 from the first
-    step. An optimizer with neither ``momentum`` nor ``betas`` among its defaults
+    plain ``SGD(lr=...)`` (momentum 0) this **turns momentum on**, at 0.95 (SGD's first
+    step is still the plain one, its buffer starting at the first gradient; every later
+    step carries momentum). An optimizer with neither ``momentum`` nor ``betas`` among its defaults
     (``Adagrad``, ``Adadelta``) raises ``ValueError`` unless ``cycle_momentum=False``.
     All of this is what PyTorch does.
 
@@ -1457,10 +1459,7 @@ def lr_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 
     >>> lr_curve(StepLR, 7, lr=1.0, step_size=3, gamma=0.5)
     array([1.  , 1.  , 1.  , 0.5 , 0.5 , 0.5 , 0.25])
     """
-    if not _is_int(steps) or steps < 0:
-        raise ValueError(f"Expected non-negative integer steps, but got {steps}")
-    optimizer = SGD([np.zeros(1)], lr=lr, momentum=0.9)
-    scheduler = scheduler_cls(optimizer, **kwargs)
+    optimizer, scheduler = _throwaway(scheduler_cls, steps, lr, 0.9, kwargs)
     on_plateau = isinstance(scheduler, ReduceLROnPlateau)
     if on_plateau:
         if metrics is None:
@@ -1474,16 +1473,32 @@ def lr_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 
     elif metrics is not None:
         raise ValueError("metrics are only used by ReduceLROnPlateau")
 
-    rates = np.empty(steps)
+    return _read_each_step(optimizer, scheduler, steps, lambda: scheduler.get_last_lr()[0],
+                           metrics if on_plateau else None)
+
+
+def _throwaway(scheduler_cls: Callable[..., LRScheduler], steps: Any, lr: float,
+               momentum: float, kwargs: dict[str, Any]) -> tuple[SGD, LRScheduler]:
+    """A one-parameter SGD and the scheduler on it, for reading a schedule off."""
+    if not _is_int(steps) or steps < 0:
+        raise ValueError(f"Expected non-negative integer steps, but got {steps}")
+    optimizer = SGD([np.zeros(1)], lr=lr, momentum=momentum)
+    return optimizer, scheduler_cls(optimizer, **kwargs)
+
+
+def _read_each_step(optimizer: SGD, scheduler: LRScheduler, steps: int,
+                    read: Callable[[], float], metrics: list[float] | None) -> np.ndarray:
+    """``read()`` at steps 0 .. steps-1, stepping in the training loop's order."""
+    values = np.empty(steps)
     for t in range(steps):
         if t > 0:
-            optimizer.step([np.zeros(1)])  # the training loop's order; the step is a no-op
-            if on_plateau:
+            optimizer.step([np.zeros(1)])  # optimizer first, as in training; a no-op here
+            if metrics is not None:
                 scheduler.step(metrics[t - 1])
             else:
                 scheduler.step()
-        rates[t] = scheduler.get_last_lr()[0]
-    return rates
+        values[t] = read()
+    return values
 
 
 def momentum_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: float = 0.1,
@@ -1526,20 +1541,12 @@ def momentum_curve(scheduler_cls: Callable[..., LRScheduler], steps: int, lr: fl
     >>> momentum_curve(StepLR, 3, momentum=0.9, step_size=1)
     array([0.9, 0.9, 0.9])
     """
-    if not _is_int(steps) or steps < 0:
-        raise ValueError(f"Expected non-negative integer steps, but got {steps}")
-    optimizer = SGD([np.zeros(1)], lr=lr, momentum=momentum)
-    scheduler = scheduler_cls(optimizer, **kwargs)
+    optimizer, scheduler = _throwaway(scheduler_cls, steps, lr, momentum, kwargs)
     if isinstance(scheduler, ReduceLROnPlateau):
         raise ValueError("momentum_curve does not take ReduceLROnPlateau (it needs metrics "
                          "and never changes the momentum)")
-    values = np.empty(steps)
-    for t in range(steps):
-        if t > 0:
-            optimizer.step([np.zeros(1)])  # the training loop's order; the step is a no-op
-            scheduler.step()
-        values[t] = optimizer.param_groups[0]["momentum"]
-    return values
+    return _read_each_step(optimizer, scheduler, steps,
+                           lambda: optimizer.param_groups[0]["momentum"], None)
 
 
 def exponential_decay(step: Any, initial_learning_rate: float, decay_steps: float,

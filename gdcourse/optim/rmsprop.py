@@ -16,7 +16,7 @@ class RMSprop(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        g_t &\leftarrow g_t + \lambda_{\mathrm{wd}}\,\theta_{t-1} \\
         v_t &\leftarrow \alpha\, v_{t-1} + (1-\alpha)\, g_t^2 \\
         \bar g_t &\leftarrow \alpha\, \bar g_{t-1} + (1-\alpha)\, g_t,
             \quad \tilde v_t = v_t - \bar g_t^2 \quad \text{(centered)},
@@ -41,7 +41,7 @@ class RMSprop(Optimizer):
         :math:`\epsilon`, added *outside* the square root (TensorFlow's RMSprop puts
         it inside; the two differ only when :math:`\tilde v_t` is tiny).
     weight_decay : float, default 0
-        L2 penalty :math:`\lambda`.
+        L2 penalty :math:`\lambda_{\mathrm{wd}}`.
     momentum : float, default 0
         :math:`\mu`.
     centered : bool, default False

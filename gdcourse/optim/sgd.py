@@ -18,7 +18,7 @@ class SGD(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1}
+        g_t &\leftarrow g_t + \lambda_{\mathrm{wd}}\,\theta_{t-1}
             && \text{(weight decay, an L2 penalty)} \\
         b_t &\leftarrow \begin{cases} g_t & t = 1 \\
             \mu\, b_{t-1} + (1-\tau)\, g_t & t > 1 \end{cases}
@@ -28,7 +28,7 @@ class SGD(Optimizer):
         \theta_t &\leftarrow \theta_{t-1} - \eta\, g_t
 
     with learning rate :math:`\eta`, momentum :math:`\mu`, dampening :math:`\tau` and
-    weight decay :math:`\lambda`. With :math:`\mu = 0` this is plain gradient descent.
+    weight decay :math:`\lambda_{\mathrm{wd}}`. With :math:`\mu = 0` this is plain gradient descent.
 
     Parameters
     ----------
@@ -41,7 +41,7 @@ class SGD(Optimizer):
     dampening : float, default 0
         Dampening :math:`\tau` of the momentum buffer's gradient term.
     weight_decay : float, default 0
-        L2 penalty :math:`\lambda`.
+        L2 penalty :math:`\lambda_{\mathrm{wd}}`.
     nesterov : bool, default False
         Use Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
     maximize : bool, default False

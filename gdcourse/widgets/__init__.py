@@ -2,7 +2,7 @@
 
 Each explorer is one call from a notebook, e.g. ``QuadraticExplorer(condition_number=50)``
 as the last line of a cell. Its numbers come from the tested engine
-(:mod:`gdcourse.functions`, :mod:`gdcourse.train`, :mod:`gdcourse.lr_finder`,
+(:mod:`gdcourse.landscapes`, :mod:`gdcourse.trajectories`, :mod:`gdcourse.train`, :mod:`gdcourse.lr_finder`,
 :mod:`gdcourse.plateau`, ...) and its drawing from :mod:`gdcourse.plots`; the widget
 layer only arranges controls and figures. :class:`Explorer` is the shared base.
 

@@ -1,7 +1,7 @@
 """The shared machinery of every explorer: controls, one figure, a text summary.
 
 An explorer only *arranges* things: its subclass declares its controls, asks the tested
-engine (:mod:`gdcourse.functions`, :mod:`gdcourse.train`, ...) for the numbers and
+engine (:mod:`gdcourse.trajectories`, :mod:`gdcourse.train`, ...) for the numbers and
 draws them with :mod:`gdcourse.plots`. This base class owns what every explorer needs:
 
 * redrawing when a control changes (or, for heavy explorers, when Run is pressed, with

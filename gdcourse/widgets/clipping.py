@@ -1,6 +1,6 @@
 """The clipping lab: plain SGD down a cliff, without clipping, clipped by value, by norm.
 
-On :class:`~gdcourse.functions.Cliff` the gradient on the wall is about 100, some 50
+On :class:`~gdcourse.landscapes.Cliff` the gradient on the wall is about 100, some 50
 times what the bowl alone gives at the start (about 2). Unclipped, the first step from
 the wall is that much too long: it throws the iterate out of the picture, and the run
 comes back some steps later, a detour rather than a failure. Clipping by norm shortens
@@ -32,8 +32,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..functions import (Cliff, Trajectory, exit_point, first_exit,
-                         largest_value_clipping_turn, race)
+from ..geometry import exit_point, first_exit, largest_value_clipping_turn
+from ..landscapes import Cliff
+from ..trajectories import Trajectory, race
 from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
                      style_for)
@@ -186,8 +187,18 @@ class ClippingExplorer(Explorer):
         # How far clipping by value turns the gradient, at the worst step of its run.
         turn = largest_value_clipping_turn(self.landscape, runs["value"].path[:-1],
                                            threshold)
+        # Whether either method clipped any step at all (a clip can turn the gradient
+        # by a fraction of a degree and still shorten the step).
+        clipped = (self._clips(runs["value"], lambda g: np.max(np.abs(g)), threshold)
+                   or self._clips(runs["norm"], np.linalg.norm, threshold))
         return {"runs": runs, "threshold": threshold, "lr": lr, "steps": int(steps),
-                "turn": turn}
+                "turn": turn, "clipped": clipped}
+
+    def _clips(self, run: Trajectory, size, threshold: float) -> bool:
+        """Whether some step of ``run`` had a gradient whose ``size`` exceeds ``threshold``."""
+        points = run.path[:-1]
+        points = points[np.isfinite(points).all(axis=1)]
+        return any(size(self.landscape.grad(point)) > threshold for point in points)
 
     def _draw(self, result: dict[str, Any]) -> str:
         if not self._background_drawn:
@@ -306,7 +317,12 @@ class ClippingExplorer(Explorer):
             unclipped += (f" (out and back: steps {k}–{back[0] - 1})" if back is not None
                           else f" (out of the plot from step {k})")
         turn = result["turn"]
-        turned = f", turned ≤ {turn:.0f}°" if turn >= 0.5 else ", nothing clipped"
+        if not result.get("clipped", turn > 0):
+            turned = ", nothing clipped"
+        elif turn >= 0.5:
+            turned = f", turned ≤ {turn:.0f}°"
+        else:
+            turned = ", turned under 0.5°"
         return (f"loss after {steps} steps — {unclipped}; by norm {threshold:.2g}: "
                 f"{ending(runs['norm'])}; by value {threshold:.2g}: "
                 f"{ending(runs['value'])}{turned}")

@@ -6,13 +6,13 @@ one step (Step), 25 steps (Run) or start again (Reset)::
 
     StepByStepExplorer(landscape="double well", lr=0.1)
 
-The run is always :func:`gdcourse.functions.trace` with the current number of steps,
+The run is always :func:`gdcourse.trajectories.trace` with the current number of steps,
 so the picture for a given landscape, learning rate and step count is always the same
 (pressing Step five times is the same as typing 5).
 
-The 1-D losses are :class:`gdcourse.functions.Parabola` and
-:class:`~gdcourse.functions.DoubleWell`, landscapes flat along their second coordinate
-that :func:`~gdcourse.functions.trace` runs exactly like a 1-D descent. The figure
+The 1-D losses are :class:`gdcourse.landscapes.Parabola` and
+:class:`~gdcourse.landscapes.DoubleWell`, landscapes flat along their second coordinate
+that :func:`~gdcourse.trajectories.trace` runs exactly like a 1-D descent. The figure
 writes the one parameter :math:`\theta` and the loss :math:`L(\theta)`, as the course
 does (:math:`\theta_1, \theta_2` on the 2-D landscapes).
 
@@ -32,7 +32,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..functions import CURVES, LANDSCAPES, Curve, Landscape, Trajectory, trace
+from ..landscapes import CURVES, LANDSCAPES, Curve, Landscape
+from ..trajectories import Trajectory, trace
 from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, MIN_MARKER, OKABE_ITO, START_MARKER, drawable_path,
                      plot_landscape, set_loss_axis, style_for)
@@ -99,7 +100,7 @@ class StepByStepExplorer(Explorer):
     ----------
     landscape : str, default "parabola"
         ``"parabola"`` or ``"double well"`` (1-D), or a 2-D landscape of
-        :data:`gdcourse.functions.LANDSCAPES` such as ``"Rosenbrock"``; the dropdown's
+        :data:`gdcourse.landscapes.LANDSCAPES` such as ``"Rosenbrock"``; the dropdown's
         labels (``"1-D: parabola"``) work too.
     lr : float, default 0.1
         The learning rate: one of the slider's values :data:`LR_VALUES` (1, 1.1,

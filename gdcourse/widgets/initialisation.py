@@ -17,7 +17,6 @@ depth, width, activation and initialisation scheme, and shows
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 from typing import Any

@@ -1,16 +1,16 @@
 r"""The learning rate and momentum on an ill-conditioned quadratic: the explorer.
 
 :class:`QuadraticExplorer` runs ``SGD(lr, momentum)`` on
-:class:`gdcourse.functions.Quadratic` and shows, side by side, the path on the
+:class:`gdcourse.landscapes.Quadratic` and shows, side by side, the path on the
 contours, the distance to the minimum step by step (log scale), and a map over
 (learning rate, momentum :math:`\mu`) of how fast the error shrinks, with the
 plain-GD limit :math:`\eta = 2/\lambda_{\max}` and the current setting marked::
 
     QuadraticExplorer(condition_number=100)
 
-The map comes from :func:`gdcourse.functions.heavy_ball_rate`, the closed-form
+The map comes from :func:`gdcourse.convergence.heavy_ball_rate`, the closed-form
 contraction factor of Polyak's heavy ball on a quadratic, read as steps per ten-fold
-decrease (:func:`gdcourse.functions.steps_per_decade`).
+decrease (:func:`gdcourse.convergence.steps_per_decade`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from matplotlib import patheffects
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from ..functions import Quadratic, Trajectory, heavy_ball_rate, steps_per_decade, trace
+from ..convergence import heavy_ball_rate, steps_per_decade
+from ..landscapes import Quadratic
+from ..trajectories import Trajectory, trace
 from ..optim import SGD
 from ..plots import DIVERGED_MARKER, OKABE_ITO, drawable_path, plot_landscape, style_for
 from ._base import Explorer, action_button, check_number
@@ -54,7 +56,7 @@ class QuadraticExplorer(Explorer):
     ----------
     condition_number : float, default 10
         :math:`\kappa = \lambda_{\max}/\lambda_{\min}` of
-        :class:`gdcourse.functions.Quadratic` (with :math:`\lambda_{\min} = 1`), in
+        :class:`gdcourse.landscapes.Quadratic` (with :math:`\lambda_{\min} = 1`), in
         ``[1, 1000]``. The slider offers 1, 1.5, 2, 3, 5, 7, 10, 15, ..., 700, 1000; a
         value in between is added to it.
     lr : float, default 0.15
@@ -66,7 +68,7 @@ class QuadraticExplorer(Explorer):
     -----
     The map shows, for every (learning rate, momentum :math:`\mu`), how many steps the heavy ball
     needs to shrink the error ten-fold in the long run, :math:`\ln 0.1 / \ln\rho`
-    with :math:`\rho` from :func:`gdcourse.functions.heavy_ball_rate`; grey where it
+    with :math:`\rho` from :func:`gdcourse.convergence.heavy_ball_rate`; grey where it
     diverges. It depends only on :math:`\kappa`, so it is drawn once per condition number; moving
     the rate or the momentum only moves the marker and the path.
     """
@@ -132,7 +134,7 @@ class QuadraticExplorer(Explorer):
         ax.set_yscale("log", nonpositive="mask")
         ax.set_xlim(0, STEPS)
         # Fixed: every start is at the same distance (see _draw_background).
-        ax.set_xlabel("step")
+        ax.set_xlabel("step t")
         ax.set_ylabel("distance to the minimum (log scale)")
         ax.grid(True, which="major", alpha=0.3)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=1, fontsize=9,

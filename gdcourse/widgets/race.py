@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..functions import (Basins, Beale, Himmelblau, Landscape, Quadratic, Rosenbrock,
-                         Saddle, Trajectory, race)
+from ..landscapes import Basins, Beale, Himmelblau, Landscape, Quadratic, Rosenbrock, Saddle
+from ..trajectories import Trajectory, race
 from ..optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
                      set_loss_axis, style_for)

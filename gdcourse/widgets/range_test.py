@@ -22,7 +22,7 @@ from ..data import load_digits
 from ..lr_finder import RangeTestResult, lr_range_test, replay_range_test
 from ..models import MLP
 from ..optim import SGD, Adam, Optimizer
-from ..plots import DIVERGED_MARKER, message_axes, plot_lr_finder, suggestion_style
+from ..plots import DIVERGED_MARKER, plot_lr_finder, suggestion_style
 from ..train import History, train
 from ._base import Explorer, action_button, check_choice, check_number
 
@@ -345,4 +345,4 @@ def _brief_result(history: History) -> str:
     if history.divergence is not None:
         return str(history.divergence)
     return (f"val accuracy {history.val_metric[-1]:.3f}, "
-            f"val loss {history.val_loss[-1]:.3g}")
+            f"val loss {history.val_loss[-1]:.3f}")

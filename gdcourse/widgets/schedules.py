@@ -23,7 +23,8 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.transforms import Affine2D
 
-from ..functions import Quadratic, Rosenbrock, Trajectory, race
+from ..landscapes import Quadratic, Rosenbrock
+from ..trajectories import Trajectory, race
 from ..optim import SGD
 from ..optim.lr_scheduler import (CosineAnnealingLR, CosineAnnealingWarmRestarts,
                                   CyclicLR, ExponentialLR, LambdaLR, LinearLR,

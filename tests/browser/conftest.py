@@ -83,7 +83,7 @@ def course_notebooks(config) -> list[Path]:
         rel = path.relative_to(NOTEBOOKS)
         if ".ipynb_checkpoints" in rel.parts:
             continue
-        if rel.parts[0] == "solutions" and not solutions:
+        if "solutions" in rel.parts and not solutions:  # zh_CN/solutions/ too
             continue
         found.append(path)
     return found

@@ -1,4 +1,4 @@
-"""Tests of gdcourse.functions: the 2-D landscapes and the trace runner.
+"""Tests of gdcourse.landscapes, gdcourse.trajectories, gdcourse.convergence and gdcourse.geometry.
 
 References used here, independent of the code under test: finite differences of the
 values (gradients) and of the gradients (Hessians); the published minima of
@@ -14,12 +14,10 @@ import numpy as np
 import pytest
 
 from gdcourse.divergence import Divergence
-from gdcourse.functions import (
-    CURVES, ESCAPE_FACTOR, LANDSCAPES, Basins, Beale, Cliff, DoubleWell, Himmelblau,
-    Landscape, Parabola, Quadratic, Rosenbrock, Saddle, Trajectory, default_label,
-    exit_point, first_exit, get_landscape, heavy_ball_rate, largest_value_clipping_turn,
-    race, steps_per_decade, trace, turn_angle_degrees,
-)
+from gdcourse.convergence import heavy_ball_rate, steps_per_decade
+from gdcourse.geometry import exit_point, first_exit, largest_value_clipping_turn, turn_angle_degrees
+from gdcourse.landscapes import CURVES, LANDSCAPES, Basins, Beale, Cliff, DoubleWell, Himmelblau, Landscape, Parabola, Quadratic, Rosenbrock, Saddle, get_landscape
+from gdcourse.trajectories import ESCAPE_FACTOR, Trajectory, default_label, race, trace
 from gdcourse.optim import (
     SGD, Adagrad, Adam, NAdam, RMSprop, clip_grad_norm_, clip_grad_value_,
 )

@@ -1,0 +1,236 @@
+"""The website's build (website/): its settings, launch links, and how pages are composed.
+
+Fast and without Sphinx or a kernel; the built site itself is tested in a browser by
+tests/site/ (python3 tasks.py site --test).
+"""
+
+import base64
+import importlib.util
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WEBSITE = ROOT / "website"
+
+if sys.version_info < (3, 11):
+    pytest.importorskip("tomli", reason="reading website/config.toml needs tomli on 3.10")
+
+
+def load(name):
+    sys.path.insert(0, str(WEBSITE))
+    spec = importlib.util.spec_from_file_location(f"gdcourse_website_{name}",
+                                                  WEBSITE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+site = load("build")
+import siteconfig  # noqa: E402 - website/, on the path now (build.py imports it too)
+course_build = site.course_build()
+SOURCES = sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb"))
+
+
+def source(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def text(cell):
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+# --------------------------------------------------------------------------- settings
+def test_the_configuration_names_repository_hub_and_editions():
+    config = siteconfig.load_config()
+    assert config.repository_url.startswith("https://")
+    assert config.repository_name == "gdcourse"
+    first = config.editions[0]
+    assert first.path == "" and (ROOT / first.sources).is_dir()
+    assert (ROOT / first.notebooks / "00_welcome.ipynb").is_file()
+    assert (ROOT / first.guide).is_file()
+
+
+def test_launch_links_follow_the_readme_and_the_instructors_guide():
+    config = siteconfig.load_config()
+    binder = config.binder_url("notebooks/00_welcome.ipynb")
+    assert binder == ("https://mybinder.org/v2/gh/gdcourse/gdcourse/main"
+                      "?urlpath=lab/tree/notebooks/00_welcome.ipynb")
+    hub = config.jupyterhub_link("notebooks/00_welcome.ipynb", hub="https://hub.example.edu/")
+    # notebooks/README.md: https://<hub>/hub/user-redirect/git-pull?repo=<url>&urlpath=
+    # lab/tree/<repo-dir>/notebooks/00_welcome.ipynb&branch=main, <url> URL-encoded.
+    assert hub == ("https://hub.example.edu/hub/user-redirect/git-pull"
+                   "?repo=https%3A%2F%2Fgithub.com%2Fgdcourse%2Fgdcourse"
+                   "&urlpath=lab/tree/gdcourse/notebooks/00_welcome.ipynb&branch=main")
+    assert config.jupyterhub_link("notebooks/00_welcome.ipynb", hub="") == ""
+
+
+def _tasks():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gdcourse_tasks", ROOT / "tasks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_configuration_errors_are_plain(tmp_path):
+    site = (WEBSITE / "config.toml").read_text(encoding="utf-8")
+    course = (ROOT / "course" / "course.toml").read_text(encoding="utf-8")
+    cases = [
+        (site.replace('path = ""', 'path = "en"', 1), course, "site's root"),
+        (site, course.replace('repository = "https://github.com/gdcourse/gdcourse"',
+                              'repository = "github.com/gdcourse"'), "not an http"),
+        (site, course.replace('jupyterhub_url = ""', 'jupyterhub_url = "hub.example.edu"'),
+         "not an http"),
+    ]
+    for number, (site_text, course_text, message) in enumerate(cases):
+        site_file, course_file = tmp_path / f"config{number}.toml", tmp_path / f"c{number}.toml"
+        site_file.write_text(site_text, encoding="utf-8")
+        course_file.write_text(course_text, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            siteconfig.load_config(site_file, course_file)
+
+
+def test_repository_and_launch_addresses_have_one_place():
+    # The website reads them from course/course.toml, as tasks.py pull-link does.
+    site = (WEBSITE / "config.toml").read_text(encoding="utf-8")
+    assert "github.com" not in site and "mybinder" not in site
+    config = siteconfig.load_config()
+    tasks_config = _tasks().read_course_config()
+    assert config.repository_url == tasks_config["repository"]
+    assert config.branch == tasks_config["branch"]
+
+
+def test_a_second_edition_fits(tmp_path):
+    text_ = (WEBSITE / "config.toml").read_text(encoding="utf-8") + (
+        '\n[[editions]]\nlanguage = "zh_CN"\nname = "中文"\npath = "zh_CN"\n'
+        'sources = "course/zh_CN"\nnotebooks = "notebooks/zh_CN"\n'
+        'guide = "notebooks/zh_CN/README.md"\n')
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(text_, encoding="utf-8")
+    config = siteconfig.load_config(config_file)
+    assert [e.language for e in config.editions] == ["en", "zh_CN"]
+    assert config.edition("zh_CN").path == "zh_CN"
+    with pytest.raises(KeyError):
+        config.edition("fr")
+
+
+def test_anchors_are_jupyterlabs():
+    assert siteconfig.jupyterlab_slug("Notation used throughout the course") == \
+        "Notation-used-throughout-the-course"
+    assert siteconfig.jupyterlab_slug("3. Choosing the rate") == "3.-Choosing-the-rate"
+
+
+# --------------------------------------------------------------------------- composing
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_a_page_shows_the_student_version_and_hides_each_solution(path):
+    nb = site.compose(source(path), path.name)
+    student, solved = course_build.build(source(path), path.name)
+    shown = [c for c in nb["cells"] if not {"remove-cell", "hide-cell"} &
+             set(c["metadata"].get("tags", []))]
+    # What is shown, in order, is exactly the student version.
+    assert [(c["cell_type"], text(c)) for c in shown] == \
+        [(c["cell_type"], text(c)) for c in student["cells"]]
+    solutions = [c for c in nb["cells"] if "gdcourse-solution" in c["metadata"].get("tags", [])]
+    exercises = sum("# BEGIN SOLUTION" in text(c) for c in source(path)["cells"])
+    assert len(solutions) == exercises
+    by_id = {c["id"]: c for c in source(path)["cells"]}
+    solved_code = [text(c) for c in solved["cells"] if c["cell_type"] == "code"]
+    for cell in solutions:
+        assert cell["metadata"]["tags"][0] == "hide-cell"
+        assert cell["metadata"]["mystnb"]["code_prompt_show"] == "Show solution"
+        assert "raise NotImplementedError" not in text(cell)
+        assert "check_" in text(cell), "a solution shows what its check answers"
+        exercise = by_id[cell["id"].removesuffix("-solution")]
+        _, solution = course_build.split_solution(course_build.source_lines(exercise), "")
+        solution = "\n".join(solution).strip()
+        assert solution in solved_code, "the solved notebook has this very cell"
+        assert text(cell).startswith(solution)
+    # The solved notebook's own checks run too, unseen.
+    removed = [c for c in nb["cells"] if "remove-cell" in c["metadata"].get("tags", [])]
+    tagged = [c for c in source(path)["cells"]
+              if "solution" in c.get("metadata", {}).get("tags", [])]
+    assert [text(c) for c in removed] == [text(c) for c in tagged]
+    assert len({c["id"] for c in nb["cells"]}) == len(nb["cells"])
+
+
+def test_explorer_outputs_become_their_picture_with_a_live_note():
+    config = siteconfig.load_config()
+    png = base64.b64encode(b"\x89PNG fake").decode()
+    nb = {"metadata": {"widgets": {"state": {}}}, "cells": [
+        {"cell_type": "code", "metadata": {}, "source": "QuadraticExplorer()", "outputs": [
+            {"output_type": "execute_result", "metadata": {}, "execution_count": 1, "data": {
+                "application/vnd.jupyter.widget-view+json": {"model_id": "x"},
+                "image/png": png, "text/plain": "SGD: loss 1e-3 after 5 steps"}}]},
+        {"cell_type": "code", "metadata": {}, "source": "1", "outputs": [
+            {"output_type": "execute_result", "metadata": {}, "execution_count": 2,
+             "data": {"text/plain": "1"}}]},
+    ]}
+    assert site.finish_outputs(nb, config, "notebooks/03_learning_rate.ipynb") == 1
+    assert "widgets" not in nb["metadata"]
+    explorer, other = nb["cells"]
+    image, note = explorer["outputs"]
+    assert set(image["data"]) == {"image/png", "text/plain"}
+    assert "gdcourse-explorer" in explorer["metadata"]["tags"]
+    assert explorer["metadata"]["mystnb"]["image"]["alt"] == "SGD: loss 1e-3 after 5 steps"
+    html = note["data"]["text/html"]
+    assert "Live in JupyterLab" in html and "SGD: loss 1e-3 after 5 steps" in html
+    assert config.binder_url("notebooks/03_learning_rate.ipynb").replace("&", "&amp;") in html
+    assert other["outputs"][0]["data"] == {"text/plain": "1"}
+
+
+# --------------------------------------------------------------------------- pages
+def test_home_page_has_chapters_commands_and_ways_to_run_it_live():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    chapters = site.chapter_table(readme)
+    assert [stem for stem, _, _ in chapters] == [p.stem for p in SOURCES]
+    commands = site.readme_commands(readme)
+    assert "python3 tasks.py lab" in commands and "python3 tasks.py test" in commands
+    config = siteconfig.load_config()
+    titles = {stem: f"title {stem}" for stem, _, _ in chapters}
+    page = site.home_page(config, config.editions[0], chapters, titles, readme)
+    for stem, _, _ in chapters:
+        assert f"[title {stem}]({stem}.ipynb)" in page
+    assert commands in page
+    assert config.binder_url("notebooks/00_welcome.ipynb") in page
+    assert "https://<hub>/hub/user-redirect/git-pull" in page  # no hub set: the template
+    assert f'href="{site.ZIP_NAME}"' in page
+    assert "{{" not in page
+
+
+def test_the_notation_sheet_is_chapter_0s_table():
+    path = SOURCES[0]
+    page = site.notation_page(source(path), path.stem)
+    assert page.startswith("# Notation sheet")
+    assert "| $\\theta$, $\\theta_0$, $\\theta^*$ |" in page
+    assert "](#" not in page  # links within chapter 0 point to chapter 0
+
+
+def test_the_zip_is_the_same_for_the_same_site(tmp_path, monkeypatch):
+    folder = tmp_path / "site"
+    (folder / "_static").mkdir(parents=True)
+    (folder / "index.html").write_text("<p>hi</p>")
+    (folder / "_static" / "a.css").write_text("p {}")
+    monkeypatch.setattr(site, "SITE", folder)
+    monkeypatch.setattr(site, "BUILD", tmp_path)
+    first = site.make_zip().read_bytes()
+    (folder / "index.html").touch()
+    second = site.make_zip().read_bytes()
+    assert first == second
+    names = zipfile.ZipFile(folder / site.ZIP_NAME).namelist()
+    assert names == ["gdcourse-site/_static/a.css", "gdcourse-site/index.html"]
+
+
+def test_printed_text_split_across_messages_is_joined_in_place():
+    stream = lambda text, name="stdout": {"output_type": "stream", "name": name, "text": text}
+    figure = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "x"}}
+    joined = site.join_streams([stream("a line"), stream(["\n", "next\n"]), figure,
+                                stream("after\n"), stream("oops\n", "stderr")])
+    assert joined == [stream("a line\nnext\n"), figure, stream("after\n"),
+                      stream("oops\n", "stderr")]
