@@ -516,3 +516,40 @@ def test_sticky_log_limits():
     assert sticky_log_limits((1e-6, 1e2), (1e-5, 1e2)) == (1e-6, 1e2)     # room kept
     assert sticky_log_limits((1e-4, 1e2), (1e-5, 1e3)) == (1e-5, 1e3)     # data never hidden
     assert sticky_log_limits((1e-9, 1e2), (1e-5, 1e2)) == (1e-5, 1e2)     # not too wide
+
+
+class SlowLine(Line):
+    """Each computation takes a while, as a real explorer's update does."""
+
+    def _compute(self, slope):
+        import time
+        time.sleep(0.03)
+        return super()._compute(slope)
+
+
+def test_changes_from_the_browser_are_drawn_latest_first_off_the_message_thread():
+    """A burst of values from the front end (set_state, as a slider's messages) is not
+    drawn value by value: the message thread returns at once, and the newest value is
+    drawn once the update under way has finished."""
+    import time
+    explorer = SlowLine()
+    slider = explorer.controls["slope"]
+    before = explorer.computations
+    start = time.perf_counter()
+    for value in range(1, 11):
+        slider.set_state({"value": float(value)})
+    assert time.perf_counter() - start < 0.2, "the message thread waited for the updates"
+    assert explorer._latest.wait_idle(10)
+    drawn = explorer.computations - before
+    assert 1 <= drawn < 10, f"{drawn} updates for 10 values in a burst"
+    np.testing.assert_allclose(explorer.line.get_ydata(), [0, 10])
+
+
+def test_changes_made_in_python_are_drawn_at_once():
+    explorer = SlowLine()
+    before = explorer.computations
+    for value in (2.0, 3.0, 4.0):
+        explorer.controls["slope"].value = value
+        np.testing.assert_allclose(explorer.line.get_ydata(), [0, value])
+    assert explorer.computations - before == 3
+    assert explorer._latest is None

@@ -44,6 +44,7 @@ import numbers
 import struct
 import threading
 import time
+import traceback
 import warnings
 import zlib
 from collections.abc import Callable, Collection, Iterator
@@ -53,6 +54,7 @@ from typing import Any
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from traitlets import Bunch
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -146,6 +148,7 @@ class Explorer:
         self._computed_values: dict[str, Any] | None = None
         self._showing_message = False
         self._held = False
+        self._latest: _LatestWins | None = None  # front-end changes (made on first use)
         self.controls = self._make_controls()
         for control in self.controls.values():
             _widen_slider(control)
@@ -238,6 +241,16 @@ class Explorer:
             # slider was set): the same setting, so no update (the race made six right
             # after it was displayed, and two after each change of landscape).
             return
+        if _from_front_end(change):
+            # A learner's key presses or drag: handled off the message thread, the
+            # latest value of a control winning over those not yet drawn.
+            if self._latest is None:
+                self._latest = _LatestWins(self._react)
+            self._latest.submit(change)
+            return
+        self._react(change)
+
+    def _react(self, change: dict[str, Any]) -> None:
         with _UPDATE_LOCK:
             if not self.heavy:
                 self._on_change(change)
@@ -446,6 +459,76 @@ class Explorer:
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
         bundle["text/plain"] = html.unescape(self.summary.value)
         return bundle
+
+
+def _from_front_end(change: dict[str, Any]) -> bool:
+    """Whether a change came from the browser (ipywidgets' set_state locks the property
+    while the observers run); a change made in Python is handled at once, in order."""
+    lock = getattr(change.get("owner"), "_property_lock", None)
+    return bool(lock) and change.get("name") in lock
+
+
+class _LatestWins:
+    """The changes a learner makes in the browser, handled one at a time on a thread of
+    their own, and only the latest of a run of changes to the same control.
+
+    A slider sends a value per key press, and a drag one per mouse move. Handled on the
+    message thread, each waited for the update before it (40-90 ms on this course's VMs;
+    a race with a new rate is more), so a burst of presses or a short drag left a queue
+    that was drawn value by value, the last picture coming up to a second after the
+    handle was let go. Here the message thread only records the change and goes on to the
+    next message; the worker draws the newest value when it is free: after a burst, the
+    final picture comes at most one update after the one under way.
+    """
+
+    IDLE_SECONDS = 30.0  # the worker ends when nothing came for this long
+
+    def __init__(self, react: Callable[[dict[str, Any]], None]) -> None:
+        self._react = react
+        self._pending: list[Any] = []
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._busy = False
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until every change submitted is drawn (for tests); False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout)
+
+    def submit(self, change: Any) -> None:
+        with self._cond:
+            last = self._pending[-1] if self._pending else None
+            if last is not None and last["owner"] is change["owner"] \
+                    and last["name"] == change["name"]:
+                merged = Bunch(change)
+                merged["old"] = last["old"]
+                self._pending[-1] = merged
+            else:
+                self._pending.append(Bunch(change))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="gdcourse-explorer-updates")
+                self._thread.start()
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if not self._pending:
+                    self._cond.wait(timeout=self.IDLE_SECONDS)
+                if not self._pending:
+                    self._thread = None
+                    return
+                change = self._pending.pop(0)
+                self._busy = True
+            try:
+                self._react(change)
+            except Exception:  # noqa: BLE001 - the worker must go on for the next change
+                traceback.print_exc()
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
 
 
 def _same_number(old: Any, new: Any) -> bool:

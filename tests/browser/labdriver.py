@@ -729,37 +729,92 @@ def slug(text: str, limit: int = 40) -> str:
 
 
 # ============================================================================ latency
-_LATENCY_ARM_JS = """(box) => {
-    // Time from the key press (keydown on the handle) to the new picture loaded and the
-    // next animation frame (the frame that paints it), on the page's own clock.
+_GESTURE_ARM_JS = """(box) => {
+    // Every input event (keydown; pointer moves with a button down; pointerup), every
+    // new src of the explorer's <img> (the PNG has arrived: a blob URL is set), and every
+    // new picture loaded (decoded) and the animation frame after it (painted), on the
+    // page's clock, until __gdbDisarm() is called.
+    if (window.__gdbDisarm) { window.__gdbDisarm(); }
     const img = box.querySelector('img.widget-image');
-    const probe = window.__gdbProbe = {key: null, shown: null, src: img.src};
-    const onKey = () => { if (probe.key === null) { probe.key = performance.now(); } };
-    box.addEventListener('keydown', onKey, {capture: true, once: true});
+    const now = () => performance.now();
+    const probe = window.__gdbGesture = {keys: [], moves: [], up: null, srcs: [], shown: []};
+    let last = img.src;
+    const onKey = () => probe.keys.push(now());
+    const onMove = (e) => { if (e.buttons) { probe.moves.push(now()); } };
+    const onUp = () => { if (probe.up === null) { probe.up = now(); } };
+    const observer = new MutationObserver(() => {
+        if (img.src !== last) { last = img.src; probe.srcs.push(now()); }
+    });
     const onLoad = () => {
-        if (img.src === probe.src) { return; }
-        requestAnimationFrame(() => { probe.shown = performance.now(); });
-        img.removeEventListener('load', onLoad);
+        const at = now();
+        requestAnimationFrame(() => probe.shown.push({load: at, frame: now()}));
     };
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('pointermove', onMove, true);
+    document.addEventListener('pointerup', onUp, true);
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
     img.addEventListener('load', onLoad);
+    window.__gdbDisarm = () => {
+        document.removeEventListener('keydown', onKey, true);
+        document.removeEventListener('pointermove', onMove, true);
+        document.removeEventListener('pointerup', onUp, true);
+        observer.disconnect();
+        img.removeEventListener('load', onLoad);
+        window.__gdbDisarm = null;
+    };
     return true;
 }"""
 
 
-def timed_key_press(explorer: ExplorerView, slider, key: str, timeout: float) -> float | None:
-    """Milliseconds from a key press on ``slider`` to the new figure on screen."""
+def arm_gesture(explorer: ExplorerView) -> None:
+    """Start recording a gesture's events and the pictures that follow (see gesture_record)."""
+    explorer.box.evaluate(_GESTURE_ARM_JS)
+
+
+def gesture_record(explorer: ExplorerView, lab: Lab, widget_id: str, settle: float = 0.35,
+                   timeout: float = 15.0) -> dict:
+    """Wait for a first new picture, then until the kernel is idle and no new picture came
+    for ``settle`` seconds; the probe's record (times in ms on the page's clock), and the
+    probe disarmed."""
     page = explorer.page
-    explorer.box.evaluate(_LATENCY_ARM_JS)
-    explorer.press(slider, key)
+    deadline = time.monotonic() + timeout
+    seen, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        n = page.evaluate("() => window.__gdbGesture.shown.length")
+        if n != seen:
+            seen, quiet_since = n, time.monotonic()
+        elif (n >= 1 and time.monotonic() - quiet_since > settle
+              and wait_kernel_idle(lab, widget_id, 5)):
+            if page.evaluate("() => window.__gdbGesture.shown.length") == n:
+                break
+        time.sleep(0.03)
+    return page.evaluate("() => { const g = window.__gdbGesture; "
+                         "if (window.__gdbDisarm) { window.__gdbDisarm(); } return g; }")
+
+
+def png_bytes(explorer: ExplorerView) -> int | None:
+    """Size of the PNG the explorer's <img> shows (its blob URL, fetched in the page)."""
     try:
-        page.wait_for_function("() => window.__gdbProbe.shown !== null",
-                               timeout=timeout * 1000, polling="raf")
-    except Exception:  # noqa: BLE001 - playwright's TimeoutError; reported as None
+        return explorer.box.evaluate(
+            """async (box) => { const img = box.querySelector('img.widget-image');
+                               const r = await fetch(img.src); return (await r.blob()).size; }""")
+    except Exception:  # noqa: BLE001 - not a blob URL
         return None
-    probe = page.evaluate("() => window.__gdbProbe")
-    if probe["key"] is None:
-        return None
-    return probe["shown"] - probe["key"]
+
+
+def drag_handle(explorer: ExplorerView, slider, direction: int, moves: int = 8,
+                step_px: float = 5.0, pause: float = 0.03) -> None:
+    """Drag the slider's handle by ``moves`` mouse moves of ``step_px`` (a learner's short
+    drag, about a quarter of a second), then let go."""
+    page = explorer.page
+    box = slider.locator(".noUi-handle").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, moves + 1):
+        page.mouse.move(x + direction * i * step_px, y)
+        time.sleep(pause)
+    page.mouse.up()
 
 
 def kernel_eval(lab: Lab, widget_id: str, code: str, timeout: float = 30.0) -> str:

@@ -13,6 +13,7 @@ keyboard only:
   explorer's Run, which is disabled while it computes;
 * every slider handle has an accessible name that says what it sets, a log slider
   announces its value (aria-valuetext), a disabled slider is not a Tab stop;
+* keys typed on a focused slider handle (letters and arrows) stay in the explorer;
 * keys with a modifier still reach the notebook: Ctrl+Enter runs the cell.
 """
 
@@ -120,6 +121,21 @@ def assert_notebook_intact(session, widget_id, before, explorer, what):
     return after
 
 
+def wait_enabled(session, button, timeout):
+    """Until the button has been enabled for a moment (the guard then gives it the focus
+    back) or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    since = None
+    while time.monotonic() < deadline:
+        if button.is_enabled():
+            since = since or time.monotonic()
+            if time.monotonic() - since > 0.3:
+                return
+        else:
+            since = None
+        time.sleep(0.05)
+
+
 def reset_stepper(session, widget_id, stepper):
     """Back to its first landscape at step 0 (the keys typed before may have chosen one
     where the run diverges, which disables Step and Run 25)."""
@@ -146,6 +162,28 @@ def test_keys_typed_in_a_dropdown_stay_in_the_explorer(keyboard_page):
                                        f"{name}: keys typed in its drop-down")
         assert after["focus"].startswith("SELECT"), f"{name}: focus moved to {after['focus']}"
         explorer.screenshot(shots / f"dropdown-keys-{name}.png")
+
+
+def test_keys_typed_on_a_slider_stay_in_the_explorer(keyboard_page):
+    """Letters, arrows and Page Up/Down on a focused slider handle: the arrows
+    move the slider (new figures), nothing reaches the notebook's shortcuts."""
+    session, widget_id, shots = keyboard_page
+    for name, explorer in explorers(session, widget_id).items():
+        slider = explorer.sliders()[0]
+        label = (slider.locator(".widget-label").first.text_content() or "").strip()
+        handle = slider.locator(".noUi-handle").first
+        handle.focus()
+        before = state(session, widget_id)
+        # Home/End left out: the value ends where it was (End would make the stepper
+        # diverge and disable its buttons for the tests after this one).
+        type_keys(session, [k for k in TYPED if k not in ("Home", "End")])
+        wait_kernel_idle(session, widget_id)
+        after = assert_notebook_intact(session, widget_id, before, explorer,
+                                       f"{name}: keys typed on its slider {label!r}")
+        assert after["focus"].startswith("DIV"), f"{name}: focus moved to {after['focus']}"
+        assert handle.evaluate("h => h === document.activeElement"), (
+            f"{name}: the focus left the slider {label!r} (now on {after['focus']})")
+        explorer.screenshot(shots / f"slider-keys-{name}.png")
 
 
 def test_a_dropdown_still_jumps_to_the_option_typed(keyboard_page):
@@ -188,6 +226,10 @@ def test_keys_on_buttons_stay_in_the_explorer_and_the_focus_on_the_button(keyboa
                     assert explorer.wait_new_figure(old, 120), (
                         f"{name}: {key!r} on {text!r} gave no new figure")
                 wait_kernel_idle(session, widget_id)
+                # The kernel may look idle before the click arrived (or before the
+                # widget manager applied "enabled again"): wait for the button to be
+                # enabled; while it is disabled the focus waits on the explorer's box.
+                wait_enabled(session, button, 60)
                 after = assert_notebook_intact(session, widget_id, before, explorer,
                                                f"{name}: {key!r} on {text!r}")
                 # Also Run, which is disabled while the explorer computes.
