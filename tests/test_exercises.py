@@ -58,8 +58,23 @@ def test_known_mistake_gets_its_hint(exercise, mistake):
     assert result.status == "failed", f"{mistake.name} was accepted"
     # Equality also proves no earlier mistake in the list gives the same outputs (the
     # first match wins), so every hint is reachable and none is given for another's error.
-    assert result.hint == mistake.hint, str(result)
+    assert result.failure == f"mistake: {mistake.name}", str(result)
+    assert result.hint == (mistake.nudge or mistake.hint), str(result)
     assert result.message and result.message[0].isupper()
+    # The same mistake again: the named mistake (after its nudge), then with the formula.
+    again = exercise.check(mistake.implementation)
+    assert again.hint == mistake.hint and again.level == 1, str(again)
+    third = exercise.check(mistake.implementation)
+    formula = mistake.formula or exercise.formula
+    if formula:
+        assert third.hint == f"{mistake.hint} The formula: {formula}", str(third)
+
+
+@pytest.mark.parametrize("exercise, mistake", MISTAKES)
+def test_a_nudge_names_the_kind_of_mistake_but_not_the_fix(exercise, mistake):
+    if mistake.nudge is None:
+        return
+    assert mistake.nudge != mistake.hint and "look at" in mistake.nudge, mistake.name
 
 
 @pytest.mark.parametrize("name, exercise", EXERCISES, ids=[n for n, _ in EXERCISES])
@@ -128,3 +143,42 @@ def test_result_shows_status_in_words_and_html():
     assert "Hint: Fix <it>" in str(result)
     html = result._repr_html_()
     assert "Not yet" in html and "Fix &lt;it&gt;" in html and "role='status'" in html
+
+
+# Requirements must name the reference's own arguments: `inputs_unchanged("velocity")` on
+# a function whose argument is `buf` would silently check nothing.
+def _requirement_problems(exercise):
+    import inspect
+
+    target = exercise.reference.__init__ if exercise.kind == "class" else exercise.reference
+    names = [p for p in inspect.signature(target).parameters if p != "self"]
+    problems = []
+    for requirement in exercise.requirements:
+        for name in requirement.watch or ():
+            if name != "*" and name not in names:
+                problems.append(f"requirement {requirement.name!r} watches {name!r}, which is "
+                                f"not an argument of the reference {tuple(names)}")
+    if exercise.kind == "class" and exercise.requirements:
+        problems.append("a class exercise's requirements see no calls")
+    return problems
+
+
+@pytest.mark.parametrize("name, exercise", EXERCISES, ids=[n for n, _ in EXERCISES])
+def test_requirements_name_arguments_the_reference_has(name, exercise):
+    assert _requirement_problems(exercise) == []
+
+
+def test_a_requirement_on_a_missing_argument_is_found():
+    from gdcourse.exercises import Exercise, inputs_unchanged, same_shape
+
+    momentum = exercises.EXERCISES["momentum_step"]
+    wrong = Exercise("demo", momentum.reference, momentum.cases,
+                     requirements=(inputs_unchanged("velocity"), same_shape("params")))
+    problems = " ".join(_requirement_problems(wrong))
+    assert "'velocity'" in problems and "'params'" in problems
+
+
+@pytest.mark.parametrize("name, exercise", EXERCISES, ids=[n for n, _ in EXERCISES])
+def test_every_exercise_has_a_formula_for_the_last_hint(name, exercise):
+    assert exercise.formula, name
+    assert "def " not in exercise.formula and "lambda" not in exercise.formula

@@ -46,7 +46,10 @@ def test_gd_step_matches_torch_sgd():
 
 def test_diagnose_cases_give_the_label_they_describe():
     labels = [case.run(diagnose) for case in diagnostics.DIAGNOSE.cases]
-    assert labels == ["diverged", "flat", "noisy", "healthy", "overfitting", "overfitting"]
+    assert labels == ["diverged", "flat", "noisy", "healthy", "overfitting", "overfitting",
+                      "diverged", "diverged", "diverged", "healthy", "healthy", "healthy",
+                      "healthy", "flat", "healthy",
+                      "overfitting", "noisy", "flat", "flat", "flat", "diverged"]
     assert set(labels) == set(diagnostics.LABELS)
 
 
@@ -155,3 +158,249 @@ def test_theta_after_matches_gdcourse_sgd_on_a_diagonal_quadratic():
         opt.step([curvatures * theta])
         np.testing.assert_allclose(theta_after(start, curvatures, lr, t), theta,
                                    rtol=1e-12, atol=1e-300)
+
+
+# =============================================================================
+# Wrong and right answers, written from the statements of chapters 0 and 7
+# =============================================================================
+from _exercise_variants import Right, Wrong, assert_right, assert_wrong, parameters  # noqa: E402
+
+from gdcourse.exercises import EXERCISES  # noqa: E402
+
+
+def _gd_in_place_returned(theta, grad, lr):
+    theta -= lr * grad
+    return theta
+
+
+def _gd_in_place_no_return(theta, grad, lr):
+    theta -= lr * grad
+
+
+def _theta_loop(theta0, curvatures, lr, t):
+    theta = theta0.copy()
+    for _ in range(t):
+        theta = theta - lr * curvatures * theta
+    return theta
+
+
+def _theta_in_place(theta0, curvatures, lr, t):
+    theta0 *= (1 - lr * curvatures) ** t
+    return theta0
+
+
+def _theta_loop_in_place(theta0, curvatures, lr, t):
+    theta = theta0
+    for _ in range(t):
+        theta -= lr * curvatures * theta
+    return theta
+
+
+def _theta_flat(theta0, curvatures, lr, t):
+    return np.array([(1 - lr * c) ** t * th for c, th in zip(curvatures.ravel(),
+                                                               theta0.ravel())])
+
+
+def _dg(**changes):
+    """diagnose written from the statement, with one rule changed."""
+    rules = dict(
+        diverged=lambda tr, first: (not np.all(np.isfinite(tr))) or np.any(tr > 10 * first),
+        noisy=lambda head, tail: np.std(tail) > 0.1 * np.mean(head),
+        flat=lambda head, tail: np.mean(tail) >= 0.95 * np.mean(head),
+        overfitting=lambda val: val[-1] > 1.1 * np.min(val),
+        order=("noisy", "flat"),
+        tail=lambda tr: tr[-10:],
+    )
+    rules.update(changes)
+
+    def diagnose(train_losses, val_losses):
+        tr = np.asarray(train_losses, dtype=float)
+        val = np.asarray(val_losses, dtype=float)
+        head, tail = tr[:10], rules["tail"](tr)
+        if rules["diverged"](tr, tr[0]):
+            return "diverged"
+        with np.errstate(all="ignore"):
+            for name in rules["order"]:
+                if rules[name](head, tail):
+                    return name
+        if rules["overfitting"](val):
+            return "overfitting"
+        return "healthy"
+    return diagnose
+
+
+def _dg_statistics(train_losses, val_losses):
+    import statistics
+
+    train = [float(x) for x in train_losses]
+    if any(math.isnan(x) or math.isinf(x) for x in train) or max(train) > 10 * train[0]:
+        return "diverged"
+    head, tail = train[:10], train[-10:]
+    if statistics.pstdev(tail) > 0.1 * statistics.fmean(head):
+        return "noisy"
+    if statistics.fmean(tail) >= 0.95 * statistics.fmean(head):
+        return "flat"
+    if val_losses[-1] > 1.1 * min(val_losses):
+        return "overfitting"
+    return "healthy"
+
+
+def _sr(curve="centred_losses", slope=lambda c, lrs: np.gradient(c, np.log(lrs)),
+        minimum="centred_losses", pick=np.argmin):
+    def suggest_rates(result):
+        lrs = np.asarray(result.lrs)
+        c = np.asarray(getattr(result, curve))
+        steepest = lrs[pick(slope(c, lrs))]
+        return float(steepest), float(lrs[np.argmin(getattr(result, minimum))] / 10)
+    return suggest_rates
+
+
+import math  # noqa: E402
+
+
+def _dg_noise_all(train_losses, val_losses):
+    train = np.asarray(train_losses, dtype=float)
+    return _dg(noisy=lambda head, tail: np.std(train) > 0.1 * np.mean(head))(train, val_losses)
+
+
+def _dg_flat_two(train_losses, val_losses):
+    train = np.asarray(train_losses, dtype=float)
+    return _dg(flat=lambda head, tail: train[-1] >= 0.95 * train[0])(train, val_losses)
+
+
+def _central_by_hand(c, lrs):
+    x = np.log(lrs)
+    inner = [(c[i + 1] - c[i - 1]) / (x[i + 1] - x[i - 1]) for i in range(1, len(c) - 1)]
+    return np.array([(c[1] - c[0]) / (x[1] - x[0]), *inner, (c[-1] - c[-2]) / (x[-1] - x[-2])])
+
+
+VARIANTS = {
+    "gd_step": [
+        Wrong("uphill", lambda theta, grad, lr: theta + lr * grad, "mistake: sign error"),
+        Wrong("no lr", lambda theta, grad, lr: theta - grad, "mistake: learning rate forgotten"),
+        Wrong("/ lr", lambda theta, grad, lr: theta - grad / lr,
+              "mistake: divided by the learning rate"),
+        Wrong("the step", lambda theta, grad, lr: -lr * grad, "mistake: the step only"),
+        Wrong("lr · g · θ", lambda theta, grad, lr: theta - lr * grad * theta,
+              "mistake: times theta"),
+        Wrong("in place, returned", _gd_in_place_returned, "requirement: inputs unchanged"),
+        Wrong("in place, no return", _gd_in_place_no_return,
+              "requirement: in place, nothing returned"),
+        Wrong("a list", lambda theta, grad, lr: list(theta - lr * grad), "mistake: a list of rows"),
+        Wrong(".tolist()", lambda theta, grad, lr: (theta - lr * grad).tolist(), "mistake: a list"),
+        Wrong("prints", lambda theta, grad, lr: print(theta - lr * grad), "mistake: nothing returned"),
+        Right("np.subtract", lambda theta, grad, lr: np.subtract(theta, np.multiply(lr, grad))),
+        Right("copy then in place", lambda theta, grad, lr: _gd_in_place_returned(
+            theta.copy(), grad, lr)),
+        Right("θ + (−lr)·g", lambda theta, grad, lr: theta + (-lr) * grad),
+    ],
+    "theta_after": [
+        Wrong("1 + ηλ", lambda theta0, curvatures, lr, t: (1 + lr * curvatures) ** t * theta0,
+              "mistake: sign error"),
+        Wrong("t − 1", lambda theta0, curvatures, lr, t: (1 - lr * curvatures) ** (t - 1) * theta0,
+              "mistake: one step less"),
+        Wrong("t + 1", lambda theta0, curvatures, lr, t: (1 - lr * curvatures) ** (t + 1) * theta0,
+              "mistake: one step more"),
+        Wrong("no lr", lambda theta0, curvatures, lr, t: (1 - curvatures) ** t * theta0,
+              "mistake: learning rate forgotten"),
+        Wrong("no curvature", lambda theta0, curvatures, lr, t: (1 - lr) ** t * theta0,
+              "mistake: curvature forgotten"),
+        Wrong("one step", lambda theta0, curvatures, lr, t: (1 - lr * curvatures) * theta0,
+              "mistake: one step only"),
+        Wrong("1 − tηλ", lambda theta0, curvatures, lr, t: (1 - t * lr * curvatures) * theta0,
+              "mistake: t times the step"),
+        Wrong("e^(−ηλt)", lambda theta0, curvatures, lr, t: np.exp(-lr * curvatures * t) * theta0,
+              "mistake: gradient flow"),
+        Wrong("1 − (ηλ)^t", lambda theta0, curvatures, lr, t: (1 - (lr * curvatures) ** t) * theta0,
+              "mistake: power of the product"),
+        Wrong("no brackets", lambda theta0, curvatures, lr, t: (1 - lr * curvatures) * theta0 ** t,
+              "mistake: θ₀ raised to t"),
+        Wrong("in place", _theta_in_place, "requirement: inputs unchanged"),
+        Wrong("loop in place", _theta_loop_in_place, "requirement: inputs unchanged"),
+        Wrong("flattened", _theta_flat, "requirement: same shape"),
+        Right("a loop", _theta_loop),
+        Right("np.power", lambda theta0, curvatures, lr, t: theta0 * np.power(
+            1 - lr * curvatures, t)),
+    ],
+    "diagnose": [
+        Wrong("NaN missed", _dg(diverged=lambda tr, first: tr.max() > 10 * first),
+              "mistake: NaN not detected"),
+        Wrong(">= 10 ×", _dg(diverged=lambda tr, first: not np.all(np.isfinite(tr))
+                             or np.any(tr >= 10 * first)), "mistake: diverged at exactly 10 times"),
+        Wrong("noise over everything", _dg_noise_all,
+              "mistake: noise measured over the whole curve"),
+        Wrong("noise / tail mean", _dg(noisy=lambda head, tail: np.std(tail) > 0.1 * np.mean(tail)),
+              "mistake: noise scaled by the last ten"),
+        Wrong("ddof=1", _dg(noisy=lambda head, tail: np.std(tail, ddof=1) > 0.1 * np.mean(head)),
+              "mistake: sample standard deviation"),
+        Wrong("noisy >=", _dg(noisy=lambda head, tail: np.std(tail) >= 0.1 * np.mean(head)),
+              "mistake: noisy at exactly 10 %"),
+        Wrong("flat >", _dg(flat=lambda head, tail: np.mean(tail) > 0.95 * np.mean(head)),
+              "mistake: flat only above 95 %"),
+        Wrong("flat from two losses", _dg_flat_two, "mistake: flat judged from two single losses"),
+        Wrong("flat first", _dg(order=("flat", "noisy")), "mistake: flat tested before noisy"),
+        Wrong("tr[10:]", _dg(tail=lambda tr: tr[10:]), "mistake: everything after the first ten"),
+        Wrong("overfit >=", _dg(overfitting=lambda val: val[-1] >= 1.1 * np.min(val)),
+              "mistake: overfitting at exactly 10 % above"),
+        Wrong("vs first val", _dg(overfitting=lambda val: val[-1] > 1.1 * val[0]),
+              "mistake: overfitting compared with the first validation loss"),
+        Wrong("vs previous val", _dg(overfitting=lambda val: len(val) > 1 and val[-1] > 1.1 * val[-2]),
+              "mistake: overfitting compared with the previous validation loss"),
+        Right("statistics module", _dg_statistics),
+        Right("ratios", _dg(noisy=lambda head, tail: np.std(tail) / np.mean(head) > 0.1,
+                            flat=lambda head, tail: np.mean(tail) / np.mean(head) >= 0.95,
+                            overfitting=lambda val: val[-1] / np.min(val) > 1.1)),
+        Right("isnan or isinf", _dg(diverged=lambda tr, first: bool(np.isnan(tr).any()
+                                                                 or np.isinf(tr).any()
+                                                                 or (tr > 10 * first).any()))),
+    ],
+    "suggest_rates": [
+        Wrong("min itself", lambda result: (_sr()(result)[0], 10 * _sr()(result)[1]),
+              "mistake: rate at the minimum itself"),
+        Wrong("index // 10", lambda result: (_sr()(result)[0], float(np.asarray(result.lrs)[
+            np.argmin(result.centred_losses) // 10])), "mistake: a tenth of the index"),
+        Wrong("indices", lambda result: (int(np.argmin(np.gradient(
+            result.centred_losses, np.log(result.lrs)))), np.argmin(result.centred_losses) / 10),
+            "mistake: indices instead of rates"),
+        Wrong("swapped", lambda result: _sr()(result)[::-1], "mistake: values swapped"),
+        Wrong("moving average", _sr(curve="smoothed_losses", minimum="smoothed_losses"),
+              "mistake: read off the moving average"),
+        Wrong("min of the moving average", _sr(minimum="smoothed_losses"),
+              "mistake: minimum of the moving average"),
+        Wrong("min of the raw losses", _sr(minimum="losses"), "mistake: minimum of the raw losses"),
+        Wrong("slope against lr", _sr(slope=lambda c, lrs: np.gradient(c, lrs)),
+              "mistake: slope against lr, not log(lr)"),
+        Wrong("np.diff", _sr(slope=lambda c, lrs: np.diff(c) / np.diff(np.log(lrs))),
+              "mistake: forward differences"),
+        Wrong("raw slope", _sr(curve="losses"), "mistake: slope of the raw losses"),
+        Wrong("argmax", _sr(pick=np.argmax), "mistake: steepest rise"),
+        Wrong("steepest = minimum", lambda result: (float(np.asarray(result.lrs)[np.argmin(
+            result.centred_losses)]), _sr()(result)[1]), "mistake: steepest at the minimum"),
+        Right("log10", _sr(slope=lambda c, lrs: np.gradient(c, np.log10(lrs)))),
+        Right("unit spacing (the grid is geometric)", _sr(slope=lambda c, lrs: np.gradient(c))),
+        Right("list comprehension of central differences", _sr(slope=_central_by_hand)),
+    ],
+}
+
+
+# A second pass over the statements.
+VARIANTS["theta_after"] += [
+    Wrong("λ ** t", lambda theta0, curvatures, lr, t: (1 - lr * curvatures ** t) * theta0,
+          "mistake: curvatures raised to t"),
+]
+
+
+VARIANTS["diagnose"] += [
+    Wrong("> 10 × the first ten's mean", _dg(diverged=lambda tr, first: not np.all(np.isfinite(
+        tr)) or np.any(tr > 10 * np.mean(tr[:10]))), "mistake: diverged against the first ten's mean"),
+]
+
+
+@pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
+def test_wrong_answer_gets_its_own_hint(exercise, variant):
+    assert_wrong(exercise, variant)
+
+
+@pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Right))
+def test_right_answer_passes(exercise, variant):
+    assert_right(exercise, variant)

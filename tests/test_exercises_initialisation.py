@@ -106,3 +106,123 @@ def test_the_gain_check_needs_the_given_rng():
         return 1.0 / math.sqrt(np.dot(a, a) / n_samples)
 
     assert ex.check_gain_that_keeps_the_spread(other_spelling).passed
+
+
+# =============================================================================
+# Wrong and right answers, written from the statements of chapter 6
+# =============================================================================
+from _exercise_variants import Right, Wrong, assert_right, assert_wrong, parameters  # noqa: E402
+
+from gdcourse.exercises import EXERCISES  # noqa: E402
+
+
+def _fans(receptive=lambda shape: math.prod(shape[2:]), order=(1, 0)):
+    def fan_in_and_fan_out(shape):
+        rf = receptive(shape)
+        return shape[order[0]] * rf, shape[order[1]] * rf
+    return fan_in_and_fan_out
+
+
+def _fans_loop(shape):
+    receptive_field = 1
+    for size in shape[2:]:
+        receptive_field *= size
+    return shape[1] * receptive_field, shape[0] * receptive_field
+
+
+def _gain(draw=lambda rng, n: rng.standard_normal(n), moment=lambda a: np.mean(a ** 2),
+          finish=lambda m: 1 / np.sqrt(m)):
+    def gain_that_keeps_the_spread(f, rng, n_samples=100_000):
+        return float(finish(moment(f(draw(rng, n_samples)))))
+    return gain_that_keeps_the_spread
+
+
+def _xav(formula):
+    def xavier_uniform_bound(fan_in, fan_out, gain=1.0):
+        return formula(fan_in, fan_out, gain)
+    return xavier_uniform_bound
+
+
+VARIANTS = {
+    "fan_in_and_fan_out": [
+        Wrong("swapped", _fans(order=(0, 1)), "mistake: fans swapped"),
+        Wrong("swapped, dense only", _fans(receptive=lambda s: 1, order=(0, 1)),
+              "mistake: fans swapped, receptive field ignored"),
+        Wrong("dense only", _fans(receptive=lambda s: 1), "mistake: receptive field ignored"),
+        Wrong("k in fan_in only", lambda shape: (shape[1] * math.prod(shape[2:]), shape[0]),
+              "mistake: receptive field in fan_in only"),
+        Wrong("k in fan_out only", lambda shape: (shape[1], shape[0] * math.prod(shape[2:])),
+              "mistake: receptive field in fan_out only"),
+        Wrong("k squared", _fans(receptive=lambda s: s[2] * s[2] if len(s) > 2 else 1),
+              "mistake: square kernel assumed"),
+        Wrong("last kernel size", _fans(receptive=lambda s: s[-1] if len(s) > 2 else 1),
+              "mistake: last kernel size only"),
+        Wrong("floats from np.prod / shape", lambda shape: (np.prod(shape) / shape[0],
+                                                          np.prod(shape) / shape[1]),
+              "requirement: integer output"),
+        Right("np.prod", _fans(receptive=lambda s: int(np.prod(s[2:])))),
+        Right("a loop", _fans_loop),
+        Right("prod of shape[1:]", lambda shape: (math.prod(shape[1:]),
+                                                  shape[0] * math.prod(shape[2:]))),
+        Right("numpy integers", _fans(receptive=lambda s: np.prod(s[2:], dtype=np.int64))),
+    ],
+    "xavier_uniform_bound": [
+        Wrong("fan_in", _xav(lambda i, o, g: g * math.sqrt(6 / i)), "mistake: fan_in only"),
+        Wrong("fan_out", _xav(lambda i, o, g: g * math.sqrt(6 / o)), "mistake: fan_out only"),
+        Wrong("mean of the fans", _xav(lambda i, o, g: g * math.sqrt(6 / ((i + o) / 2))),
+              "mistake: mean of the fans"),
+        Wrong("3", _xav(lambda i, o, g: g * math.sqrt(3 / (i + o))), "mistake: 3 instead of 6"),
+        Wrong("std", _xav(lambda i, o, g: g * math.sqrt(2 / (i + o))),
+              "mistake: std instead of bound"),
+        Wrong("no root", _xav(lambda i, o, g: g * 6 / (i + o)), "mistake: missing square root"),
+        Wrong("√6 / (...)", _xav(lambda i, o, g: g * math.sqrt(6) / (i + o)),
+              "mistake: square root of 6 only"),
+        Wrong("no gain", _xav(lambda i, o, g: math.sqrt(6 / (i + o))), "mistake: gain ignored"),
+        Wrong("gain inside", _xav(lambda i, o, g: math.sqrt(6 * g / (i + o))),
+              "mistake: gain inside the square root"),
+        Wrong("gain²", _xav(lambda i, o, g: g * g * math.sqrt(6 / (i + o))),
+              "mistake: gain squared"),
+        Right("gain² inside", _xav(lambda i, o, g: math.sqrt(6 * g ** 2 / (i + o)))),
+        Right("√3 · std", _xav(lambda i, o, g: math.sqrt(3) * g * math.sqrt(2 / (i + o)))),
+        Right("np.sqrt", _xav(lambda i, o, g: float(g * np.sqrt(6.0 / (i + o))))),
+    ],
+    "gain_that_keeps_the_spread": [
+        Wrong("no root", _gain(finish=lambda m: 1 / m), "mistake: no square root"),
+        Wrong("1/std", _gain(moment=np.var), "mistake: variance instead of second moment"),
+        Wrong("mean, squared", _gain(moment=lambda a: np.mean(a) ** 2),
+              "mistake: square of the mean"),
+        Wrong("not inverted", _gain(finish=np.sqrt), "mistake: inverted"),
+        Wrong("std", _gain(moment=np.std, finish=lambda m: m), "mistake: std, inverted"),
+        Wrong("mean |a|", _gain(moment=lambda a: np.mean(np.abs(a)), finish=lambda m: 1 / m),
+              "mistake: mean absolute value"),
+        Wrong("rng.random", _gain(draw=lambda rng, n: rng.random(n)), "mistake: uniform draws"),
+        Wrong("100 000 always", _gain(draw=lambda rng, n: rng.standard_normal(100_000)),
+              "mistake: n_samples ignored"),
+        Wrong("np.random.standard_normal", _gain(draw=lambda rng, n: np.random.standard_normal(n)),
+              "Value: not repeatable"),
+        Right("rng.normal(size=n)", _gain(draw=lambda rng, n: rng.normal(size=n))),
+        Right("(mean)^(-1/2)", _gain(finish=lambda m: m ** -0.5)),
+        Right("np.dot", _gain(moment=lambda a: np.dot(a, a) / len(a))),
+    ],
+}
+
+
+# A second pass over the statements.
+VARIANTS["xavier_uniform_bound"] += [
+    Wrong("6 / fan_in + fan_out", _xav(lambda i, o, g: g * math.sqrt(6 / i + o)),
+          "mistake: brackets around the sum missing"),
+]
+VARIANTS["fan_in_and_fan_out"] += [
+    Wrong("np.prod of an empty tuple is a float", _fans(receptive=lambda s: np.prod(s[2:])),
+          "requirement: integer output"),
+]
+
+
+@pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Wrong))
+def test_wrong_answer_gets_its_own_hint(exercise, variant):
+    assert_wrong(exercise, variant)
+
+
+@pytest.mark.parametrize("exercise, variant", parameters(EXERCISES, VARIANTS, Right))
+def test_right_answer_passes(exercise, variant):
+    assert_right(exercise, variant)

@@ -117,3 +117,41 @@ def test_chapter_0_a_third_bowl():
 
     assert best(100, SGD) == (0.015, 2.4e-02) and best(100, Adam) == (0.15, 5.4e-06)
     assert best(30, SGD)[1] == 1.8e-05 and best(30, Adam)[1] == 1.7e-06
+
+
+def test_chapter_1_diabetes_at_lr_0_2_and_0_25():
+    # The chapter's cells, run as the question says: the diabetes cell copied with lr changed.
+    import contextlib
+    import io
+    import json
+    from pathlib import Path
+
+    import matplotlib
+    matplotlib.use("Agg")
+    source = Path(__file__).resolve().parents[1] / "course" / "01_gradient_descent.ipynb"
+    cells = {c["id"]: "".join(c["source"]) for c in json.loads(source.read_text())["cells"]}
+    answer = next(s for s in cells.values() if "change `lr` to `0.2`" in s)
+    ns = {}
+    exec(cells["c01-39a42c04"], ns)                                   # the imports
+    exec("data = load_diabetes(standardize_target=True, rng=np.random.default_rng(0))\n"
+         "X, y = data.X_train, data.y_train", ns)                     # as the chapter loads it
+    printed = {}
+    for lr in (0.1, 0.2, 0.25):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(cells["c01-7380c963"].replace("lr, budget = 0.1, 3000",
+                                               f"lr, budget = {lr}, 3000"), ns)
+        printed[lr] = out.getvalue()
+    assert "η < 2/λ_max = 0.239" in printed[0.1] and "$2/\\lambda_{\\max} = 0.239$" in answer
+    for lr, change, grad in [(0.1, "460 steps, loss − L* = 3.1e-04", "1178 steps, loss − L* = 3.1e-05"),
+                             (0.2, "339 steps, loss − L* = 1.5e-04", " 589 steps, loss − L* = 3.1e-05")]:
+        assert f"change in loss ≤ 1e-6    stops after  {change}" in printed[lr]
+        assert f"gradient norm ≤ 1e-3     stops after {grad}" in printed[lr]
+    assert "budget of 3000 steps     stops after 3000 steps, loss − L* = 5.9e-12" in printed[0.2]
+    assert printed[0.25].splitlines()[-1].startswith(
+        "diverged: after 3000 steps the loss is 4.5e+218")
+    lam_max = ns["lam_max"]
+    assert f"{1 - 0.2 * lam_max:.2f}" == "-0.67" and f"{1 - 0.25 * lam_max:.2f}" == "-1.09"
+    for number in ("339 steps", "1.5e-04", "460 steps, 3.1e-04", "589 steps", "3.1e-05", "1178",
+                   "5.9e-12", "−0.67", "−1.09", "4.5e+218"):
+        assert number in answer, number

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,28 +36,10 @@ from browser_suite import (CONTRAST, HEIGHTS, HERE, LATENCY, LAYOUT_FINDINGS, NO
                            RESULTS, ROOT, SCREENSHOTS, TIMINGS, option)
 
 
-# --------------------------------------------------------------------------- opt-in
-def _requested(config) -> bool:
-    """True when this folder was asked for: named on the command line, or the env var."""
-    if os.environ.get("GDCOURSE_BROWSER", "").lower() in ("1", "yes", "true"):
-        return True
-    for arg in config.invocation_params.args:
-        arg = str(arg).split("::")[0]
-        if not arg or arg.startswith("-"):
-            continue
-        path = (Path(config.invocation_params.dir) / arg).resolve()
-        if path == HERE or HERE in path.parents:
-            return True
-    return False
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: _opt_in
+from _opt_in import unless_requested  # noqa: E402
 
-
-def pytest_ignore_collect(collection_path, config):
-    # `pytest tests` (and `python3 tasks.py test`) must stay fast: skip this folder's
-    # test files unless they were asked for.
-    if collection_path.suffix == ".py" and HERE in collection_path.parents:
-        if not _requested(config):
-            return True
-    return None
+pytest_ignore_collect = unless_requested(Path(__file__).resolve().parent, "GDCOURSE_BROWSER")
 
 
 def pytest_addoption(parser):

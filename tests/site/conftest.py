@@ -29,24 +29,10 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))  # labdriver: Chromium and its flags
 
 
-def _requested(config) -> bool:
-    if os.environ.get("GDCOURSE_SITE_TESTS", "").lower() in ("1", "yes", "true"):
-        return True
-    for arg in config.invocation_params.args:
-        arg = str(arg).split("::")[0]
-        if not arg or arg.startswith("-"):
-            continue
-        path = (Path(config.invocation_params.dir) / arg).resolve()
-        if path == HERE or HERE in path.parents:
-            return True
-    return False
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: _opt_in
+from _opt_in import unless_requested  # noqa: E402
 
-
-def pytest_ignore_collect(collection_path, config):
-    if collection_path.suffix == ".py" and HERE in collection_path.parents:
-        if not _requested(config):
-            return True
-    return None
+pytest_ignore_collect = unless_requested(Path(__file__).resolve().parent, "GDCOURSE_SITE_TESTS")
 
 
 @pytest.fixture(scope="session")
