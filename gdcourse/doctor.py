@@ -4,8 +4,9 @@ Two places use it:
 
 * ``python3 tasks.py doctor`` (that is, ``python -m gdcourse.doctor`` in the course's
   environment) checks an installation from outside: the package version the notebooks
-  need, ipywidgets against jupyterlab_widgets, the widget extension, the kernel the
-  notebooks start, and trust of notebooks that store outputs. It prints each problem with
+  need, ipywidgets against jupyterlab_widgets, the widget extension, anywidget and its
+  extension (the explorers' keyboard guard), the kernel the notebooks start, and trust
+  of notebooks that store outputs. It prints each problem with
   its fix and exits with status 1 when there is one.
 * The first code cell of every notebook calls :func:`check_setup`, which runs the
   checks that make sense *inside* a kernel (version; widget packages; the server's
@@ -32,10 +33,14 @@ __all__ = [
     "Finding", "Report", "OutdatedPackageError", "check_setup", "environment_report",
     "kernel_report", "check_version", "check_widget_packages", "check_widget_extension",
     "check_kernelspec", "check_server_environment", "check_notebooks_trusted",
+    "check_explorer_guard",
     "notebook_requirement", "main",
 ]
 
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+# The explorers' front-end guard (gdcourse/widgets/_guard.py) is an anywidget: the
+# Python package ships this lab extension, for JupyterLab and Notebook 7 alike.
+GUARD_EXTENSION = "anywidget"
 _REQUIRE_CALL = re.compile(r"""gdcourse\.check_setup\(\s*["']([0-9][0-9.]*)["']""")
 
 
@@ -208,16 +213,23 @@ def _jupyter_paths(kind: str, prefix: Path) -> list[Path]:
     return own + [p for p in shared if p not in own]
 
 
-def check_widget_extension(prefix: str | os.PathLike | None = None) -> Finding:
-    """Is the widget manager extension installed for JupyterLab / Notebook 7, and enabled?"""
+def check_widget_extension(prefix: str | os.PathLike | None = None, *,
+                           extension: str = WIDGET_EXTENSION,
+                           package: str = "jupyterlab_widgets",
+                           without: str = "sliders would show as text") -> Finding:
+    """Is a front-end extension (by default the widget manager) installed and enabled?
+
+    For JupyterLab and Notebook 7 alike; ``package`` is the Python package that ships
+    it, ``without`` what goes wrong when it is missing.
+    """
     prefix = Path(prefix or sys.prefix)
     places = _jupyter_paths("labextensions", prefix)
-    found = next((p / WIDGET_EXTENSION for p in places
-                  if (p / WIDGET_EXTENSION / "package.json").is_file()), None)
+    found = next((p / extension for p in places
+                  if (p / extension / "package.json").is_file()), None)
     if found is None:
         return Finding("widget extension", False,
-                       f"{WIDGET_EXTENSION} is not installed (sliders would show as text)",
-                       "pip install jupyterlab_widgets   (then restart JupyterLab)")
+                       f"{extension} is not installed ({without})",
+                       f"pip install {package}   (then restart JupyterLab)")
     version = json.loads((found / "package.json").read_text(encoding="utf-8")).get("version")
     for config in _jupyter_paths("config", prefix):
         page_config = Path(config) / "labconfig" / "page_config.json"
@@ -226,12 +238,41 @@ def check_widget_extension(prefix: str | os.PathLike | None = None) -> Finding:
                 "disabledExtensions", {})
         except (OSError, ValueError):
             continue
-        if (disabled.get(WIDGET_EXTENSION) if isinstance(disabled, dict)
-                else WIDGET_EXTENSION in disabled):
+        if (disabled.get(extension) if isinstance(disabled, dict)
+                else extension in disabled):
             return Finding("widget extension", False,
-                           f"{WIDGET_EXTENSION} {version} is disabled in {page_config}",
-                           f"jupyter labextension enable {WIDGET_EXTENSION}")
-    return Finding("widget extension", True, f"{WIDGET_EXTENSION} {version} enabled")
+                           f"{extension} {version} is disabled in {page_config}",
+                           f"jupyter labextension enable {extension}")
+    return Finding("widget extension", True, f"{extension} {version} enabled")
+
+
+_GUARD_MISSING = ("typing a letter in an explorer's drop-down can run a notebook shortcut "
+                  "(R turns the cell into a Raw cell and the explorer disappears)")
+
+
+def check_explorer_guard(prefix: str | os.PathLike | None = None, *,
+                         extension: bool = True) -> Finding:
+    """Is anywidget there, whose front end keeps the explorers' keys away from the
+    notebook's shortcuts and names their sliders for screen readers?
+
+    ``extension=False`` checks the Python package only (inside a kernel, where the
+    server may run from another environment: :func:`check_server_environment` checks
+    the front end there).
+    """
+    version = _installed("anywidget")
+    if version is None:
+        return Finding("explorer keys", False,
+                       f"anywidget is not installed: {_GUARD_MISSING}",
+                       "pip install anywidget   (or: python3 tasks.py setup), then restart "
+                       "the kernel")
+    if extension:
+        front = check_widget_extension(prefix, extension=GUARD_EXTENSION, package="anywidget",
+                                       without=_GUARD_MISSING)
+        if not front.ok:
+            return Finding("explorer keys", False, front.detail, front.fix)
+    return Finding("explorer keys", True,
+                   f"anywidget {version}: keys typed in an explorer stay in it",
+                   brief=f"anywidget {version}")
 
 
 # ------------------------------------------------------------------ kernel and server
@@ -308,9 +349,18 @@ def check_server_environment(command: list[str] | None = None) -> Finding:
         return Finding("server", True, "Jupyter runs from this kernel's environment",
                        brief="server and kernel in one environment")
     extension = check_widget_extension(server_prefix)
-    if extension.ok:
+    guard = check_widget_extension(server_prefix, extension=GUARD_EXTENSION,
+                                   package="anywidget", without=_GUARD_MISSING)
+    if extension.ok and guard.ok:
         return Finding("server", True, f"Jupyter runs from {server_prefix}, "
                        "which has the widget manager", brief="server has the widget manager")
+    if extension.ok:
+        return Finding("server", False,
+                       f"Jupyter runs from another environment ({server_prefix}) without "
+                       f"anywidget's front end: {_GUARD_MISSING}",
+                       "install anywidget in the server's environment and restart it (on a "
+                       "JupyterHub: ask the administrator); or start JupyterLab from this "
+                       "environment (python3 tasks.py lab)")
     return Finding("server", False,
                    f"Jupyter runs from another environment ({server_prefix}) without the "
                    "widget manager, so explorers will not render",
@@ -359,7 +409,7 @@ def check_notebooks_trusted(paths: list[Path]) -> Finding:
 def kernel_report(required: str) -> Report:
     """The checks that make sense inside a running kernel."""
     return Report([check_version(required), check_widget_packages(),
-                   check_server_environment()])
+                   check_explorer_guard(extension=False), check_server_environment()])
 
 
 def environment_report(notebooks: list[Path] = ()) -> Report:
@@ -372,7 +422,8 @@ def environment_report(notebooks: list[Path] = ()) -> Report:
         findings.append(check_version(required[-1]))
     else:
         findings.append(Finding("gdcourse version", True, f"gdcourse {_gdcourse_version()}"))
-    findings += [check_widget_packages(), check_widget_extension(), check_kernelspec()]
+    findings += [check_widget_packages(), check_widget_extension(), check_explorer_guard(),
+                 check_kernelspec()]
     if notebooks:
         findings.append(check_notebooks_trusted(notebooks))
     return Report(findings)

@@ -60,10 +60,14 @@ def test_widget_packages_that_do_not_belong_together(monkeypatch):
     assert doctor.check_widget_packages().ok is False
 
 
-def _prefix_with_extension(tmp_path, disabled=None):
+def _prefix_with_extension(tmp_path, disabled=None, guard=True):
     ext = tmp_path / "share" / "jupyter" / "labextensions" / doctor.WIDGET_EXTENSION
     ext.mkdir(parents=True)
     (ext / "package.json").write_text(json.dumps({"version": "5.0.16"}))
+    if guard:  # anywidget's extension, the explorers' keyboard guard
+        ext = tmp_path / "share" / "jupyter" / "labextensions" / doctor.GUARD_EXTENSION
+        ext.mkdir(parents=True)
+        (ext / "package.json").write_text(json.dumps({"version": "0.11.0"}))
     if disabled is not None:
         config = tmp_path / "etc" / "jupyter" / "labconfig"
         config.mkdir(parents=True)
@@ -89,6 +93,23 @@ def test_widget_extension_missing(tmp_path, monkeypatch):
     assert finding.ok is False and finding.fix
 
 
+def test_explorer_guard_needs_anywidget_and_its_extension(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "nothing"))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "nothing-either"))
+    assert doctor.check_explorer_guard(_prefix_with_extension(tmp_path / "a")).ok is True
+    missing = doctor.check_explorer_guard(_prefix_with_extension(tmp_path / "b", guard=False))
+    assert missing.ok is False and "pip install anywidget" in missing.fix
+    assert "Raw" in missing.detail                       # says what goes wrong without it
+    disabled = _prefix_with_extension(tmp_path / "c", {doctor.GUARD_EXTENSION: True})
+    assert doctor.check_explorer_guard(disabled).ok is False
+    versions = {"anywidget": None}
+    monkeypatch.setattr(doctor, "_installed", versions.get)
+    no_package = doctor.check_explorer_guard(extension=False)
+    assert no_package.ok is False and "anywidget" in no_package.fix
+    versions["anywidget"] = "0.11.0"
+    assert doctor.check_explorer_guard(extension=False).ok is True
+
+
 def test_a_user_kernelspec_pointing_elsewhere_is_found(tmp_path, monkeypatch):
     kernel = tmp_path / "kernels" / "python3"
     kernel.mkdir(parents=True)
@@ -112,6 +133,10 @@ def test_server_environment(tmp_path):
     with_ext = _prefix_with_extension(tmp_path / "server")
     other = doctor.check_server_environment([str(with_ext / "bin" / "python"), "-m", "jupyterlab"])
     assert other.ok is True
+    no_guard = _prefix_with_extension(tmp_path / "no-guard", guard=False)
+    finding = doctor.check_server_environment([str(no_guard / "bin" / "python"), "-m",
+                                               "jupyterlab"])
+    assert finding.ok is False and "anywidget" in finding.fix
     without = doctor.check_server_environment([str(tmp_path / "bare" / "bin" / "python"),
                                                str(tmp_path / "bare" / "bin" / "jupyter-lab")])
     assert without.ok is False and without.fix

@@ -164,7 +164,8 @@ def test_dependency_lists():
     extras = project["optional-dependencies"]
     runtime = {parse_requirement(r)[0] for r in project["dependencies"]}
     # scikit-learn: the real data sets ship inside it, so nothing is downloaded.
-    assert runtime == {"numpy", "matplotlib", "ipywidgets", "scikit-learn"}
+    # anywidget: the explorers' front-end guard (gdcourse/widgets/_guard.py).
+    assert runtime == {"numpy", "matplotlib", "ipywidgets", "anywidget", "scikit-learn"}
     assert "jupyterlab" in {parse_requirement(r)[0] for r in extras["lab"]}
     assert {parse_requirement(r)[0] for r in extras["test"]} >= {
         "pytest", "nbval", "nbstripout", "hypothesis"
@@ -177,7 +178,7 @@ def test_dependency_lists():
 
 # --------------------------------------------------------------------------- the package
 def test_import_gdcourse_is_light():
-    heavy = ["matplotlib", "ipywidgets", "sklearn", "torch"]
+    heavy = ["matplotlib", "ipywidgets", "anywidget", "sklearn", "torch"]
     code = (
         "import sys, gdcourse; "
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"

@@ -88,7 +88,7 @@ def test_heavy_explorers_wait_for_run():
     explorer.run_button.click()
     assert explorer.computations == 2
     assert not explorer.run_button.disabled and explorer.status.value == ""
-    assert explorer.run_button in explorer.widget.children[-3].children
+    assert explorer.run_button in explorer.widget.children[-4].children
 
 
 def test_display_bundle_has_a_static_picture_and_text():
@@ -110,7 +110,8 @@ def test_layout_has_title_controls_output_and_summary():
     children = explorer.widget.children
     assert "line &lt;demo&gt;" in children[0].value
     assert children[1].children == tuple(explorer.controls.values())
-    assert children[-2] is explorer.image and children[-1] is explorer.summary
+    assert children[-3] is explorer.image and children[-2] is explorer.summary
+    assert children[-1].layout.display == "none"  # the front-end guard, hidden (_guard.py)
 
 
 @pytest.mark.parametrize("cls", [Line, HeavyLine])
@@ -140,10 +141,10 @@ def test_blitted_update_equals_a_full_render():
     import io
 
     explorer = AnimatedLine(slope=2.0)
-    first = np.asarray(Image.open(io.BytesIO(explorer.image.value)))
+    first = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGBA"))
     for slope in (-7.0, 11.0):
         explorer.controls["slope"].value = slope
-        blitted = np.asarray(Image.open(io.BytesIO(explorer.image.value)))
+        blitted = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGBA"))
         assert not np.array_equal(blitted, first)  # the line moved on screen
         np.testing.assert_array_equal(blitted, render_fully(explorer))
     assert explorer.line.get_ydata()[1] == 11.0
@@ -416,3 +417,139 @@ def test_an_exception_while_drawing_becomes_a_message_not_a_crash():
     assert explorer.png() != before  # the message was drawn in place of the figure
     explorer.controls["slope"].value = 2.0
     assert explorer.error is None and explorer.summary.value.startswith("slope 2")
+
+
+@pytest.mark.parametrize("alpha", [255, 128])
+def test_png_encoding_is_lossless(alpha):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from gdcourse.widgets._base import _encode_png
+
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    rgba[5, 7, 3] = alpha  # one pixel not opaque: the alpha channel is kept
+    png = _encode_png(rgba)
+    back = np.asarray(Image.open(BytesIO(png)).convert("RGBA"))
+    np.testing.assert_array_equal(back, rgba)
+    assert Image.open(BytesIO(png)).mode == ("RGB" if alpha == 255 else "RGBA")
+
+
+def test_explorer_png_is_the_figure():
+    from io import BytesIO
+
+    from PIL import Image
+
+    explorer = Line()
+    rgba = np.asarray(explorer.fig.canvas.buffer_rgba())
+    shown = np.asarray(Image.open(BytesIO(explorer.png())).convert("RGBA"))
+    np.testing.assert_array_equal(shown, rgba)
+
+
+# ---------------------------------------------------------------- threads and round-off
+def test_a_value_sent_back_with_round_off_is_no_new_setting():
+    explorer = Line(slope=0.9)
+    explorer.controls["slope"].value = 0.9000000000000001  # what a front end sends back
+    assert explorer.computations == 1
+    explorer.controls["slope"].value = 0.91
+    assert explorer.computations == 2
+
+
+def test_updates_from_two_threads_never_overlap():
+    # JupyterLab 4.6 sends widget messages over a kernel subshell, which ipykernel 7
+    # handles on a thread of its own, beside the main thread.
+    import threading
+    import time
+
+    class Slow(Line):
+        running = 0
+        most = 0
+
+        def _compute(self, slope):
+            Slow.running += 1
+            Slow.most = max(Slow.most, Slow.running)
+            time.sleep(0.02)
+            Slow.running -= 1
+            return np.array([0.0, 1.0]) * slope
+
+    explorer, other = Slow(), Slow()
+    threads = [threading.Thread(target=lambda e=e, v=v: setattr(e.controls["slope"], "value", v))
+               for v in (2.0, 3.0, 4.0) for e in (explorer, other)]
+    threads.append(threading.Thread(target=explorer.update))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Slow.most == 1
+    assert explorer.error is None and other.error is None
+
+
+def test_every_explorer_carries_the_front_end_guard():
+    from gdcourse.widgets._guard import GUARD_ESM
+
+    guard_box = Line().widget.children[-1]
+    (guard,) = guard_box.children
+    assert guard_box.layout.display == "none"
+    assert guard._esm == GUARD_ESM
+    assert "data-lm-suppress-shortcuts" in GUARD_ESM and "aria-valuetext" in GUARD_ESM
+
+
+def test_accessible_names_become_tooltips():
+    class Named(Line):
+        accessible_names = {"slope": "slope of the line through the origin"}
+
+    assert Named().controls["slope"].tooltip == "slope of the line through the origin"
+
+    class Misnamed(Line):
+        accessible_names = {"slop": "a typo"}
+
+    with pytest.raises(ValueError, match="slop"):
+        Misnamed()
+
+
+def test_sticky_log_limits():
+    from gdcourse.widgets._base import sticky_log_limits
+
+    assert sticky_log_limits(None, (1e-4, 1e2)) == (1e-4, 1e2)
+    assert sticky_log_limits((1e-6, 1e2), (1e-5, 1e2)) == (1e-6, 1e2)     # room kept
+    assert sticky_log_limits((1e-4, 1e2), (1e-5, 1e3)) == (1e-5, 1e3)     # data never hidden
+    assert sticky_log_limits((1e-9, 1e2), (1e-5, 1e2)) == (1e-5, 1e2)     # not too wide
+
+
+class SlowLine(Line):
+    """Each computation takes a while, as a real explorer's update does."""
+
+    def _compute(self, slope):
+        import time
+        time.sleep(0.03)
+        return super()._compute(slope)
+
+
+def test_changes_from_the_browser_are_drawn_latest_first_off_the_message_thread():
+    """A burst of values from the front end (set_state, as a slider's messages) is not
+    drawn value by value: the message thread returns at once, and the newest value is
+    drawn once the update under way has finished."""
+    import time
+    explorer = SlowLine()
+    slider = explorer.controls["slope"]
+    before = explorer.computations
+    start = time.perf_counter()
+    for value in range(1, 11):
+        slider.set_state({"value": float(value)})
+    assert time.perf_counter() - start < 0.2, "the message thread waited for the updates"
+    assert explorer._latest.wait_idle(10)
+    drawn = explorer.computations - before
+    assert 1 <= drawn < 10, f"{drawn} updates for 10 values in a burst"
+    np.testing.assert_allclose(explorer.line.get_ydata(), [0, 10])
+
+
+def test_changes_made_in_python_are_drawn_at_once():
+    explorer = SlowLine()
+    before = explorer.computations
+    for value in (2.0, 3.0, 4.0):
+        explorer.controls["slope"].value = value
+        np.testing.assert_allclose(explorer.line.get_ydata(), [0, value])
+    assert explorer.computations - before == 3
+    assert explorer._latest is None

@@ -76,6 +76,10 @@ class ClippingExplorer(Explorer):
     """
 
     title = "Gradient clipping on a cliff"
+    accessible_names = {
+        "threshold": "clipping threshold: clip_value by value, max_norm by norm",
+        "steps": "steps of each run (unclipped, by value, by norm)",
+    }
 
     def __init__(self, threshold: float = 1.0, lr: float = 0.1, steps: int = 60) -> None:
         check_number("threshold", threshold, *THRESHOLD_RANGE)

@@ -194,6 +194,7 @@ class OptimizerRaceExplorer(Explorer):
     """
 
     title = "Optimizer race: same start, same budget"
+    accessible_names = {"steps": "steps of every optimizer (the budget)"}
 
     def __init__(self, landscape: str = "rosenbrock",
                  optimizers=("SGD", "momentum", "Adam"), lrs: dict | None = None,
@@ -220,6 +221,7 @@ class OptimizerRaceExplorer(Explorer):
                          "noise": float(noise), "hyper": hyper}
         self.seed = int(seed)
         self._landscapes: dict[str, Landscape] = {}
+        self._runs: dict[tuple, Trajectory] = {}  # the runs computed so far, by settings
         self._drawn_landscape: str | None = None
         super().__init__()
 
@@ -405,8 +407,19 @@ class OptimizerRaceExplorer(Explorer):
         contenders = {name: (cls, self._settings_of(name, per_optimizer))
                       for name, (cls, _) in RACE_OPTIMIZERS.items()
                       if per_optimizer[f"use_{name}"]}
-        runs = race(self._landscape(landscape), contenders, int(steps),
-                    noise_std=float(noise), rng=np.random.default_rng(self.seed))
+        # Each run depends on its own settings only (race() gives every contender its
+        # own copy of the noise generator): a slider of one optimizer reruns that one.
+        runs = {}
+        for name, contender in contenders.items():
+            key = (landscape, name, repr(sorted(contender[1].items())), int(steps),
+                   float(noise))
+            if key not in self._runs:
+                if len(self._runs) >= 256:
+                    del self._runs[next(iter(self._runs))]
+                self._runs[key] = race(self._landscape(landscape), {name: contender},
+                                       int(steps), noise_std=float(noise),
+                                       rng=np.random.default_rng(self.seed))[name]
+            runs[name] = self._runs[key]
         return {"landscape": landscape, "steps": int(steps), "runs": runs,
                 "settings": {name: kwargs for name, (_, kwargs) in contenders.items()}}
 

@@ -158,7 +158,7 @@ class RangeTestExplorer(Explorer):
         return widgets.VBox(rows)
 
     def _make_figure(self) -> Figure:
-        fig, _ = plt.subplots(2, 1, figsize=(9.5, 6.6), layout="constrained", sharex=True,
+        fig, _ = plt.subplots(2, 1, figsize=(9.5, 5.5), layout="constrained", sharex=True,
                               gridspec_kw={"height_ratios": [2.2, 1]})
         return fig
 

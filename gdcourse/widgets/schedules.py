@@ -32,7 +32,7 @@ from ..optim.lr_scheduler import (CosineAnnealingLR, CosineAnnealingWarmRestarts
                                   exponential_decay, lr_curve, momentum_curve)
 from ..plateau import noisy_validation_curve, run_plateau
 from ..plots import DIVERGED_MARKER, OKABE_ITO
-from ._base import Explorer, check_choice, check_number
+from ._base import Explorer, check_choice, check_number, sticky_log_limits
 
 __all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule",
            "last_mean"]
@@ -184,6 +184,28 @@ class ScheduleExplorer(Explorer):
     """
 
     title = "Learning-rate schedule composer"
+    accessible_names = {
+        "lr": "peak learning rate of the schedule, and the rate of the fixed run",
+        "warmup": "steps of linear warm-up (0 = none)",
+        "steps": "steps of both runs",
+        "noise": "standard deviation of the gradient noise",
+        "step_size": "step_size of StepLR: steps between two decays",
+        "gamma": "gamma of StepLR and MultiStepLR: the factor at each decay",
+        "milestones": "milestones of MultiStepLR: the steps at which the rate decays",
+        "exp_gamma": "gamma of ExponentialLR: the factor per step",
+        "decay_steps": "decay_steps of exponential_decay: steps per factor decay_rate",
+        "decay_rate": "decay_rate of exponential_decay: the factor per decay_steps steps",
+        "eta_min_ratio": "eta_min as a fraction of the peak: the lowest rate of the cosine",
+        "T_0": "T_0 of the warm restarts: steps of the first cycle",
+        "T_mult": "T_mult of the warm restarts: each cycle is this many times longer",
+        "base_lr_ratio": "base_lr of CyclicLR as a fraction of max_lr (the peak)",
+        "step_size_up": "step_size_up of CyclicLR: steps from base_lr up to max_lr",
+        "cyclic_gamma": "gamma of CyclicLR's exp_range mode: the amplitude's factor per step",
+        "pct_start": "pct_start of OneCycleLR: the fraction of the steps spent raising the rate",
+        "div_factor": "div_factor of OneCycleLR: the first rate is the peak divided by it",
+        "final_div_factor": "final_div_factor of OneCycleLR: the last rate is the first "
+                            "divided by it",
+    }
 
     def __init__(self, schedule: str = "cosine", lr: float = 0.05, warmup: int = 10,
                  steps: int = 200, landscape: str = "quadratic", noise: float = 0.5,
@@ -470,7 +492,11 @@ class ScheduleExplorer(Explorer):
 
         runs: dict[str, Trajectory] = result["runs"]
         names = {"schedule": "with the schedule", "fixed": f"fixed lr {lr:.2g}"}
-        loss_view = (steps, self._loss_limits(runs))
+        # On the same problem, limits that stay put for small moves of the rate and
+        # schedule sliders (a new axis is a full redraw) but never hide data.
+        problem = (steps, result["landscape"], self.controls["noise"].value)
+        current = self._loss_view[1] if self._loss_view and self._loss_view[0] == problem else None
+        loss_view = (problem, sticky_log_limits(current, self._loss_limits(runs)))
         if loss_view != self._loss_view:
             self._loss_view = loss_view
             self._loss_ax.set_ylim(*loss_view[1])
@@ -550,6 +576,14 @@ class PlateauExplorer(Explorer):
     """
 
     title = "ReduceLROnPlateau"
+    accessible_names = {
+        "patience": "patience: epochs without improvement before the rate is cut",
+        "factor": "factor: the rate is multiplied by it on a plateau",
+        "threshold": "threshold: the smallest improvement that counts (see threshold mode)",
+        "cooldown": "cooldown: epochs after a cut before bad epochs count again",
+        "min_lr": "min_lr: the rate is never cut below it",
+        "noise": "relative noise of the validation curve",
+    }
 
     def __init__(self, patience: int = 5, factor: float = 0.5, threshold: float = 1e-4,
                  threshold_mode: str = "rel", cooldown: int = 0, min_lr: float = 1e-4,

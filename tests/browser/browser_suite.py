@@ -14,6 +14,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 LAYOUT_FINDINGS: dict[str, list[str]] = {}  # where -> what a learner may stumble on
 LATENCY: dict[str, dict] = {}  # explorer -> key press to new figure, ms
 TIMINGS: dict[str, dict] = {}  # notebook -> seconds to open, run, screenshot, explore
+HEIGHTS: dict[str, dict] = {}  # explorer -> pixels (whole, controls and figure, visible)
+CONTRAST: dict[str, dict] = {}  # theme -> lowest contrast ratios of text, and where
 
 
 def option(config, name, default):

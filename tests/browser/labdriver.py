@@ -120,6 +120,8 @@ class LabServer:
                f"--port={self.port}", "--port-retries=0",
                f"--ServerApp.token={self.token}", f"--ServerApp.root_dir={self.root}",
                "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+               # Jupyter Notebook 7, served by the same server (/notebooks/...).
+               "--JupyterNotebookApp.expose_app_in_browser=True",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         if getattr(os, "geteuid", lambda: 1)() == 0:
             cmd.append("--allow-root")
@@ -266,6 +268,8 @@ def _first_line(source: str) -> str:
 
 class Lab:
     """One browser page with JupyterLab loaded from a :class:`LabServer`."""
+
+    front_end = "JupyterLab"
 
     def __init__(self, page, server: LabServer) -> None:
         self.page = page
@@ -424,6 +428,42 @@ class Lab:
         return paths
 
 
+class Notebook7(Lab):
+    """The same page in Jupyter Notebook 7 (one notebook per page, served by the same
+    server): a notebook opens by loading its /notebooks/ URL; everything else (run all,
+    state, screenshots, explorers) works as in JupyterLab, on the same notebook widget.
+    """
+
+    front_end = "Jupyter Notebook 7"
+
+    def load(self, timeout: float = 120.0) -> None:
+        page = self.page
+        page.set_viewport_size(VIEWPORT)
+        page.goto(f"{self.server.url}/tree?token={self.server.token}", timeout=timeout * 1000)
+        page.wait_for_function("() => window.jupyterapp !== undefined",
+                               timeout=timeout * 1000)
+        page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+    def open(self, path: str) -> str:
+        page = self.page
+        page.goto(f"{self.server.url}/notebooks/{path}?token={self.server.token}")
+        page.wait_for_function(
+            """() => { const app = window.jupyterapp;
+                       const w = app && app.shell.currentWidget;
+                       return !!(w && w.sessionContext && w.content); }""",
+            timeout=120_000)
+        return page.evaluate("""async () => {
+            const w = window.jupyterapp.shell.currentWidget;
+            await w.context.ready;
+            await w.sessionContext.ready;
+            return w.id;
+        }""")
+
+    def close_all(self) -> None:
+        super().close_all()
+        self.load()
+
+
 # ============================================================================ explorers
 _FIND_EXPLORERS_JS = """([id, cls]) => {
     const root = document.getElementById(id);
@@ -497,12 +537,16 @@ _LAYOUT_JS = """(box) => {
         }
     }
     const scroller = box.closest('.jp-WindowedPanel-outer');
-    if (scroller && box.getBoundingClientRect().height > scroller.clientHeight) {
-        issues.push(`${Math.round(box.getBoundingClientRect().height)} px tall, but the ` +
-                    `notebook shows ${scroller.clientHeight} px at ${window.innerWidth}x` +
+    const img = box.querySelector('img.widget-image');
+    // From the explorer's title to the bottom of its figure: what must be on one screen
+    // (the summary under the figure may need a scroll).
+    const top = box.getBoundingClientRect().top;
+    const needed = img ? img.getBoundingClientRect().bottom - top : box.getBoundingClientRect().height;
+    if (scroller && needed > scroller.clientHeight) {
+        issues.push(`${Math.round(needed)} px from its title to the bottom of its figure, ` +
+                    `but the notebook shows ${scroller.clientHeight} px at ${window.innerWidth}x` +
                     `${window.innerHeight}: controls and figure are not on screen together`);
     }
-    const img = box.querySelector('img.widget-image');
     if (img && img.naturalWidth > 0) {
         const shown = img.getBoundingClientRect().width;
         if (shown < 0.9 * img.naturalWidth) {
@@ -558,6 +602,19 @@ class ExplorerView:
 
     def layout_issues(self) -> list[str]:
         return self.box.evaluate(_LAYOUT_JS)
+
+    def heights(self) -> dict:
+        """Pixels: the whole explorer, its controls and figure (title to the figure's
+        bottom), the figure, and what the notebook shows of a cell's output."""
+        return self.box.evaluate(
+            """(box) => {
+                const r = box.getBoundingClientRect();
+                const img = box.querySelector('img.widget-image');
+                const i = img ? img.getBoundingClientRect() : r;
+                const s = box.closest('.jp-WindowedPanel-outer');
+                return {whole: Math.round(r.height), controls_and_figure: Math.round(i.bottom - r.top),
+                        figure: Math.round(i.height), visible: s ? s.clientHeight : null};
+            }""")
 
     def visible(self, selector: str):
         loc = self.box.locator(selector)
@@ -672,37 +729,92 @@ def slug(text: str, limit: int = 40) -> str:
 
 
 # ============================================================================ latency
-_LATENCY_ARM_JS = """(box) => {
-    // Time from the key press (keydown on the handle) to the new picture loaded and the
-    // next animation frame (the frame that paints it), on the page's own clock.
+_GESTURE_ARM_JS = """(box) => {
+    // Every input event (keydown; pointer moves with a button down; pointerup), every
+    // new src of the explorer's <img> (the PNG has arrived: a blob URL is set), and every
+    // new picture loaded (decoded) and the animation frame after it (painted), on the
+    // page's clock, until __gdbDisarm() is called.
+    if (window.__gdbDisarm) { window.__gdbDisarm(); }
     const img = box.querySelector('img.widget-image');
-    const probe = window.__gdbProbe = {key: null, shown: null, src: img.src};
-    const onKey = () => { if (probe.key === null) { probe.key = performance.now(); } };
-    box.addEventListener('keydown', onKey, {capture: true, once: true});
+    const now = () => performance.now();
+    const probe = window.__gdbGesture = {keys: [], moves: [], up: null, srcs: [], shown: []};
+    let last = img.src;
+    const onKey = () => probe.keys.push(now());
+    const onMove = (e) => { if (e.buttons) { probe.moves.push(now()); } };
+    const onUp = () => { if (probe.up === null) { probe.up = now(); } };
+    const observer = new MutationObserver(() => {
+        if (img.src !== last) { last = img.src; probe.srcs.push(now()); }
+    });
     const onLoad = () => {
-        if (img.src === probe.src) { return; }
-        requestAnimationFrame(() => { probe.shown = performance.now(); });
-        img.removeEventListener('load', onLoad);
+        const at = now();
+        requestAnimationFrame(() => probe.shown.push({load: at, frame: now()}));
     };
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('pointermove', onMove, true);
+    document.addEventListener('pointerup', onUp, true);
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
     img.addEventListener('load', onLoad);
+    window.__gdbDisarm = () => {
+        document.removeEventListener('keydown', onKey, true);
+        document.removeEventListener('pointermove', onMove, true);
+        document.removeEventListener('pointerup', onUp, true);
+        observer.disconnect();
+        img.removeEventListener('load', onLoad);
+        window.__gdbDisarm = null;
+    };
     return true;
 }"""
 
 
-def timed_key_press(explorer: ExplorerView, slider, key: str, timeout: float) -> float | None:
-    """Milliseconds from a key press on ``slider`` to the new figure on screen."""
+def arm_gesture(explorer: ExplorerView) -> None:
+    """Start recording a gesture's events and the pictures that follow (see gesture_record)."""
+    explorer.box.evaluate(_GESTURE_ARM_JS)
+
+
+def gesture_record(explorer: ExplorerView, lab: Lab, widget_id: str, settle: float = 0.35,
+                   timeout: float = 15.0) -> dict:
+    """Wait for a first new picture, then until the kernel is idle and no new picture came
+    for ``settle`` seconds; the probe's record (times in ms on the page's clock), and the
+    probe disarmed."""
     page = explorer.page
-    explorer.box.evaluate(_LATENCY_ARM_JS)
-    explorer.press(slider, key)
+    deadline = time.monotonic() + timeout
+    seen, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        n = page.evaluate("() => window.__gdbGesture.shown.length")
+        if n != seen:
+            seen, quiet_since = n, time.monotonic()
+        elif (n >= 1 and time.monotonic() - quiet_since > settle
+              and wait_kernel_idle(lab, widget_id, 5)):
+            if page.evaluate("() => window.__gdbGesture.shown.length") == n:
+                break
+        time.sleep(0.03)
+    return page.evaluate("() => { const g = window.__gdbGesture; "
+                         "if (window.__gdbDisarm) { window.__gdbDisarm(); } return g; }")
+
+
+def png_bytes(explorer: ExplorerView) -> int | None:
+    """Size of the PNG the explorer's <img> shows (its blob URL, fetched in the page)."""
     try:
-        page.wait_for_function("() => window.__gdbProbe.shown !== null",
-                               timeout=timeout * 1000, polling="raf")
-    except Exception:  # noqa: BLE001 - playwright's TimeoutError; reported as None
+        return explorer.box.evaluate(
+            """async (box) => { const img = box.querySelector('img.widget-image');
+                               const r = await fetch(img.src); return (await r.blob()).size; }""")
+    except Exception:  # noqa: BLE001 - not a blob URL
         return None
-    probe = page.evaluate("() => window.__gdbProbe")
-    if probe["key"] is None:
-        return None
-    return probe["shown"] - probe["key"]
+
+
+def drag_handle(explorer: ExplorerView, slider, direction: int, moves: int = 8,
+                step_px: float = 5.0, pause: float = 0.03) -> None:
+    """Drag the slider's handle by ``moves`` mouse moves of ``step_px`` (a learner's short
+    drag, about a quarter of a second), then let go."""
+    page = explorer.page
+    box = slider.locator(".noUi-handle").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, moves + 1):
+        page.mouse.move(x + direction * i * step_px, y)
+        time.sleep(pause)
+    page.mouse.up()
 
 
 def kernel_eval(lab: Lab, widget_id: str, code: str, timeout: float = 30.0) -> str:

@@ -4,10 +4,12 @@ A notebook generated here (not in notebooks/) shows each explorer once. The test
 
 * every explorer renders with real controls and answers a learner's action with a new
   figure (heavy ones: a slider moved, then Run clicked);
-* for each fast explorer, the time from a key press on a slider handle to the new figure
-  on screen, over 18 presses; the medians go to benchmarks/results/browser_latency.json
-  (and .md). The target is a median under 150 ms; the test asserts only a generous
-  bound (1 s), so that a busy machine does not make it fail.
+* for each fast explorer, the time from a learner's gesture on a slider to the new figure
+  on screen: single key presses (with where the time goes), three rapid presses (to the
+  first and to the final picture) and a short drag; medians and p90 go to
+  benchmarks/results/browser_latency.json (and .md). The target is a median of 150 ms
+  or less for a single press; the test asserts only a generous bound (1 s), so that a
+  busy machine does not make it fail.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import time
 
 import pytest
 
-from browser_suite import LATENCY, LAYOUT_FINDINGS, option
+from browser_suite import CONTRAST, HEIGHTS, LATENCY, LAYOUT_FINDINGS, option
 from course_checks import exercise_explorers, open_and_run
-from labdriver import EXPLORER_CLASS, find_explorers, kernel_eval, timed_key_press, wait_kernel_idle
+from labdriver import (EXPLORER_CLASS, arm_gesture, drag_handle, find_explorers, gesture_record,
+                       kernel_eval, png_bytes, wait_kernel_idle)
 
 # (class, constructor call, slider for the latency measurement or None for heavy ones)
 EXPLORERS = [
@@ -52,10 +55,20 @@ def _timed(explorer, name):
     explorer.update = timed_update  # what the explorer's observers call
     return explorer
 """
+# The three looks of a check result (gdcourse/exercises/_checking.py), for the contrast
+# measurement; after the explorers, so that their cells keep their numbers.
+CHECK_RESULTS = """
+from IPython.display import display
+from gdcourse.exercises._checking import CheckResult
+for _status in ("passed", "failed", "not attempted"):
+    display(CheckResult("an exercise", _status, "What the check found.", "A hint."))
+"""
 FAST = [(name, slider) for name, _, slider in EXPLORERS if slider]
-PRESSES = 18
+PRESSES = 14
+BURSTS = 6
+DRAGS = 4
 WARM_UP = 2
-TARGET_MS = 150.0
+TARGET_MS = 150.0  # median, single press (the issue's bound)
 BOUND_MS = 1000.0
 PRESS_TIMEOUT = 10.0
 
@@ -73,6 +86,7 @@ def gallery_notebook() -> dict:
     cells.append(cell("code", f"from gdcourse.widgets import {names}\n" + TIMING_HOOK))
     for name, call, _ in EXPLORERS:
         cells.append(cell("code", f"_timed({call}, {name!r})"))
+    cells.append(cell("code", CHECK_RESULTS))
     return {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                         "language": "python"}}}
@@ -120,50 +134,253 @@ def test_every_explorer_renders_and_responds(gallery):
             f"root box has no CSS class {EXPLORER_CLASS!r}")
 
 
+def _stats(values: list[float]) -> dict:
+    values = sorted(values)
+    if not values:
+        return {"n": 0, "median_ms": None, "p90_ms": None, "max_ms": None}
+    return {"n": len(values), "median_ms": round(statistics.median(values), 1),
+            "p90_ms": round(values[int(0.9 * (len(values) - 1))], 1),
+            "max_ms": round(values[-1], 1)}
+
+
+def _kernel_updates(lab, widget_id, name) -> list[float]:
+    return [1000 * t for t in json.loads(kernel_eval(
+        lab, widget_id, f"import json; print(json.dumps(_update_seconds[{name!r}]))"))]
+
+
 @pytest.mark.parametrize("name, slider_label", FAST, ids=[name for name, _ in FAST])
-def test_key_press_to_new_figure_latency(gallery, name, slider_label):
+def test_slider_gestures_to_new_figure_latency(gallery, name, slider_label):
+    """Three gestures on one slider, as a learner uses it, each from the kernel idle:
+
+    * a single key press: keydown to the new picture painted, split into the PNG's
+      arrival (the <img> gets a new blob URL: browser -> server -> kernel, the update,
+      and back), decoding (load) and painting (the next animation frame);
+    * three rapid presses (no pause between them): the first press to the first new
+      picture, and to the final one (the picture of the third value);
+    * a short drag of the handle (8 mouse moves in about 0.25 s): the first move to the
+      first new picture, and the release to the final picture.
+    """
     lab, widget_id, shots = gallery
     explorer = by_cell(find_explorers(lab.page, widget_id)).get(name)
     assert explorer is not None, f"{name} not found in the page"
     slider = explorer.slider(slider_label)
     explorer.box.scroll_into_view_if_needed()
     slider.scroll_into_view_if_needed()
+    handle = slider.locator(".noUi-handle").first
     key = explorer.key_towards_room(slider)
     other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
-    samples, missed = [], 0
+
+    # Single presses.
+    single, arrive, decode, paint, kernel_single, missed = [], [], [], [], [], 0
     kernel_eval(lab, widget_id, f"_update_seconds[{name!r}].clear()")
     for i in range(WARM_UP + PRESSES):
         wait_kernel_idle(lab, widget_id)
-        ms = timed_key_press(explorer, slider, key, PRESS_TIMEOUT)
+        arm_gesture(explorer)
+        handle.press(key)
+        rec = gesture_record(explorer, lab, widget_id, settle=0.15)
         key = other[key]  # back and forth: every press is a change, near the start value
         if i < WARM_UP:
             continue
-        if ms is None:
+        if not rec["shown"] or not rec["keys"] or not rec["srcs"]:
             missed += 1
-        else:
-            samples.append(ms)
+            continue
+        t0, first = rec["keys"][0], rec["shown"][0]
+        single.append(first["frame"] - t0)
+        arrive.append(rec["srcs"][0] - t0)
+        decode.append(first["load"] - rec["srcs"][0])
+        paint.append(first["frame"] - first["load"])
+    kernel_single = _kernel_updates(lab, widget_id, name)
+    updates_single = len(kernel_single)
+    kernel_single = kernel_single[WARM_UP:]
+    size = png_bytes(explorer)
+
+    # Three rapid presses.
+    rapid_first, rapid_final, rapid_pictures, rapid_updates = [], [], [], []
+    for _ in range(BURSTS):
+        wait_kernel_idle(lab, widget_id)
+        before = len(_kernel_updates(lab, widget_id, name))
+        handle.focus()
+        arm_gesture(explorer)
+        for _ in range(3):
+            lab.page.keyboard.press(key)
+        rec = gesture_record(explorer, lab, widget_id)
+        key = other[key]
+        if rec["shown"] and rec["keys"]:
+            rapid_first.append(rec["shown"][0]["frame"] - rec["keys"][0])
+            rapid_final.append(rec["shown"][-1]["frame"] - rec["keys"][0])
+        rapid_pictures.append(len(rec["shown"]))
+        rapid_updates.append(len(_kernel_updates(lab, widget_id, name)) - before)
+
+    # Drags.
+    drag_first, drag_final, drag_pictures, drag_updates = [], [], [], []
+    direction = 1 if explorer.key_towards_room(slider) == "ArrowRight" else -1
+    for _ in range(DRAGS):
+        wait_kernel_idle(lab, widget_id)
+        before = len(_kernel_updates(lab, widget_id, name))
+        arm_gesture(explorer)
+        drag_handle(explorer, slider, direction)
+        rec = gesture_record(explorer, lab, widget_id)
+        direction = -direction
+        if rec["shown"] and rec["moves"]:
+            drag_first.append(rec["shown"][0]["frame"] - rec["moves"][0])
+            # 0: the final picture was already on screen when the handle was let go.
+            drag_final.append(max(0.0, rec["shown"][-1]["frame"] - (rec["up"] or 0.0)))
+        drag_pictures.append(len(rec["shown"]))
+        drag_updates.append(len(_kernel_updates(lab, widget_id, name)) - before)
     wait_kernel_idle(lab, widget_id)
-    kernel = json.loads(kernel_eval(
-        lab, widget_id, f"import json; print(json.dumps(_update_seconds[{name!r}]))"))
-    kernel_ms = [1000 * t for t in kernel[WARM_UP:]]
     explorer.screenshot(shots / f"latency-{name}.png")
-    assert missed == 0, f"{name}: {missed} of {PRESSES} key presses gave no new figure " \
-                        f"within {PRESS_TIMEOUT:.0f} s"
-    samples.sort()
+
+    kernel_all = _kernel_updates(lab, widget_id, name)
     row = {
-        "slider": slider_label, "presses": len(samples),
-        "median_ms": round(statistics.median(samples), 1),
-        "p90_ms": round(samples[int(0.9 * (len(samples) - 1))], 1),
-        "min_ms": round(samples[0], 1), "max_ms": round(samples[-1], 1),
-        "samples_ms": [round(s, 1) for s in samples],
-        "kernel_updates": len(kernel),
-        "kernel_median_ms": round(statistics.median(kernel_ms), 1) if kernel_ms else None,
-        "target_ms": TARGET_MS, "target_met": statistics.median(samples) < TARGET_MS,
+        "slider": slider_label,
+        "png_bytes": size,
+        "single": {**_stats(single), "missed": missed,
+                   "arrive_median_ms": round(statistics.median(arrive), 1) if arrive else None,
+                   "decode_median_ms": round(statistics.median(decode), 1) if decode else None,
+                   "paint_median_ms": round(statistics.median(paint), 1) if paint else None,
+                   "kernel_median_ms": (round(statistics.median(kernel_single), 1)
+                                        if kernel_single else None),
+                   "samples_ms": [round(v, 1) for v in single]},
+        "rapid3_first": _stats(rapid_first),
+        "rapid3_final": {**_stats(rapid_final), "pictures": rapid_pictures,
+                         "kernel_updates": rapid_updates},
+        "drag_first": _stats(drag_first),
+        "drag_release_to_final": {**_stats(drag_final), "pictures": drag_pictures,
+                                  "kernel_updates": drag_updates},
+        "kernel_update_median_ms": round(statistics.median(kernel_all), 1) if kernel_all else None,
+        "target_ms": TARGET_MS,
+        "target_met": bool(single) and statistics.median(single) <= TARGET_MS,
         "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     LATENCY[name] = row
-    assert len(kernel) == WARM_UP + PRESSES, (
-        f"{name}: {WARM_UP + PRESSES} key presses, {len(kernel)} updates in the kernel")
-    assert row["median_ms"] < BOUND_MS, (
-        f"{name}: median {row['median_ms']} ms from key press to new figure "
+    assert missed == 0, f"{name}: {missed} of {PRESSES} key presses gave no new figure"
+    assert updates_single == WARM_UP + PRESSES, (
+        f"{name}: {WARM_UP + PRESSES} key presses, {updates_single} updates in the kernel")
+    assert row["single"]["median_ms"] < BOUND_MS, (
+        f"{name}: median {row['single']['median_ms']} ms from key press to new figure "
         f"(bound {BOUND_MS:.0f} ms, target {TARGET_MS:.0f} ms)")
+    assert rapid_first and len(rapid_first) == BURSTS, f"{name}: a burst gave no new figure"
+    assert max(rapid_final) < 5 * BOUND_MS, f"{name}: three presses took {max(rapid_final)} ms"
+
+
+def test_every_explorer_shows_its_controls_and_figure_on_one_screen(gallery):
+    """At 1280x800, JupyterLab with its file browser open: from an explorer's title to
+    the bottom of its figure fits in what the notebook shows (the summary under the
+    figure may need a scroll)."""
+    lab, widget_id, shots = gallery
+    found = by_cell(find_explorers(lab.page, widget_id))
+    too_tall = []
+    for name, explorer in found.items():
+        explorer.box.scroll_into_view_if_needed()
+        heights = explorer.heights()
+        HEIGHTS[name] = heights
+        if heights["controls_and_figure"] > heights["visible"]:
+            too_tall.append(f"{name}: {heights['controls_and_figure']} px from its title to "
+                            f"the bottom of its figure, {heights['visible']} px shown")
+    assert not too_tall, "\n".join(too_tall)
+
+
+# WCAG 2 contrast of every piece of text in the explorers and in the check results, on
+# its composited background (ancestors' opacity and translucent backgrounds included).
+_CONTRAST_JS = """(root) => {
+    // rgb()/rgba() directly; any other CSS colour (color-mix(), oklab(), color(srgb ..),
+    // which the check results' styles compute to) through a 1x1 canvas.
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 1;
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const parse = (c) => {
+        if (!c) { return null; }
+        const m = c.match(/^rgba?\\(([^)]+)\\)$/);
+        if (m) {
+            const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+            return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+        }
+        ctx.clearRect(0, 0, 1, 1);
+        ctx.fillStyle = 'rgba(0, 0, 0, 0)';
+        ctx.fillStyle = c;
+        ctx.fillRect(0, 0, 1, 1);
+        const d = ctx.getImageData(0, 0, 1, 1).data;
+        return [d[0], d[1], d[2], d[3] / 255];
+    };
+    const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+    const background = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+            const c = parse(getComputedStyle(e).backgroundColor);
+            if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) { break; } }
+        }
+        let colour = [255, 255, 255];
+        for (const layer of layers.reverse()) { colour = over(layer, colour); }
+        return colour;
+    };
+    const luminance = (c) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+    };
+    const found = [];
+    for (const el of root.querySelectorAll('*')) {
+        const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+        if (!(own || el.tagName === 'SELECT') || el.closest('option')) { continue; }
+        const box = el.getBoundingClientRect();
+        if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') { continue; }
+        let opacity = 1;
+        for (let e = el; e; e = e.parentElement) { opacity *= Number(getComputedStyle(e).opacity); }
+        const colour = parse(getComputedStyle(el).color);
+        const back = background(el);
+        const text = over([colour[0], colour[1], colour[2], colour[3] * opacity], back);
+        const [a, b] = [luminance(text), luminance(back)].sort((x, y) => y - x);
+        found.push({text: (el.tagName === 'SELECT' ? el.value : el.textContent).trim().slice(0, 40),
+                    ratio: (a + 0.05) / (b + 0.05),
+                    disabled: !!el.closest('[disabled], .mod-disabled, .gdcourse-disabled'),
+                    check: !!el.closest('[role=status]')});
+    }
+    return found;
+}"""
+
+THEMES = ["JupyterLab Light", "JupyterLab Dark"]
+
+
+def _set_theme(lab, theme):
+    lab.page.evaluate("async (theme) => { await window.jupyterapp.commands.execute("
+                      "'apputils:change-theme', {theme}); }", theme)
+    lab.page.wait_for_function(
+        "(theme) => document.body.dataset.jpThemeName === theme", arg=theme, timeout=30_000)
+    lab.page.evaluate("() => new Promise(r => setTimeout(r, 500))")  # the theme's CSS
+
+
+def test_text_contrast_in_light_and_dark_themes(gallery):
+    """Explorer text reaches 4.5:1 in both themes (disabled controls are exempt, as in
+    WCAG 1.4.3). The check results (gdcourse/exercises/_checking.py) are measured and
+    reported, not asserted here: another part of the course owns them."""
+    lab, widget_id, shots = gallery
+    found = by_cell(find_explorers(lab.page, widget_id))
+    checks = lab.page.locator(f"[id='{widget_id}'] .jp-OutputArea-output:has([role=status])")
+    low = []
+    try:
+        for theme in THEMES:
+            _set_theme(lab, theme)
+            rows = CONTRAST.setdefault(theme, {})
+            for name, explorer in found.items():
+                explorer.box.scroll_into_view_if_needed()
+                texts = [t for t in explorer.box.evaluate(_CONTRAST_JS) if not t["disabled"]]
+                worst = min(texts, key=lambda t: t["ratio"])
+                rows[f"explorer {name}"] = {"ratio": round(worst["ratio"], 2),
+                                            "where": worst["text"]}
+                low += [f"{theme}, {name}: {t['text']!r} at {t['ratio']:.2f}:1"
+                        for t in texts if t["ratio"] < 4.5]
+            if checks.count():
+                checks.first.scroll_into_view_if_needed()
+                for i in range(checks.count()):
+                    texts = checks.nth(i).evaluate(_CONTRAST_JS)
+                    heading = next(t for t in texts if any(
+                        word in t["text"] for word in ("Passed", "Not yet", "Not attempted")))
+                    worst = min(texts, key=lambda t: t["ratio"])
+                    rows[f"check result {i + 1} (heading)"] = {
+                        "ratio": round(heading["ratio"], 2), "where": heading["text"]}
+                    rows[f"check result {i + 1} (lowest)"] = {"ratio": round(worst["ratio"], 2),
+                                                              "where": worst["text"]}
+                checks.first.screenshot(path=str(shots / f"checks-{theme.split()[-1]}.png"))
+            found["StepByStepExplorer"].screenshot(shots / f"theme-{theme.split()[-1]}.png")
+    finally:
+        _set_theme(lab, THEMES[0])
+    assert not low, "text below 4.5:1:\n" + "\n".join(low)
