@@ -58,6 +58,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from ..plots import message_axes
+from .._messages import N_, _, _f
 
 __all__ = ["Explorer", "check_number", "check_choice"]
 
@@ -119,7 +120,7 @@ class Explorer:
     #: Heavy explorers: the controls that redraw at once from the stored result.
     live_controls: tuple[str, ...] = ()
     #: Heavy explorers: shown by the Run button while the picture is out of date.
-    stale_note: str = "settings changed: press Run to recompute"
+    stale_note: str = N_("settings changed: press Run to recompute")
 
     def __init__(self) -> None:
         self.error: Exception | None = None
@@ -132,6 +133,7 @@ class Explorer:
         self._held = False
         self.controls = self._make_controls()
         for control in self.controls.values():
+            translate_widget(control)
             _widen_slider(control)
         with plt.ioff():
             self.fig = self._make_figure()
@@ -307,7 +309,7 @@ class Explorer:
             return
         start = time.perf_counter()
         if self.heavy:
-            self.status.value = "<i>running&hellip;</i>"
+            self.status.value = f"<i>{html.escape(_('running…'))}</i>"
             self.run_button.disabled = True
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -327,15 +329,15 @@ class Explorer:
                     self.error = None
                 except Exception as error:  # noqa: BLE001 - a slider must never crash
                     self.error = error
-                    text = f"Could not compute this setting: {error}"
+                    text = _f("Could not compute this setting: {error}", error=error)
                     self._show_message(text)
                 try:
                     self._render()
                 except Exception as error:  # noqa: BLE001 - e.g. a figure too large to draw
                     self.error = error
-                    text = f"Could not draw this setting: {error}"
+                    text = _f("Could not draw this setting: {error}", error=error)
                     self._message_or_keep_last(text)
-            self.summary.value = html.escape(text)
+            self.summary.value = html.escape(_(text))
         finally:
             if self.heavy:
                 self.run_button.disabled = False
@@ -350,7 +352,7 @@ class Explorer:
         """Say so while the controls no longer match the picture (Run not pressed)."""
         stale = (self._computed_values is not None
                  and self._values_needing_run(self.values()) != self._computed_values)
-        self.status.value = f"<i>{html.escape(self.stale_note)}</i>" if stale else ""
+        self.status.value = f"<i>{html.escape(_(self.stale_note))}</i>" if stale else ""
 
     def _show_message(self, text: str) -> None:
         self.redraw_all()
@@ -389,7 +391,7 @@ class Explorer:
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         rows: list[widgets.Widget] = []
         if self.title:
-            rows.append(widgets.HTML(f"<b>{html.escape(self.title)}</b>"))
+            rows.append(widgets.HTML(f"<b>{html.escape(_(self.title))}</b>"))
         rows.append(controls)
         if self.heavy:
             rows.append(widgets.HBox([self.run_button, self.status]))
@@ -429,6 +431,19 @@ def _on_show(artist: Artist, children: dict[int, set[int]]) -> bool:
     return id(artist) in children[id(ax)]
 
 
+def translate_widget(control: widgets.Widget) -> None:
+    """Put ``control``'s label and tooltip (and those of the boxes' children) into the
+    language in use (gdcourse._messages; English stays as it is)."""
+    for name in ("description", "tooltip"):
+        text = getattr(control, name, None)
+        if isinstance(text, str) and text:
+            translated = _(text)
+            if translated != text:
+                setattr(control, name, translated)
+    for child in getattr(control, "children", ()) or ():
+        translate_widget(child)
+
+
 def action_button(description: str, icon: str, tooltip: str,
                   on_click: Callable[[Any], None], **layout: str) -> widgets.Button:
     """A button of the explorers' one style (blue, with an icon), already wired to a handler.
@@ -436,7 +451,7 @@ def action_button(description: str, icon: str, tooltip: str,
     Every explorer makes its buttons here, so that "Run" in one chapter looks like "Step"
     or "Reset" in another.
     """
-    button = widgets.Button(description=description, icon=icon, tooltip=tooltip,
+    button = widgets.Button(description=_(description), icon=icon, tooltip=_(tooltip),
                             button_style="primary", layout=widgets.Layout(**layout))
     button.on_click(on_click)
     return button
