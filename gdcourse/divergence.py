@@ -16,6 +16,8 @@ from typing import Iterable
 
 import numpy as np
 
+from ._messages import N_, _, _f
+
 __all__ = ["Divergence", "check_divergence", "DEFAULT_BLOWUP"]
 
 # A loss this many times its starting value counts as diverged: by then the iterates
@@ -40,10 +42,11 @@ class Divergence:
 
     step: int
     reason: str
-    advice: str = "try a smaller learning rate"
+    advice: str = N_("try a smaller learning rate")
 
     def __str__(self) -> str:
-        return f"diverged at step {self.step}: {self.reason} — {self.advice}"
+        return _f("diverged at step {step}: {reason} — {advice}", step=self.step,
+                  reason=_(self.reason), advice=_(self.advice))
 
 
 def check_divergence(step: int, loss: float, initial_loss: float | None = None,
@@ -72,9 +75,9 @@ def check_divergence(step: int, loss: float, initial_loss: float | None = None,
     """
     loss = float(loss)
     if math.isnan(loss):
-        return Divergence(step, "loss is nan")
+        return Divergence(step, N_("loss is nan"))
     if math.isinf(loss):
-        return Divergence(step, "loss is inf" if loss > 0 else "loss is -inf")
+        return Divergence(step, N_("loss is inf") if loss > 0 else N_("loss is -inf"))
     if initial_loss is not None and math.isfinite(initial_loss):
         limit = blowup * max(abs(initial_loss), 1.0)
         if loss > limit:

@@ -43,6 +43,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .. import _messages
+from .._messages import N_, _, _f
 from . import _running
 from ._running import TimeLimitExceeded
 
@@ -51,9 +53,9 @@ FAILED = "failed"
 NOT_ATTEMPTED = "not attempted"
 
 _LABELS = {
-    PASSED: "\N{HEAVY CHECK MARK} Passed",
-    FAILED: "\N{HEAVY BALLOT X} Not yet",
-    NOT_ATTEMPTED: "\N{WHITE CIRCLE} Not attempted yet",
+    PASSED: N_("\N{HEAVY CHECK MARK} Passed"),
+    FAILED: N_("\N{HEAVY BALLOT X} Not yet"),
+    NOT_ATTEMPTED: N_("\N{WHITE CIRCLE} Not attempted yet"),
 }
 # Okabe–Ito green / vermillion / grey for the border and a pale background; the status is
 # also spelled out in words, so colour is never the only signal. The heading mixes the
@@ -69,11 +71,11 @@ _HEADING_MIX = 60  # percent of the status colour in the heading's colour
 #: rate picked from a grid) cannot be off by a factor in any useful sense.
 ANSWER_KINDS = ("real", "count", "index", "integer", "boolean", "label", "choice")
 
-_NOT_ATTEMPTED_MESSAGE = "The code still raises NotImplementedError."
-_NOT_ATTEMPTED_HINT = ("Replace `raise NotImplementedError` with your code, run that cell, "
-                       "then run this check again.")
-_VALUE_NUDGE = ("run your function by hand on the inputs shown and compare each intermediate "
-                "value with the formula in the exercise's text.")
+_NOT_ATTEMPTED_MESSAGE = N_("The code still raises NotImplementedError.")
+_NOT_ATTEMPTED_HINT = N_("Replace `raise NotImplementedError` with your code, run that cell, "
+                         "then run this check again.")
+_VALUE_NUDGE = N_("run your function by hand on the inputs shown and compare each "
+                  "intermediate value with the formula in the exercise's text.")
 
 
 # =============================================================================
@@ -130,13 +132,15 @@ class CheckResult:
         return self.status != NOT_ATTEMPTED
 
     def __str__(self) -> str:
-        text = f"{_LABELS[self.status]} — {self.exercise}: {_sentence(self.message)}"
+        text = (f"{_(_LABELS[self.status])} — {_(self.exercise)}: "
+                f"{_sentence(_(self.message))}")
         if self.hint:
-            text += f"\n{self.hint_label}: {_sentence(self.hint)}"
+            text += f"\n{_(self.hint_label)}: {_sentence(_(self.hint))}"
         if self.status == FAILED and self.warnings:
-            text += "\nWarnings from your code: " + "; ".join(self.warnings)
+            text += "\n" + _("Warnings from your code:") + " " + "; ".join(self.warnings)
         if self.printed:
-            text += "\nYour code printed:\n" + textwrap.indent(self.printed.rstrip("\n"), "    ")
+            text += ("\n" + _("Your code printed:") + "\n"
+                     + textwrap.indent(self.printed.rstrip("\n"), "    "))
         return text
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -148,18 +152,20 @@ class CheckResult:
             f"<div role='status' style='border-left:6px solid {colour};"
             f"padding:0.4em 0.8em;margin:0.3em 0;background:{colour}14'>",
             f"<b style='color:inherit;color:color-mix(in srgb, {colour} {_HEADING_MIX}%, "
-            f"currentColor)'>{html.escape(_LABELS[self.status])}</b>"
-            f" — {html.escape(self.exercise)}",
-            f"<div style='margin-top:0.3em'>{_inline_html(_sentence(self.message))}</div>",
+            f"currentColor)'>{html.escape(_(_LABELS[self.status]))}</b>"
+            f" — {html.escape(_(self.exercise))}",
+            f"<div style='margin-top:0.3em'>{_inline_html(_sentence(_(self.message)))}</div>",
         ]
         if self.hint:
-            parts.append(f"<div style='margin-top:0.3em'><b>{html.escape(self.hint_label)}:"
-                         f"</b> {_inline_html(_sentence(self.hint))}</div>")
+            parts.append(f"<div style='margin-top:0.3em'><b>{html.escape(_(self.hint_label))}:"
+                         f"</b> {_inline_html(_sentence(_(self.hint)))}</div>")
         if self.status == FAILED and self.warnings:
-            parts.append("<div style='margin-top:0.3em'><b>Warnings from your code:</b> "
+            parts.append("<div style='margin-top:0.3em'><b>"
+                         + html.escape(_("Warnings from your code:")) + "</b> "
                          + "; ".join(html.escape(w) for w in self.warnings) + "</div>")
         if self.printed:
-            parts.append("<div style='margin-top:0.3em'><b>Your code printed:</b></div>"
+            parts.append("<div style='margin-top:0.3em'><b>"
+                         + html.escape(_("Your code printed:")) + "</b></div>"
                          "<pre style='margin:0.2em 0;max-height:12em;overflow:auto'>"
                          f"{html.escape(self.printed.rstrip())}</pre>")
         parts.append("</div>")
@@ -313,7 +319,7 @@ def inputs_unchanged(*names: str, hint: str | None = None) -> Requirement:
 
     return Requirement(
         "inputs unchanged",
-        hint or ("the exercise asks you to leave the inputs alone and return new values: "
+        hint or N_("the exercise asks you to leave the inputs alone and return new values: "
                  "`x -= ...`, `x += ...` or `x[i] = ...` write into the caller's array. Write "
                  "`x = x - ...` (a new array), or work on a copy, `x = x.copy()`."),
         test, watch=watched, aspect="Inputs")
@@ -333,7 +339,7 @@ def integer_output(part: int | None = None, what: str | None = None,
 
     return Requirement(
         "integer output",
-        hint or ("return integers, as the exercise says: count with an int (`steps += 1`), "
+        hint or N_("return integers, as the exercise says: count with an int (`steps += 1`), "
                  "use `//` for whole-number division, convert with `int(...)`, or keep "
                  "NumPy's integer arrays (`np.arange`, `rng.permutation` give them)."),
         test, aspect="Type")
@@ -359,7 +365,7 @@ def list_output(part: int | None = None, hint: str | None = None) -> Requirement
 
     return Requirement(
         "list output",
-        hint or ("return a list: `[... for ...]` with square brackets, or `list(...)`. A "
+        hint or N_("return a list: `[... for ...]` with square brackets, or `list(...)`. A "
                  "generator (`yield`, or `(... for ...)` in round brackets) has no len() and "
                  "is empty after one pass, which breaks the code that uses the batches."),
         test, explains_failures=True, aspect="Type")
@@ -431,16 +437,16 @@ def _ladder(named: str | None, nudge: str | None, formula: str | None, seen: int
     no name to give: its hint is followed by the formula at once.
     """
     if named is None and nudge is None:
-        return None, 0, "Hint"
+        return None, 0, N_("Hint")
     named = named or nudge
-    with_formula = (f"{named} The formula: {formula}", "Hint (with the formula)") \
-        if formula else None
+    with_formula = (_f("{hint} The formula: {formula}", hint=_(named), formula=_(formula)),
+                    N_("Hint (with the formula)")) if formula else None
     if generic:
-        rungs = [(named, "Hint"), with_formula or (named, "Hint")]
+        rungs = [(named, N_("Hint")), with_formula or (named, N_("Hint"))]
         rungs.append(rungs[1])
     else:
-        rungs = [(nudge or named, "Hint"),
-                 (named, "Hint (more specific)" if nudge and nudge != named else "Hint")]
+        rungs = [(nudge or named, N_("Hint")),
+                 (named, N_("Hint (more specific)") if nudge and nudge != named else N_("Hint"))]
         rungs.append(with_formula or rungs[1])
     level = min(seen, 2)
     hint, label = rungs[level]
@@ -641,7 +647,7 @@ class Exercise:
                                      return_annotation=inspect.Signature.empty))
 
 
-_XOR_HINT = ("`^` is Python's bitwise XOR, not a power: `2 ^ 3` is 1, and on floats it "
+_XOR_HINT = N_("`^` is Python's bitwise XOR, not a power: `2 ^ 3` is 1, and on floats it "
              "raises a TypeError. Write powers with `**`, e.g. `x ** 2`, "
              "`decay_rate ** (step / decay_steps)`.")
 
@@ -821,7 +827,8 @@ class _Grading:
             broken = self._requirement_problem(case, outcome.calls)
             if broken is not None:
                 return broken
-        return self.result(PASSED, f"All {len(exercise.cases)} cases match the reference.")
+        return self.result(PASSED, _f("All {count} cases match the reference.",
+                                      count=len(exercise.cases)))
 
     def _requirement_problem(self, case: Case, calls: list[Call],
                              explaining: bool = False) -> CheckResult | None:
@@ -987,7 +994,7 @@ _TRACKED_CODE = next(const for const in _Grading._tracked.__code__.co_consts
 _ARGUMENT_ERROR = re.compile(
     r"positional argument|keyword argument|required argument|takes no arguments"
     r"|multiple values for argument|takes \d+ .*given")
-_SIGN_HINT = ("the result has the opposite sign: gradient descent moves against the "
+_SIGN_HINT = N_("the result has the opposite sign: gradient descent moves against the "
               "gradient (θ − lr·g), and a difference is taken in the order the formula gives.")
 
 

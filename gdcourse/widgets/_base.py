@@ -45,6 +45,7 @@ import struct
 import threading
 import time
 import traceback
+import unicodedata
 import warnings
 import zlib
 from collections.abc import Callable, Collection, Iterator
@@ -61,6 +62,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..plots import message_axes
+from .._messages import N_, _, _f
 from ._guard import guard_box
 
 __all__ = ["Explorer", "check_number", "check_choice", "sticky_log_limits"]
@@ -133,7 +135,7 @@ class Explorer:
     #: Heavy explorers: the controls that redraw at once from the stored result.
     live_controls: tuple[str, ...] = ()
     #: Heavy explorers: shown by the Run button while the picture is out of date.
-    stale_note: str = "settings changed: press Run to recompute"
+    stale_note: str = N_("settings changed: press Run to recompute")
     #: What a control sets, for controls whose label alone does not say it ("factor",
     #: "lr" beside an optimizer's name): its tooltip, and the accessible name that the
     #: front-end guard gives a slider's handle (a control's own tooltip wins).
@@ -150,14 +152,15 @@ class Explorer:
         self._held = False
         self._latest: _LatestWins | None = None  # front-end changes (made on first use)
         self.controls = self._make_controls()
-        for control in self.controls.values():
-            _widen_slider(control)
         unnamed = set(self.accessible_names) - set(self.controls)
         if unnamed:
             raise ValueError(f"accessible_names names no control: {sorted(unnamed)}")
         for name, text in self.accessible_names.items():
             if not getattr(self.controls[name], "tooltip", None):
                 self.controls[name].tooltip = text
+        for control in self.controls.values():  # after the tooltips: they are translated too
+            translate_widget(control)
+            _widen_slider(control)
         with plt.ioff():
             self.fig = self._make_figure()
         # The figure is shown through self.image only; keeping it out of pyplot's
@@ -358,7 +361,7 @@ class Explorer:
             return
         start = time.perf_counter()
         if self.heavy:
-            self.status.value = "<i>running&hellip;</i>"
+            self.status.value = f"<i>{html.escape(_('running…'))}</i>"
             self.run_button.disabled = True
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -378,15 +381,15 @@ class Explorer:
                     self.error = None
                 except Exception as error:  # noqa: BLE001 - a slider must never crash
                     self.error = error
-                    text = f"Could not compute this setting: {error}"
+                    text = _f("Could not compute this setting: {error}", error=error)
                     self._show_message(text)
                 try:
                     self._render()
                 except Exception as error:  # noqa: BLE001 - e.g. a figure too large to draw
                     self.error = error
-                    text = f"Could not draw this setting: {error}"
+                    text = _f("Could not draw this setting: {error}", error=error)
                     self._message_or_keep_last(text)
-            self.summary.value = html.escape(text)
+            self.summary.value = html.escape(_(text))
         finally:
             if self.heavy:
                 self.run_button.disabled = False
@@ -401,7 +404,7 @@ class Explorer:
         """Say so while the controls no longer match the picture (Run not pressed)."""
         stale = (self._computed_values is not None
                  and self._values_needing_run(self.values()) != self._computed_values)
-        self.status.value = f"<i>{html.escape(self.stale_note)}</i>" if stale else ""
+        self.status.value = f"<i>{html.escape(_(self.stale_note))}</i>" if stale else ""
 
     def _show_message(self, text: str) -> None:
         self.redraw_all()
@@ -440,7 +443,7 @@ class Explorer:
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         rows: list[widgets.Widget] = []
         if self.title:
-            rows.append(widgets.HTML(f"<b>{html.escape(self.title)}</b>"))
+            rows.append(widgets.HTML(f"<b>{html.escape(_(self.title))}</b>"))
         rows.append(controls)
         if self.heavy:
             rows.append(widgets.HBox([self.run_button, self.status]))
@@ -556,6 +559,19 @@ def _on_show(artist: Artist, children: dict[int, set[int]]) -> bool:
     return id(artist) in children[id(ax)]
 
 
+def translate_widget(control: widgets.Widget) -> None:
+    """Put ``control``'s label and tooltip (and those of the boxes' children) into the
+    language in use (gdcourse._messages; English stays as it is)."""
+    for name in ("description", "tooltip"):
+        text = getattr(control, name, None)
+        if isinstance(text, str) and text:
+            translated = _(text)
+            if translated != text:
+                setattr(control, name, translated)
+    for child in getattr(control, "children", ()) or ():
+        translate_widget(child)
+
+
 def action_button(description: str, icon: str, tooltip: str,
                   on_click: Callable[[Any], None], **layout: str) -> widgets.Button:
     """A button of the explorers' one style (blue, with an icon), already wired to a handler.
@@ -563,7 +579,7 @@ def action_button(description: str, icon: str, tooltip: str,
     Every explorer makes its buttons here, so that "Run" in one chapter looks like "Step"
     or "Reset" in another.
     """
-    button = widgets.Button(description=description, icon=icon, tooltip=tooltip,
+    button = widgets.Button(description=_(description), icon=icon, tooltip=_(tooltip),
                             button_style="primary", layout=widgets.Layout(**layout))
 
     def clicked(pressed: Any) -> None:
@@ -694,15 +710,21 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
             + struct.pack(">I", zlib.crc32(kind + data)))
 
 
+def _label_width(text: str) -> int:
+    """Width of ``text`` in Latin letters: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _widen_slider(control: widgets.Widget) -> None:
     """Give a slider room for its label *and* a usable track.
 
     ipywidgets' sliders are 300 px wide including the label, so a long label such as
     "stop when loss > × its minimum" left a track of 0-40 px, too short to drag
     (measured in JupyterLab 4 in Chromium). About 7 px per label character plus 260 px
-    keeps the track at 150-170 px.
+    keeps the track at 150-170 px; a Chinese character is about twice as wide as a Latin
+    letter, so it counts twice.
     """
     sliders = (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider,
                widgets.SelectionSlider)
     if isinstance(control, sliders) and control.layout.width is None:
-        control.layout.width = f"{7 * len(control.description) + 260}px"
+        control.layout.width = f"{7 * _label_width(control.description) + 260}px"

@@ -39,6 +39,7 @@ from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
                      style_for)
 from ._base import Explorer, check_number
+from .._messages import N_
 
 __all__ = ["ClippingExplorer"]
 
@@ -77,8 +78,8 @@ class ClippingExplorer(Explorer):
 
     title = "Gradient clipping on a cliff"
     accessible_names = {
-        "threshold": "clipping threshold: clip_value by value, max_norm by norm",
-        "steps": "steps of each run (unclipped, by value, by norm)",
+        "threshold": N_("clipping threshold: clip_value by value, max_norm by norm"),
+        "steps": N_("steps of each run (unclipped, by value, by norm)"),
     }
 
     def __init__(self, threshold: float = 1.0, lr: float = 0.1, steps: int = 60) -> None:

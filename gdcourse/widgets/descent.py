@@ -38,6 +38,7 @@ from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, MIN_MARKER, OKABE_ITO, START_MARKER, drawable_path,
                      plot_landscape, set_loss_axis, style_for)
 from ._base import Explorer, action_button, check_number
+from .._messages import _
 
 __all__ = ["StepByStepExplorer", "LR_VALUES"]
 
@@ -169,7 +170,7 @@ class StepByStepExplorer(Explorer):
                                 layout=widgets.Layout(flex_flow="row wrap",
                                                       align_items="center"))
 
-        return widgets.VBox([widgets.HTML(f"<b>{html.escape(self.title)}</b>"),
+        return widgets.VBox([widgets.HTML(f"<b>{html.escape(_(self.title))}</b>"),
                              row(("landscape", "lr")), row(("steps", "step", "run", "reset")),
                              self.image, self.summary])
 

@@ -24,6 +24,7 @@ from ..optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
                      set_loss_axis, style_for)
 from ._base import Explorer, check_choice, check_number
+from .._messages import N_, _
 
 __all__ = ["OptimizerRaceExplorer", "RACE_LANDSCAPES", "RACE_OPTIMIZERS", "DEFAULT_LRS",
            "HYPER_PARAMETERS", "BETA2_CHOICES", "ESCAPE_DISTANCE", "LR_NOTCHES_PER_DECADE",
@@ -194,7 +195,7 @@ class OptimizerRaceExplorer(Explorer):
     """
 
     title = "Optimizer race: same start, same budget"
-    accessible_names = {"steps": "steps of every optimizer (the budget)"}
+    accessible_names = {"steps": N_("steps of every optimizer (the budget)")}
 
     def __init__(self, landscape: str = "rosenbrock",
                  optimizers=("SGD", "momentum", "Adam"), lrs: dict | None = None,
@@ -298,7 +299,7 @@ class OptimizerRaceExplorer(Explorer):
         optimizers = widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap"))
         top = widgets.HBox([self.controls[k] for k in ("landscape", "steps", "noise")],
                            layout=widgets.Layout(flex_flow="row wrap"))
-        return widgets.VBox([widgets.HTML(f"<b>{self.title}</b>"), top, optimizers,
+        return widgets.VBox([widgets.HTML(f"<b>{html.escape(_(self.title))}</b>"), top, optimizers,
                              self.image, self.summary])
 
     def _on_change(self, change: dict[str, Any]) -> None:

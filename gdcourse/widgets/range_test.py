@@ -25,6 +25,7 @@ from ..optim import SGD, Adam, Optimizer
 from ..plots import DIVERGED_MARKER, plot_lr_finder, suggestion_style
 from ..train import History, train
 from ._base import Explorer, action_button, check_choice, check_number
+from .._messages import _
 
 __all__ = ["RangeTestExplorer"]
 
@@ -150,7 +151,7 @@ class RangeTestExplorer(Explorer):
         # method; then a rate to check and the button that checks it.
         row = {"layout": widgets.Layout(flex_flow="row wrap", align_items="center")}
         controls = self.controls
-        rows = [widgets.HTML(f"<b>{html.escape(self.title)}</b>"),
+        rows = [widgets.HTML(f"<b>{html.escape(_(self.title))}</b>"),
                 widgets.HBox([controls["optimizer"], self.run_button, self.status], **row),
                 widgets.HBox([controls["smoothing"], controls["diverge_factor"]], **row),
                 widgets.HBox([controls["chosen_lr"], controls["train"]], **row),

@@ -33,6 +33,7 @@ from ..optim.lr_scheduler import (CosineAnnealingLR, CosineAnnealingWarmRestarts
 from ..plateau import noisy_validation_curve, run_plateau
 from ..plots import DIVERGED_MARKER, OKABE_ITO
 from ._base import Explorer, check_choice, check_number, sticky_log_limits
+from .._messages import N_
 
 __all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule",
            "last_mean"]
@@ -185,26 +186,26 @@ class ScheduleExplorer(Explorer):
 
     title = "Learning-rate schedule composer"
     accessible_names = {
-        "lr": "peak learning rate of the schedule, and the rate of the fixed run",
-        "warmup": "steps of linear warm-up (0 = none)",
-        "steps": "steps of both runs",
-        "noise": "standard deviation of the gradient noise",
-        "step_size": "step_size of StepLR: steps between two decays",
-        "gamma": "gamma of StepLR and MultiStepLR: the factor at each decay",
-        "milestones": "milestones of MultiStepLR: the steps at which the rate decays",
-        "exp_gamma": "gamma of ExponentialLR: the factor per step",
-        "decay_steps": "decay_steps of exponential_decay: steps per factor decay_rate",
-        "decay_rate": "decay_rate of exponential_decay: the factor per decay_steps steps",
-        "eta_min_ratio": "eta_min as a fraction of the peak: the lowest rate of the cosine",
-        "T_0": "T_0 of the warm restarts: steps of the first cycle",
-        "T_mult": "T_mult of the warm restarts: each cycle is this many times longer",
-        "base_lr_ratio": "base_lr of CyclicLR as a fraction of max_lr (the peak)",
-        "step_size_up": "step_size_up of CyclicLR: steps from base_lr up to max_lr",
-        "cyclic_gamma": "gamma of CyclicLR's exp_range mode: the amplitude's factor per step",
-        "pct_start": "pct_start of OneCycleLR: the fraction of the steps spent raising the rate",
-        "div_factor": "div_factor of OneCycleLR: the first rate is the peak divided by it",
-        "final_div_factor": "final_div_factor of OneCycleLR: the last rate is the first "
-                            "divided by it",
+        "lr": N_("peak learning rate of the schedule, and the rate of the fixed run"),
+        "warmup": N_("steps of linear warm-up (0 = none)"),
+        "steps": N_("steps of both runs"),
+        "noise": N_("standard deviation of the gradient noise"),
+        "step_size": N_("step_size of StepLR: steps between two decays"),
+        "gamma": N_("gamma of StepLR and MultiStepLR: the factor at each decay"),
+        "milestones": N_("milestones of MultiStepLR: the steps at which the rate decays"),
+        "exp_gamma": N_("gamma of ExponentialLR: the factor per step"),
+        "decay_steps": N_("decay_steps of exponential_decay: steps per factor decay_rate"),
+        "decay_rate": N_("decay_rate of exponential_decay: the factor per decay_steps steps"),
+        "eta_min_ratio": N_("eta_min as a fraction of the peak: the lowest rate of the cosine"),
+        "T_0": N_("T_0 of the warm restarts: steps of the first cycle"),
+        "T_mult": N_("T_mult of the warm restarts: each cycle is this many times longer"),
+        "base_lr_ratio": N_("base_lr of CyclicLR as a fraction of max_lr (the peak)"),
+        "step_size_up": N_("step_size_up of CyclicLR: steps from base_lr up to max_lr"),
+        "cyclic_gamma": N_("gamma of CyclicLR's exp_range mode: the amplitude's factor per step"),
+        "pct_start": N_("pct_start of OneCycleLR: the fraction of the steps spent raising the rate"),
+        "div_factor": N_("div_factor of OneCycleLR: the first rate is the peak divided by it"),
+        "final_div_factor": N_("final_div_factor of OneCycleLR: the last rate is the first "
+                               "divided by it"),
     }
 
     def __init__(self, schedule: str = "cosine", lr: float = 0.05, warmup: int = 10,
@@ -577,12 +578,12 @@ class PlateauExplorer(Explorer):
 
     title = "ReduceLROnPlateau"
     accessible_names = {
-        "patience": "patience: epochs without improvement before the rate is cut",
-        "factor": "factor: the rate is multiplied by it on a plateau",
-        "threshold": "threshold: the smallest improvement that counts (see threshold mode)",
-        "cooldown": "cooldown: epochs after a cut before bad epochs count again",
-        "min_lr": "min_lr: the rate is never cut below it",
-        "noise": "relative noise of the validation curve",
+        "patience": N_("patience: epochs without improvement before the rate is cut"),
+        "factor": N_("factor: the rate is multiplied by it on a plateau"),
+        "threshold": N_("threshold: the smallest improvement that counts (see threshold mode)"),
+        "cooldown": N_("cooldown: epochs after a cut before bad epochs count again"),
+        "min_lr": N_("min_lr: the rate is never cut below it"),
+        "noise": N_("relative noise of the validation curve"),
     }
 
     def __init__(self, patience: int = 5, factor: float = 0.5, threshold: float = 1e-4,
