@@ -132,10 +132,11 @@ class CheckResult:
         return self.status != NOT_ATTEMPTED
 
     def __str__(self) -> str:
-        text = (f"{_(_LABELS[self.status])} — {_(self.exercise)}: "
-                f"{_sentence(_(self.message))}")
+        text = _f("{status} — {exercise}: {message}", status=_(_LABELS[self.status]),
+                  exercise=_(self.exercise), message=_sentence(_(self.message)))
         if self.hint:
-            text += f"\n{_(self.hint_label)}: {_sentence(_(self.hint))}"
+            text += "\n" + _f("{label}: {hint}", label=_(self.hint_label),
+                               hint=_sentence(_(self.hint)))
         if self.status == FAILED and self.warnings:
             text += ("\n" + _("Warnings from your code:") + " "
                      + "; ".join(_(w) for w in self.warnings))
@@ -1150,11 +1151,11 @@ def compare(actual: Any, expected: Any, *, rtol: float = 1e-7,
 def _compare(actual: Any, expected: Any, rtol: float, atol: float, path: tuple,
              depth: int) -> Difference | None:
     if depth > 30:
-        return Difference("Type", N_("the result is nested too deeply."), None, path)
+        return Difference("Type", F_("the result is nested too deeply."), None, path)
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)):
             if actual is None:
-                return Difference("Type", N_("your code returned None."),
+                return Difference("Type", F_("your code returned None."),
                                   N_("did you forget the `return` statement?"), path)
             return Difference(
                 "Type", F_("expected a tuple of {count} values, got {type}.",
@@ -1185,7 +1186,7 @@ def _compare(actual: Any, expected: Any, rtol: float, atol: float, path: tuple,
                                      type=_type_name(actual)),
                           None, path)
     if actual is None:
-        return Difference("Type", N_("your code returned None."),
+        return Difference("Type", F_("your code returned None."),
                           N_("did you forget the `return` statement?"), path)
     if isinstance(expected, (bool, np.bool_)):
         if not isinstance(actual, (bool, np.bool_)):
@@ -1236,7 +1237,7 @@ def _compare(actual: Any, expected: Any, rtol: float, atol: float, path: tuple,
                             expected=_show(expected), actual=_show(actual)),
                 None, path)
         if not np.all(np.isfinite(actual) | ~np.isfinite(expected)):
-            return Difference("Value", N_("the result contains NaN or infinity."),
+            return Difference("Value", F_("the result contains NaN or infinity."),
                               N_("look for a division by zero or a square root of a "
                                  "negative number."), path)
         bad = ~np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
@@ -1593,7 +1594,7 @@ def _integer_problem(value: Any, depth: int = 0) -> str:
                               dtype=item.dtype)
                 return F_("it contains {type} ({value})", type=_type_name(item),
                           value=_show(item))
-        return N_("it is not")
+        return F_("it is not")
     return F_("it is {type} ({value})", type=_type_name(value), value=_show(value))
 
 
