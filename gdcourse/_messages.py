@@ -35,7 +35,7 @@ from typing import Any, Iterator, Mapping
 
 from . import i18n
 
-__all__ = ["_", "_f", "N_", "AREAS", "catalogue_path", "read_po", "write_po", "collect",
+__all__ = ["_", "_f", "N_", "F_", "Text", "AREAS", "catalogue_path", "read_po", "write_po", "collect",
            "extract", "placeholders"]
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -76,18 +76,56 @@ def _catalogue(language: str) -> Mapping[tuple[str | None, str], str]:
 
 
 def _(text: str, context: str | None = None) -> str:
-    """``text`` in the language in use (English, unchanged, when there is no translation)."""
+    """``text`` in the language in use (English, unchanged, when there is no translation).
+
+    A :class:`Text` (made by :func:`F_`) is translated as it is if the catalogue has it,
+    else through its template, and its fields that are :class:`Text` too."""
     if not text:
         return text
     language = i18n.get_language()
     if language == i18n.DEFAULT_LANGUAGE:
         return text
+    if isinstance(text, Text):
+        # A translation of the text exactly as it came out (an exercise catalogue may have
+        # one) wins over the template's.
+        exact = _catalogue(language).get((text.context, str(text)))
+        if exact is not None or not text.fields:
+            return exact if exact is not None else _(text.template, text.context)
+        fields = {name: _(value) if isinstance(value, Text) else value
+                  for name, value in text.fields.items()}
+        return _(text.template, text.context).format(**fields)
     return _catalogue(language).get((context, text), text)
+
+
+class Text(str):
+    """An English text made from a template (:func:`F_`): it *is* the English text (so
+    code compares and stores it as before) and remembers its template and fields, so
+    that :func:`_` translates it where it is shown."""
+
+    __slots__ = ("template", "context", "fields")
+
+    def __new__(cls, template: str, context: str | None = None, /, **fields: Any) -> "Text":
+        english = {name: str(value) if isinstance(value, Text) else value
+                   for name, value in fields.items()}
+        self = super().__new__(cls, template.format(**english) if fields else template)
+        self.template, self.context, self.fields = template, context, fields
+        return self
+
+    def __reduce__(self):  # pickles (and deep-copies) as the plain English text
+        return (str, (str(self),))
 
 
 def _f(template: str, context: str | None = None, /, **fields: Any) -> str:
     """``template`` translated, then formatted with ``fields``."""
     return _(template, context).format(**fields)
+
+
+def F_(template: str, context: str | None = None, /, **fields: Any) -> Text:
+    """The English ``template`` formatted with ``fields``, translated later, where it is
+    shown (``_(text)``): for texts the package stores (a check's message, a divergence's
+    reason) that must stay English for the code that compares them. A field that is a
+    :class:`Text` is translated with it."""
+    return Text(template, context, **fields)
 
 
 def N_(text: str, context: str | None = None) -> str:  # noqa: N802 -- the gettext name
@@ -258,7 +296,7 @@ def catalogue_path(area: str, language: str = "zh_CN") -> Path:
 # =============================================================================
 # Extraction
 # =============================================================================
-_WRAPPERS = {"_", "_f", "N_"}
+_WRAPPERS = {"_", "_f", "N_", "F_"}
 
 
 @dataclass
@@ -332,7 +370,8 @@ def _scan_source(path: Path, widgets: bool = False
         for keyword in node.keywords:
             if keyword.arg == "context":
                 context = _constant_text(keyword.value)
-        yield text, context, node.lineno, node.func.id == "_f"
+        yield text, context, node.lineno, (node.func.id == "_f" or node.func.id == "F_"
+                                           and bool(placeholders(text)))
 
 
 def _constant_text(node: ast.AST) -> str | None:

@@ -16,7 +16,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ._messages import N_, _, _f
+from ._messages import F_, N_, _, _f
 
 __all__ = ["Divergence", "check_divergence", "DEFAULT_BLOWUP"]
 
@@ -82,9 +82,10 @@ def check_divergence(step: int, loss: float, initial_loss: float | None = None,
         limit = blowup * max(abs(initial_loss), 1.0)
         if loss > limit:
             return Divergence(
-                step, f"loss grew from {initial_loss:.3g} to {loss:.3g}")
+                step, F_("loss grew from {initial:.3g} to {loss:.3g}", initial=initial_loss,
+                         loss=loss))
     if params is not None:
         for index, param in enumerate(params):
             if not np.all(np.isfinite(param)):
-                return Divergence(step, f"parameter {index} is not finite")
+                return Divergence(step, F_("parameter {index} is not finite", index=index))
     return None

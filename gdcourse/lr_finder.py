@@ -106,6 +106,7 @@ import numpy as np
 from ._checks import check_model_and_optimizer, require_generator
 
 from .data import minibatches
+from ._messages import F_, Text, _, _f
 from .divergence import check_divergence
 from .optim import Optimizer
 
@@ -176,12 +177,16 @@ class RangeTestResult:
 
     def summary(self) -> str:
         """A few lines of plain text: the range covered, why it stopped, the suggestions."""
-        lines = [f"range test: {len(self.lrs)} steps, lr from {self.lrs[0]:.2g} to "
-                 f"{self.lrs[-1]:.2g}"]
+        fields = dict(steps=len(self.lrs), start=self.lrs[0], end=self.lrs[-1])
         if self.stopped_early:
-            lines[0] += f"; stopped early: {self.stop_reason}"
+            lines = [_f("range test: {steps} steps, lr from {start:.2g} to {end:.2g}; "
+                        "stopped early: {reason}", reason=_(self.stop_reason), **fields)]
+        else:
+            lines = [_f("range test: {steps} steps, lr from {start:.2g} to {end:.2g}",
+                        **fields)]
         rates = ", ".join(f"{name} {lr:.2g}" for name, lr in self.suggestions.items())
-        lines.append(f"suggested starting rates (heuristics, try a few): {rates}")
+        lines.append(_f("suggested starting rates (heuristics, try a few): {rates}",
+                        rates=rates))
         return "\n".join(lines)
 
 
@@ -436,7 +441,8 @@ def _sweep(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray,
             losses.append(loss)
             divergence = check_divergence(i, loss, losses[0], model.params)
             if divergence is not None:
-                return losses, f"{divergence.reason} at lr {lr:.2g}"
+                return losses, F_("{reason} at lr {lr:.2g}", reason=_lazy(divergence.reason),
+                                  lr=lr)
             average = smoothing * average + (1.0 - smoothing) * loss
             smoothed = average / (1.0 - smoothing ** (i + 1))
             best = min(best, smoothed)
@@ -448,8 +454,14 @@ def _sweep(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray,
     return losses, None
 
 
+def _lazy(text: str) -> str:
+    """``text`` as a :class:`Text`, so that it is translated with the reason it is part of."""
+    return text if isinstance(text, Text) else Text(text)
+
+
 def _stop_rule_reason(diverge_factor: float, lr: float) -> str:
-    return f"smoothed loss above {diverge_factor:g} x its minimum at lr {lr:.2g}"
+    return F_("smoothed loss above {factor:g} x its minimum at lr {lr:.2g}",
+              factor=diverge_factor, lr=lr)
 
 
 def replay_stop_rule(losses: Any, smoothing: float,

@@ -25,6 +25,8 @@ import sys
 import time
 from typing import Callable, Protocol, TextIO
 
+from ._messages import _f
+
 __all__ = ["TrainingProgress", "ProgressLine", "format_progress", "progress_callback"]
 
 # Seconds a run must last before the auto mode shows anything.
@@ -53,7 +55,8 @@ class TrainingProgress(Protocol):
 
 def format_progress(epoch: int, epochs: int, step: int, loss: float, elapsed: float) -> str:
     """The text of the progress line, e.g. ``'epoch 3/10  step 120  loss 0.2345  1.2 s'``."""
-    return f"epoch {epoch}/{epochs}  step {step}  loss {loss:.4g}  {elapsed:.1f} s"
+    return _f("epoch {epoch}/{epochs}  step {step}  loss {loss:.4g}  {elapsed:.1f} s",
+              epoch=epoch, epochs=epochs, step=step, loss=loss, elapsed=elapsed)
 
 
 def _running_kernel() -> object | None:
@@ -132,10 +135,12 @@ class ProgressLine:
                  stream: TextIO | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if not delay >= 0:
-            raise ValueError(f"delay must be a non-negative number of seconds, got {delay!r}")
+            raise ValueError(_f("delay must be a non-negative number of seconds, got "
+                                "{delay!r}", delay=delay))
         if not interval >= 0:
             raise ValueError(
-                f"interval must be a non-negative number of seconds, got {interval!r}")
+                _f("interval must be a non-negative number of seconds, got {interval!r}",
+                   interval=interval))
         self.delay = delay
         self.interval = interval
         self.stream = stream
@@ -166,7 +171,8 @@ class ProgressLine:
     def finish(self, message: str) -> None:
         # A run too short to have shown the line stays silent to the end.
         if self._line is not None:
-            self._line.close(f"{self._text()}  —  {message}")
+            self._line.close(_f("{progress}  —  {message}", progress=self._text(),
+                                message=message))
             self._line = None
 
     def _text(self) -> str:
@@ -209,8 +215,8 @@ def progress_callback(progress: bool | None | TrainingProgress) -> TrainingProgr
                if not callable(getattr(progress, name, None))]
     if missing:
         raise TypeError(
-            "progress must be None (auto), True, False or an object with start(), "
-            f"update() and finish() methods; got {type(progress).__name__} without "
-            f"{', '.join(missing)}()"
+            _f("progress must be None (auto), True, False or an object with start(), "
+               "update() and finish() methods; got {type} without {missing}()",
+               type=type(progress).__name__, missing=", ".join(missing))
         )
     return progress

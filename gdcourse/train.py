@@ -35,6 +35,7 @@ import numpy as np
 from ._checks import check_model_and_optimizer, require_generator
 
 from .data import minibatches
+from ._messages import F_, _, _f
 from .divergence import Divergence, check_divergence
 from .optim import Optimizer, clip_grad_norm_, clip_grad_value_
 from .optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
@@ -135,23 +136,29 @@ class History:
         """
         name = self.optimizer_name
         if self.divergence is not None:
-            return f"{name}: {self.divergence}"
-        seconds = f"{self.time[-1]:.1f} s" if self.steps else "0 s"
+            return _f("{name}: {divergence}", name=name, divergence=self.divergence)
+        seconds = _f("{seconds:.1f} s", seconds=self.time[-1]) if self.steps else _("0 s")
         if self.epochs_completed == 0:
             if self.steps == 0:
-                return f"{name}: no steps taken"
-            return (f"{name}: loss {self.step_loss[-1]:.4g} after {self.steps} steps "
-                    f"({seconds})")
+                return _f("{name}: no steps taken", name=name)
+            return _f("{name}: loss {loss:.4g} after {steps} steps ({seconds})", name=name,
+                      loss=self.step_loss[-1], steps=self.steps, seconds=seconds)
         if not np.isnan(self.val_metric[-1]):
-            result = f"val {self.metric_name} {self.val_metric[-1]:.3f}"
+            result = _f("val {metric} {value:.3f}", metric=self.metric_name,
+                        value=self.val_metric[-1])
         else:
-            result = f"train {self.metric_name} {self.train_metric[-1]:.3f}"
+            result = _f("train {metric} {value:.3f}", metric=self.metric_name,
+                        value=self.train_metric[-1])
         epochs = self.epochs_completed
-        length = f"{epochs} epoch{'s' if epochs != 1 else ''}"
+        length = (_f("{count} epoch", count=epochs) if epochs == 1 else
+                  _f("{count} epochs", count=epochs))
         extra_steps = self.steps - int(self.epoch_step[-1])
         if extra_steps:
-            length += f" + {extra_steps} step{'s' if extra_steps != 1 else ''}"
-        return f"{name}: {result} after {length} ({seconds})"
+            length = (_f("{length} + {count} step", length=length, count=extra_steps)
+                      if extra_steps == 1 else
+                      _f("{length} + {count} steps", length=length, count=extra_steps))
+        return _f("{name}: {result} after {length} ({seconds})", name=name, result=result,
+                  length=length, seconds=seconds)
 
 
 def train(model: Any, optimizer: Optimizer, X: np.ndarray, y: np.ndarray, *,
@@ -366,10 +373,11 @@ def _blame_the_start(divergence: Divergence, model: Any,
     neutral = math.log(classes)
     if not initial_loss > _HUGE_FIRST_LOSS * neutral:  # also False for nan
         return divergence
-    return replace(divergence, advice=(
-        f"the first loss, {initial_loss:.3g}, is far above ln {classes} ≈ {neutral:.2f}, "
-        "the loss of a start that favours no class: the starting weights are too large "
-        "(check the initialisation before lowering the learning rate)"))
+    return replace(divergence, advice=F_(
+        "the first loss, {loss:.3g}, is far above ln {classes} ≈ {neutral:.2f}, the loss of "
+        "a start that favours no class: the starting weights are too large (check the "
+        "initialisation before lowering the learning rate)", loss=initial_loss,
+        classes=classes, neutral=neutral))
 
 
 def _evaluate(model: Any, X: np.ndarray, y: np.ndarray,

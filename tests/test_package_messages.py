@@ -12,6 +12,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import gdcourse
@@ -284,3 +285,40 @@ def test_an_explorer_shows_its_labels_in_chinese_and_draws_them_with_the_font(ch
                                             error="x"))
         explorer._render()
         explorer.fig.canvas.draw()
+
+
+def test_a_stored_template_stays_english_and_is_translated_where_shown(chinese):
+    # F_: the stored text is the English one (code compares it); _() translates it, and
+    # its fields that are templates too.
+    inner = _messages.F_("loss grew from {initial:.3g} to {loss:.3g}", initial=9.0, loss=2.3e11)
+    outer = _messages.F_("{reason} at lr {lr:.2g}", reason=inner, lr=0.5)
+    assert outer == "loss grew from 9 to 2.3e+11 at lr 0.5"
+    fake = {"loss grew from {initial:.3g} to {loss:.3g}": "损失从 {initial:.3g} 增大到 {loss:.3g}",
+            "{reason} at lr {lr:.2g}": "{reason}（lr 为 {lr:.2g} 时）"}
+    with _messages.catalogue_override(fake):
+        assert _messages._(outer) == "损失从 9 增大到 2.3e+11（lr 为 0.5 时）"
+    gdcourse.set_language("en")
+    assert _messages._(outer) == outer
+
+
+def test_a_failed_check_is_shown_in_chinese_without_english_sentences(chinese):
+    from gdcourse.exercises import EXERCISES
+    exercise = EXERCISES["gd_step"] if "gd_step" in EXERCISES else _stub_exercise()
+
+    def wrong_shape(*args, **kwargs):
+        return np.zeros((7, 3))
+
+    def raises(*args, **kwargs):
+        return 1 / 0
+
+    exercise.reset_hints()
+    try:
+        for attempt in (wrong_shape, raises):
+            result = exercise.check(attempt)
+            assert not result.passed
+            assert result.message.startswith(("Shape:", "Type:", "Error:", "Signature:"))
+            shown = str(result)
+            for english in ("with ", "the result", "your code", "Hint", "should be"):
+                assert english not in shown.replace(result.exercise, ""), shown
+    finally:
+        exercise.reset_hints()

@@ -44,7 +44,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import _messages
-from .._messages import N_, _, _f
+from .._messages import F_, N_, _, _f
 from . import _running
 from ._running import TimeLimitExceeded
 
@@ -132,12 +132,14 @@ class CheckResult:
         return self.status != NOT_ATTEMPTED
 
     def __str__(self) -> str:
-        text = (f"{_(_LABELS[self.status])} — {_(self.exercise)}: "
-                f"{_sentence(_(self.message))}")
+        text = _f("{status} — {exercise}: {message}", status=_(_LABELS[self.status]),
+                  exercise=_(self.exercise), message=_sentence(_(self.message)))
         if self.hint:
-            text += f"\n{_(self.hint_label)}: {_sentence(_(self.hint))}"
+            text += "\n" + _f("{label}: {hint}", label=_(self.hint_label),
+                               hint=_sentence(_(self.hint)))
         if self.status == FAILED and self.warnings:
-            text += "\n" + _("Warnings from your code:") + " " + "; ".join(self.warnings)
+            text += ("\n" + _("Warnings from your code:") + " "
+                     + "; ".join(_(w) for w in self.warnings))
         if self.printed:
             text += ("\n" + _("Your code printed:") + "\n"
                      + textwrap.indent(self.printed.rstrip("\n"), "    "))
@@ -162,7 +164,7 @@ class CheckResult:
         if self.status == FAILED and self.warnings:
             parts.append("<div style='margin-top:0.3em'><b>"
                          + html.escape(_("Warnings from your code:")) + "</b> "
-                         + "; ".join(html.escape(w) for w in self.warnings) + "</div>")
+                         + "; ".join(html.escape(_(w)) for w in self.warnings) + "</div>")
         if self.printed:
             parts.append("<div style='margin-top:0.3em'><b>"
                          + html.escape(_("Your code printed:")) + "</b></div>"
@@ -313,8 +315,9 @@ def inputs_unchanged(*names: str, hint: str | None = None) -> Requirement:
             after = call.arguments.get(name, _MISSING)
             if after is _MISSING or _same_content(before, after):
                 continue
-            return (f"your function changed its argument `{name}`: before the call it was "
-                    f"{_show(before)}, afterwards {_show(after)}.")
+            return F_("your function changed its argument `{name}`: before the call it was "
+                      "{before}, afterwards {after}.", name=name, before=_show(before),
+                      after=_show(after))
         return None
 
     return Requirement(
@@ -329,13 +332,15 @@ def integer_output(part: int | None = None, what: str | None = None,
                    hint: str | None = None) -> Requirement:
     """The returned value (or its entry ``part``) must be integers: int, NumPy integers,
     integer arrays, or lists/tuples of these. For statements that say "integers"."""
-    what = what or ("the result" if part is None else f"returned value #{part + 1}")
+    what = (_messages.Text(what) if what else F_("the result") if part is None else
+            F_("returned value #{number}", number=part + 1))
 
     def test(call: Call) -> str | None:
         value = call.part(part)
         if value is _MISSING or _all_integers(value):
             return None
-        return f"{what} should be integers, but {_integer_problem(value)}."
+        return F_("{what} should be integers, but {problem}.", what=what,
+                  problem=_integer_problem(value))
 
     return Requirement(
         "integer output",
@@ -359,8 +364,8 @@ def list_output(part: int | None = None, hint: str | None = None) -> Requirement
         except Exception:
             iterator = False
         if iterator or not hasattr(type(value), "__len__"):
-            return (f"your function returned {_type_name(value)}, which has no len() and "
-                    "can be read only once; the exercise asks for a list.")
+            return F_("your function returned {type}, which has no len() and can be read "
+                      "only once; the exercise asks for a list.", type=_type_name(value))
         return None
 
     return Requirement(
@@ -385,16 +390,16 @@ def same_shape(like: str, part: int | None = None, hint: str | None = None) -> R
         except Exception:
             return None
         if value.shape != want:
-            return (f"the result should have the shape of `{like}`, {want}, but has shape "
-                    f"{value.shape}.")
+            return F_("the result should have the shape of `{like}`, {want}, but has shape "
+                      "{shape}.", like=like, want=want, shape=value.shape)
         return None
 
     return Requirement(
         "same shape",
-        hint or (f"keep the shape of `{like}`: NumPy's element-wise arithmetic does by itself. "
-                 "Loops over `range(len(...))`, `np.zeros(len(...))`, `.ravel()` or "
-                 f"`.flatten()` work for 1-D arrays only; use `np.zeros_like({like})` and "
-                 f"`np.ndindex({like}.shape)`."),
+        hint or F_("keep the shape of `{like}`: NumPy's element-wise arithmetic does by "
+                   "itself. Loops over `range(len(...))`, `np.zeros(len(...))`, `.ravel()` or "
+                   "`.flatten()` work for 1-D arrays only; use `np.zeros_like({like})` and "
+                   "`np.ndindex({like}.shape)`.", like=like),
         test, watch=(like,), explains_failures=True, aspect="Shape")
 
 
@@ -531,14 +536,15 @@ class Exercise:
         try:
             result = grading.grade()
         except KeyboardInterrupt:
-            result = grading.result(FAILED, "Interrupted: the check was stopped before it "
-                                    "finished.", "run the check again.",
+            result = grading.result(FAILED, N_("Interrupted: the check was stopped before it "
+                                               "finished."), N_("run the check again."),
                                     failure="interrupted")
         except BaseException as exc:  # a bug of the check itself must not become a traceback
             result = grading.result(
-                FAILED, f"Internal: the check itself failed ({type(exc).__name__}: "
-                f"{_short(exc)}). This is a bug in gdcourse, not in your code: please "
-                "report it.", None, failure="internal")
+                FAILED, F_("Internal: the check itself failed ({error}: {text}). This is a "
+                           "bug in gdcourse, not in your code: please report it.",
+                           error=type(exc).__name__, text=_short(exc)),
+                None, failure="internal")
         if result.passed:
             self.history.clear()
         return result
@@ -753,9 +759,11 @@ class _Grading:
         exercise = self.exercise
         if not callable(self.attempt):
             return self.fail(
-                f"Type: expected a {exercise.kind}, got {_type_name(self.attempt)}.",
+                F_("Type: expected a {kind}, got {type}.", kind=_kind(exercise.kind),
+                   type=_type_name(self.attempt)),
                 "Type: not callable",
-                f"pass the {exercise.kind} itself (its name without parentheses) to the check.")
+                F_("pass the {kind} itself (its name without parentheses) to the check.",
+                   kind=_kind(exercise.kind)))
         outcomes = []
         for case in exercise.cases:
             outcomes.append(self.run(case))
@@ -772,29 +780,29 @@ class _Grading:
                 return self._grade_outcomes(outcomes)
         except TimeLimitExceeded:
             return self.fail(
-                f"Time: comparing what your function returned with the expected result took "
-                f"longer than {self.limit:g} s.", "time limit",
-                "return plain values (NumPy arrays, numbers, tuples) as the exercise asks, "
-                "not objects of your own.")
+                F_("Time: comparing what your function returned with the expected result "
+                   "took longer than {limit:g} s.", limit=self.limit), "time limit",
+                N_("return plain values (NumPy arrays, numbers, tuples) as the exercise asks, "
+                   "not objects of your own."))
 
     def _grade_outcomes(self, outcomes: list[_Outcome]) -> CheckResult:
         exercise = self.exercise
         for index, outcome in enumerate(outcomes):
             if outcome.error is not None:
                 case = exercise.cases[index % len(exercise.cases)]
-                again = " (run a second time)" if index >= len(exercise.cases) else ""
+                again = index >= len(exercise.cases)
                 return self._error_result(case, outcome, again)
         if exercise.repeatable:
             again = outcomes.pop()
             if self._compare(again.value, outcomes[0].value) is not None:
                 return self.fail(
-                    f"Value: with {exercise.cases[0].description}, two runs with the same "
-                    "inputs and the same seed gave different results.",
+                    F_("Value: with {case}, two runs with the same inputs and the same seed "
+                       "gave different results.", case=exercise.cases[0].description),
                     "Value: not repeatable",
-                    "use the rng you are given (e.g. rng.permutation(n)): "
-                    "np.random.default_rng() without a seed, or NumPy's global np.random "
-                    "functions, give a different answer on every run, so nobody can repeat "
-                    "your experiment.")
+                    N_("use the rng you are given (e.g. rng.permutation(n)): "
+                       "np.random.default_rng() without a seed, or NumPy's global np.random "
+                       "functions, give a different answer on every run, so nobody can repeat "
+                       "your experiment."))
         return self._grade_values(outcomes)
 
     def _compare(self, actual: Any, expected: Any) -> Difference | None:
@@ -812,7 +820,8 @@ class _Grading:
             if broken is not None:
                 return broken
             mistake = self._known_mistake(outputs)
-            message = f"{problem.aspect}: with {case.description}, {problem.message}"
+            message = F_("{aspect}: with {case}, {message}", aspect=_aspect(problem.aspect),
+                         case=case.description, message=problem.message)
             if mistake is not None:
                 return self.fail(message, f"mistake: {mistake.name}", mistake.hint,
                                  nudge=mistake.nudge,
@@ -843,9 +852,10 @@ class _Grading:
                 except Exception:
                     problem = None
                 if problem:
-                    return self.fail(f"{requirement.aspect}: with {case.description}, "
-                                     f"{problem}", f"requirement: {requirement.name}",
-                                     requirement.hint)
+                    return self.fail(F_("{aspect}: with {case}, {message}",
+                                        aspect=_aspect(requirement.aspect),
+                                        case=case.description, message=problem),
+                                     f"requirement: {requirement.name}", requirement.hint)
         return None
 
     def _known_mistake(self, outputs: list[Any]) -> Mistake | None:
@@ -866,7 +876,7 @@ class _Grading:
         if problem.aspect != "Value":
             return problem.hint, None
         own = problem.hint
-        if own == _SIGN_HINT or (own or "").startswith("the result is the expected one times"):
+        if own == _SIGN_HINT or getattr(own, "template", None) == _FACTOR_HINT:
             own = None  # decided below, over every case and for the answer's kind
         problem = Difference(problem.aspect, problem.message, own, problem.path)
         kind = self.exercise._answer_kind(problem.path)
@@ -889,61 +899,73 @@ class _Grading:
             if real:
                 factor = _common_factor(pairs, atol)
                 if factor is not None:
-                    return (f"the result is the expected one times {_factor_text(factor)} on "
-                            "every case: a constant factor is missing or extra (an average "
-                            "over n, a 2, a learning rate)."), "factor"
+                    return F_("the result is the expected one times {factor} on every case: "
+                              "a constant factor is missing or extra (an average over n, a 2, "
+                              "a learning rate).", factor=_factor_text(factor)), "factor"
         return problem.hint, None
 
     # ------------------------------------------------------------------ errors
-    def _error_result(self, case: Case, outcome: _Outcome, again: str = "") -> CheckResult:
+    def _error_result(self, case: Case, outcome: _Outcome, again: bool = False) -> CheckResult:
         exc = outcome.error
         chain = _running.exception_chain(exc)
-        where = f"with {case.description}{again}"
+        where = (F_("with {case} (run a second time)", case=case.description) if again
+                 else F_("with {case}", case=case.description))
         if any(isinstance(link, NotImplementedError) for link in chain):
             return self.result(NOT_ATTEMPTED, _NOT_ATTEMPTED_MESSAGE, _NOT_ATTEMPTED_HINT,
                                failure="not attempted")
         location = _location(exc)
         if any(isinstance(link, TimeLimitExceeded) for link in chain):
-            running = f" It was running {location}." if location else ""
+            message = (F_("Time: {where}, your function did not finish within {limit:g} s. "
+                          "It was running {location}.", where=where, limit=self.limit,
+                          location=location) if location else
+                       F_("Time: {where}, your function did not finish within {limit:g} s.",
+                          where=where, limit=self.limit))
             return self.fail(
-                f"Time: {where}, your function did not finish within {self.limit:g} s.{running}",
-                "time limit",
-                "look for a loop that never ends: a `while` condition that stays true (is its "
-                "variable updated inside the loop?), or a counter that never reaches its "
-                "bound. Kernel → Interrupt stops a cell that runs too long.")
+                message, "time limit",
+                N_("look for a loop that never ends: a `while` condition that stays true (is "
+                   "its variable updated inside the loop?), or a counter that never reaches "
+                   "its bound. Kernel → Interrupt stops a cell that runs too long."))
         if isinstance(exc, KeyboardInterrupt):
-            return self.fail(f"Interrupted: {where}, your function was interrupted before it "
-                             "finished.", "interrupted",
-                             "if it runs for ever, look for a loop that never ends.")
+            return self.fail(F_("Interrupted: {where}, your function was interrupted before "
+                                "it finished.", where=where), "interrupted",
+                             N_("if it runs for ever, look for a loop that never ends."))
         if isinstance(exc, SystemExit):
-            return self.fail(f"Error: {where}, your code called exit() (SystemExit).",
+            return self.fail(F_("Error: {where}, your code called exit() (SystemExit).",
+                                where=where),
                              "error: SystemExit",
-                             "return the result instead of calling exit(), quit() or "
-                             "sys.exit(): they try to stop the whole kernel.")
+                             N_("return the result instead of calling exit(), quit() or "
+                                "sys.exit(): they try to stop the whole kernel."))
         if not outcome.own:
             broken = self._requirement_problem(case, outcome.calls, explaining=True)
             if broken is not None:
                 return broken
             returned = [call for call in outcome.calls if call.returned]
-            what = (f" It returned {_type_name(returned[-1].result)}"
-                    f"{_shape_note(returned[-1].result)}." if returned else "")
             signature = self._class_signature_problem(exc)
             if signature is not None:
                 return signature
+            fields = dict(where=where, kind=_kind(self.exercise.kind),
+                          error=type(exc).__name__, text=_short(exc))
+            if returned:
+                message = F_("Type: {where}, what your {kind} returned could not be used: "
+                             "{error}: {text}. It returned {type}.",
+                             type=_type_name(returned[-1].result, shape=True), **fields)
+            else:
+                message = F_("Type: {where}, what your {kind} returned could not be used: "
+                             "{error}: {text}.", **fields)
             return self.fail(
-                f"Type: {where}, what your {self.exercise.kind} returned could not be used: "
-                f"{type(exc).__name__}: {_short(exc)}.{what}",
-                "Type: unusable result",
-                "return what the exercise's text asks for (a NumPy array, a number, a tuple "
-                "of them, a list, ...): print your result and its type() to see what you "
-                "return.")
+                message, "Type: unusable result",
+                N_("return what the exercise's text asks for (a NumPy array, a number, a "
+                   "tuple of them, a list, ...): print your result and its type() to see "
+                   "what you return."))
         signature = self._signature_problem(exc, where)
         if signature is not None:
             return signature
-        at = f", {location}" if location else ""
         hint, key = _exception_hint(exc)
-        return self.fail(f"Error: {where}, your code raised {type(exc).__name__}: "
-                         f"{_short(exc)}{at}.", f"error: {key}", hint)
+        fields = dict(where=where, error=type(exc).__name__, text=_short(exc))
+        message = (F_("Error: {where}, your code raised {error}: {text}, {location}.",
+                      location=location, **fields) if location else
+                   F_("Error: {where}, your code raised {error}: {text}.", **fields))
+        return self.fail(message, f"error: {key}", hint)
 
     def _signature_problem(self, exc: BaseException, where: str) -> CheckResult | None:
         """A TypeError from calling the learner's function with arguments it does not take
@@ -960,18 +982,22 @@ class _Grading:
             except TypeError as mismatch:
                 theirs = _signature_of(self.attempt)
                 return self.fail(
-                    f"Signature: {where}, your function{theirs} cannot take the arguments "
-                    f"the check passes ({_describe_call(call)}): {mismatch}.",
+                    F_("Signature: {where}, your function{theirs} cannot take the arguments "
+                       "the check passes ({call}): {mismatch}.", where=where, theirs=theirs,
+                       call=_describe_call(call), mismatch=mismatch),
                     "error: signature",
-                    "check the arguments: the exercise's text gives the exact signature, "
-                    f"{self.exercise._signature_text()} — the same names, in the same order.")
+                    F_("check the arguments: the exercise's text gives the exact signature, "
+                       "{signature} — the same names, in the same order.",
+                       signature=self.exercise._signature_text()))
             except ValueError:  # no signature to inspect (a built-in): fall back to the message
                 if _ARGUMENT_ERROR.search(_text(raised)):
                     return self.fail(
-                        f"Signature: {where}, your function cannot take the arguments the "
-                        f"check passes: {_short(raised)}.", "error: signature",
-                        "check the arguments: the exercise's text gives the exact signature, "
-                        f"{self.exercise._signature_text()}.")
+                        F_("Signature: {where}, your function cannot take the arguments "
+                           "the check passes: {text}.", where=where, text=_short(raised)),
+                        "error: signature",
+                        F_("check the arguments: the exercise's text gives the exact "
+                           "signature, {signature}.",
+                           signature=self.exercise._signature_text()))
         return None
 
     def _class_signature_problem(self, exc: BaseException) -> CheckResult | None:
@@ -979,11 +1005,13 @@ class _Grading:
         if (self.exercise.kind == "class" and isinstance(exc, TypeError)
                 and _ARGUMENT_ERROR.search(_text(exc))):
             return self.fail(
-                f"Signature: the check could not use your class as the exercise describes "
-                f"it: {type(exc).__name__}: {_short(exc)}.", "error: signature",
-                "check the arguments of `__init__` and of the methods: the exercise's text "
-                f"gives them exactly, `__init__{self.exercise._signature_text()}` and its "
-                "methods' parameters, with the same names.")
+                F_("Signature: the check could not use your class as the exercise "
+                   "describes it: {error}: {text}.", error=type(exc).__name__,
+                   text=_short(exc)), "error: signature",
+                F_("check the arguments of `__init__` and of the methods: the exercise's "
+                   "text gives them exactly, `__init__{signature}` and its methods' "
+                   "parameters, with the same names.",
+                   signature=self.exercise._signature_text()))
         return None
 
 
@@ -1018,10 +1046,13 @@ def _entered(exc: BaseException) -> bool:
 
 
 def _describe_call(call: Call) -> str:
-    parts = [f"{len(call.args)} positional argument{'s' if len(call.args) != 1 else ''}"]
+    count = len(call.args)
+    positional = (F_("{count} positional argument", count=count) if count == 1 else
+                  F_("{count} positional arguments", count=count))
     if call.kwargs:
-        parts.append("keywords " + ", ".join(call.kwargs))
-    return " and ".join(parts)
+        return F_("{positional} and keywords {names}", positional=positional,
+                  names=", ".join(call.kwargs))
+    return positional
 
 
 def _location(exc: BaseException) -> str | None:
@@ -1029,13 +1060,14 @@ def _location(exc: BaseException) -> str | None:
     frame = _running.learner_frame(exc)
     if frame is None:
         return None
-    text = f"in {_running.describe_file(frame.filename)}, line {frame.lineno}"
+    where = _running.describe_file(frame.filename)
     line = (frame.line or "").strip()
     if line:
         if len(line) > 120:
             line = line[:117] + "..."
-        text += f": `{line}`"
-    return text
+        return F_("in {file}, line {number}: `{line}`", file=where, number=frame.lineno,
+                  line=line)
+    return F_("in {file}, line {number}", file=where, number=frame.lineno)
 
 
 def _exception_hint(exc: BaseException) -> tuple[str, str]:
@@ -1045,38 +1077,38 @@ def _exception_hint(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, TypeError) and ("for ^" in text or "bitwise_xor" in text):
         return _XOR_HINT, "xor"
     if isinstance(exc, NameError):
-        return ("a name is not defined: run the cells above this one first, and check "
-                "spelling."), name
+        return (N_("a name is not defined: run the cells above this one first, and check "
+                "spelling.")), name
     if isinstance(exc, ValueError) and "core dimension" in text:
-        return ("a matrix product (@) got shapes that do not fit: for A @ B the last axis "
-                "of A must equal the first of B; print their .shape, a .T may be missing."), \
+        return (N_("a matrix product (@) got shapes that do not fit: for A @ B the last axis "
+                "of A must equal the first of B; print their .shape, a .T may be missing.")), \
             "matmul"
     if isinstance(exc, ValueError) and "broadcast" in text:
-        return ("two arrays of different shapes were combined; print their .shape to see "
-                "which."), "broadcast"
+        return (N_("two arrays of different shapes were combined; print their .shape to see "
+                "which.")), "broadcast"
     if isinstance(exc, TypeError) and "NoneType" in text:
-        return ("a value is None: a function without `return` returns None. Print the "
-                "values on that line to see which one."), "None"
+        return (N_("a value is None: a function without `return` returns None. Print the "
+                "values on that line to see which one.")), "None"
     if isinstance(exc, (TypeError, AttributeError)) and re.search(
             r"'list'|can't multiply sequence|can only concatenate list", text):
-        return ("arithmetic on a Python list: lists do not compute element-wise. Convert "
-                "with `np.asarray(...)` first."), "list"
+        return (N_("arithmetic on a Python list: lists do not compute element-wise. Convert "
+                "with `np.asarray(...)` first.")), "list"
     if isinstance(exc, TypeError) and _ARGUMENT_ERROR.search(text):
-        return ("a function called on that line got arguments it does not take: compare the "
-                "call with how the exercise's text says that function is called."), \
+        return (N_("a function called on that line got arguments it does not take: compare the "
+                "call with how the exercise's text says that function is called.")), \
             "call arguments"
     if isinstance(exc, IndexError):
-        return ("an index is out of range: an axis of length n has the indices 0 … n − 1. "
-                "Print the array's .shape and the index."), name
+        return (N_("an index is out of range: an axis of length n has the indices 0 … n − 1. "
+                "Print the array's .shape and the index.")), name
     if isinstance(exc, ZeroDivisionError):
-        return ("a division by zero: print the denominator on that line; does a count "
-                "start at 0?"), name
+        return (N_("a division by zero: print the denominator on that line; does a count "
+                "start at 0?")), name
     if isinstance(exc, RecursionError):
-        return "your function calls itself without end.", name
+        return N_("your function calls itself without end."), name
     if isinstance(exc, TypeError):
-        return ("a value has a type this operation does not accept: print the values on "
-                "that line and their type()."), name
-    return "read the error message; run your function by hand on the inputs shown.", name
+        return (N_("a value has a type this operation does not accept: print the values on "
+                "that line and their type().")), name
+    return N_("read the error message; run your function by hand on the inputs shown."), name
 
 
 # =============================================================================
@@ -1109,58 +1141,69 @@ def compare(actual: Any, expected: Any, *, rtol: float = 1e-7,
             return _compare(actual, expected, rtol, atol, (), 0)
     except Exception as exc:
         return Difference(
-            "Type", f"the result ({_type_name(actual)}) could not be compared with the expected "
-            f"one ({type(exc).__name__}: {_short(exc)}).",
-            "return what the exercise's text asks for: NumPy arrays, numbers, tuples of them.")
+            "Type", F_("the result ({type}) could not be compared with the expected one "
+                       "({error}: {text}).", type=_type_name(actual), error=type(exc).__name__,
+                       text=_short(exc)),
+            N_("return what the exercise's text asks for: NumPy arrays, numbers, tuples of "
+               "them."))
 
 
 def _compare(actual: Any, expected: Any, rtol: float, atol: float, path: tuple,
              depth: int) -> Difference | None:
     if depth > 30:
-        return Difference("Type", "the result is nested too deeply.", None, path)
+        return Difference("Type", F_("the result is nested too deeply."), None, path)
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)):
             if actual is None:
-                return Difference("Type", "your code returned None.",
-                                  "did you forget the `return` statement?", path)
+                return Difference("Type", F_("your code returned None."),
+                                  N_("did you forget the `return` statement?"), path)
             return Difference(
-                "Type", f"expected a tuple of {len(expected)} values, got {_type_name(actual)}.",
-                "return all the values the exercise asks for, e.g. `return theta, velocity`.",
+                "Type", F_("expected a tuple of {count} values, got {type}.",
+                           count=len(expected), type=_type_name(actual)),
+                N_("return all the values the exercise asks for, e.g. `return theta, "
+                   "velocity`."),
                 path)
         actual = list(actual)
         if len(actual) != len(expected):
-            return Difference("Type", f"expected {len(expected)} returned values, got "
-                              f"{len(actual)}.",
-                              "return exactly the values the exercise asks for, in that order.",
+            return Difference("Type", F_("expected {count} returned values, got {got}.",
+                                         count=len(expected), got=len(actual)),
+                              N_("return exactly the values the exercise asks for, in that "
+                                 "order."),
                               path)
         for index, (a, e) in enumerate(zip(actual, expected)):
             problem = _compare(a, e, rtol, atol, path + (index,), depth + 1)
             if problem is not None:
-                label = f"returned value #{index + 1}" if depth == 0 else f"item #{index + 1}"
-                return Difference(problem.aspect, f"{label}: {problem.message}", problem.hint,
-                                  problem.path)
+                message = (F_("returned value #{number}: {message}", number=index + 1,
+                              message=problem.message) if depth == 0 else
+                           F_("item #{number}: {message}", number=index + 1,
+                              message=problem.message))
+                return Difference(problem.aspect, message, problem.hint, problem.path)
         return None
     if expected is None:
         if actual is None:
             return None
-        return Difference("Type", f"expected None (no value), got {_type_name(actual)}.",
+        return Difference("Type", F_("expected None (no value), got {type}.",
+                                     type=_type_name(actual)),
                           None, path)
     if actual is None:
-        return Difference("Type", "your code returned None.",
-                          "did you forget the `return` statement?", path)
+        return Difference("Type", F_("your code returned None."),
+                          N_("did you forget the `return` statement?"), path)
     if isinstance(expected, (bool, np.bool_)):
         if not isinstance(actual, (bool, np.bool_)):
-            return Difference("Type", f"expected True or False, got {_type_name(actual)}.",
-                              "return a boolean, e.g. the result of a comparison.", path)
+            return Difference("Type", F_("expected True or False, got {type}.",
+                                         type=_type_name(actual)),
+                              N_("return a boolean, e.g. the result of a comparison."), path)
         if bool(actual) != bool(expected):
-            return Difference("Value", f"the result should be {bool(expected)} but is "
-                              f"{bool(actual)}.", None, path)
+            return Difference("Value", F_("the result should be {expected} but is {actual}.",
+                                          expected=bool(expected), actual=bool(actual)),
+                              None, path)
         return None
     if _is_real_scalar(expected):
         if not _is_real_scalar(actual):
-            return Difference("Type", f"expected a number, got {_type_name(actual)}"
-                              f"{_shape_note(actual)}.",
-                              "return a single number (a float), not an array or a list.", path)
+            return Difference("Type", F_("expected a number, got {type}.",
+                                         type=_type_name(actual, shape=True)),
+                              N_("return a single number (a float), not an array or a list."),
+                              path)
         a, e = float(np.asarray(actual)), float(np.asarray(expected))
         if not _close(a, e, rtol, atol):
             shown_e, shown_a = _format_pair(np.asarray(e), np.asarray(a))
@@ -1168,69 +1211,83 @@ def _compare(actual: Any, expected: Any, rtol: float, atol: float, path: tuple,
                 shown_e = str(int(np.asarray(expected)))
             if _is_integer_number(actual):
                 shown_a = str(int(np.asarray(actual)))
-            return Difference("Value", f"the result should be {shown_e} but is {shown_a}.",
+            return Difference("Value", F_("the result should be {expected} but is {actual}.",
+                                          expected=shown_e, actual=shown_a),
                               _value_hint(np.asarray(a), np.asarray(e), rtol, atol), path)
         return None
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray):
-            return Difference("Type", f"expected a NumPy array, got {_type_name(actual)}.",
-                              "return a NumPy array (np.asarray(...) converts a list).", path)
+            return Difference("Type", F_("expected a NumPy array, got {type}.",
+                                         type=_type_name(actual)),
+                              N_("return a NumPy array (np.asarray(...) converts a list)."), path)
         actual = np.ndarray.view(actual, np.ndarray)  # a subclass's own methods stay out
         if actual.dtype.kind not in "biuf" and expected.dtype.kind in "biuf":
-            return Difference("Type", f"expected an array of real numbers, got an array of "
-                              f"dtype {actual.dtype}.", _dtype_hint(actual.dtype), path)
+            return Difference("Type", F_("expected an array of real numbers, got an array "
+                                         "of dtype {dtype}.", dtype=actual.dtype),
+                              _dtype_hint(actual.dtype), path)
         if actual.shape != expected.shape:
-            return Difference("Shape", f"the result should have shape {expected.shape} "
-                              f"but has shape {actual.shape}.",
-                              "check which axis each dimension belongs to; a transpose or a "
-                              "missing sum/mean over an axis changes the shape.", path)
+            return Difference("Shape", F_("the result should have shape {expected} but has "
+                                          "shape {actual}.", expected=expected.shape,
+                                          actual=actual.shape),
+                              N_("check which axis each dimension belongs to; a transpose or "
+                                 "a missing sum/mean over an axis changes the shape."), path)
         if expected.dtype.kind not in "biuf":
             return None if np.array_equal(actual, expected) else Difference(
-                "Value", f"the result should be {_show(expected)} but is {_show(actual)}.",
+                "Value", F_("the result should be {expected} but is {actual}.",
+                            expected=_show(expected), actual=_show(actual)),
                 None, path)
         if not np.all(np.isfinite(actual) | ~np.isfinite(expected)):
-            return Difference("Value", "the result contains NaN or infinity.",
-                              "look for a division by zero or a square root of a "
-                              "negative number.", path)
+            return Difference("Value", F_("the result contains NaN or infinity."),
+                              N_("look for a division by zero or a square root of a "
+                                 "negative number."), path)
         bad = ~np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
-            where = f" at index {index}" if index else ""
             shown_e, shown_a = _format_pair(expected, actual)
             digits = _digits_to_tell(expected, actual)
-            return Difference(
-                "Value", f"the result should be {shown_e} but is {shown_a} "
-                f"({int(bad.sum())} of {bad.size} entries differ; first{where}: "
-                f"{_fmt(expected[index], digits)} expected, {_fmt(actual[index], digits)} "
-                "found).", _value_hint(actual, expected, rtol, atol), path)
+            fields = dict(expected=shown_e, actual=shown_a, count=int(bad.sum()),
+                          size=bad.size, first_expected=_fmt(expected[index], digits),
+                          first_actual=_fmt(actual[index], digits))
+            if index:
+                message = F_("the result should be {expected} but is {actual} ({count} of "
+                             "{size} entries differ; first at index {index}: {first_expected} "
+                             "expected, {first_actual} found).", index=index, **fields)
+            else:
+                message = F_("the result should be {expected} but is {actual} ({count} of "
+                             "{size} entries differ; first: {first_expected} expected, "
+                             "{first_actual} found).", **fields)
+            return Difference("Value", message, _value_hint(actual, expected, rtol, atol), path)
         return None
     if isinstance(expected, str):
         if not isinstance(actual, str):
-            return Difference("Type", f"expected a text such as {expected!r}, got "
-                              f"{_type_name(actual)}.",
-                              "return the text itself, e.g. `return 'noisy'`.", path)
+            return Difference("Type", F_("expected a text such as {expected}, got {type}.",
+                                         expected=repr(expected), type=_type_name(actual)),
+                              N_("return the text itself, e.g. `return 'noisy'`."), path)
         if str(actual) != expected:
-            return Difference("Value", f"the result should be {expected!r} but is "
-                              f"{_show(actual)}.", None, path)
+            return Difference("Value", F_("the result should be {expected} but is {actual}.",
+                                          expected=repr(expected), actual=_show(actual)),
+                              None, path)
         return None
     equal = actual == expected  # other values: compared as they are
     if not isinstance(equal, (bool, np.bool_)):
-        return Difference("Type", f"expected {_type_name(expected)}, got {_type_name(actual)}.",
+        return Difference("Type", F_("expected {expected}, got {type}.",
+                                     expected=_type_name(expected), type=_type_name(actual)),
                           None, path)
     if not equal:
-        return Difference("Value", f"the result should be {_show(expected)} but is "
-                          f"{_show(actual)}.", None, path)
+        return Difference("Value", F_("the result should be {expected} but is {actual}.",
+                                      expected=_show(expected), actual=_show(actual)),
+                          None, path)
     return None
 
 
 def _dtype_hint(dtype: np.dtype) -> str:
     if dtype.kind == "c":
-        return ("complex numbers came in: a square root or a fractional power of a negative "
-                "number, or np.sqrt of a complex value.")
+        return N_("complex numbers came in: a square root or a fractional power of a "
+                  "negative number, or np.sqrt of a complex value.")
     if dtype.kind == "O":
-        return ("an array of Python objects: are some entries None, or rows of different "
-                "lengths? np.asarray of such a list gives dtype object.")
-    return "return an array of numbers (floats)."
+        return N_("an array of Python objects: are some entries None, or rows of different "
+                  "lengths? np.asarray of such a list gives dtype object.")
+    return N_("return an array of numbers (floats).")
 
 
 def _value_hint(actual: np.ndarray, expected: np.ndarray, rtol: float,
@@ -1246,9 +1303,15 @@ def _value_hint(actual: np.ndarray, expected: np.ndarray, rtol: float,
     if expected.dtype.kind == "f" and expected.size > 1:
         factor = _common_factor([(actual, expected)], atol)
         if factor is not None:
-            return (f"the result is the expected one times {_factor_text(factor)}: a constant "
-                    "factor is missing or extra (an average over n, a 2, a learning rate).")
+            return F_("the result is the expected one times {factor}: a constant factor is "
+                      "missing or extra (an average over n, a 2, a learning rate).",
+                      factor=_factor_text(factor))
     return None
+
+
+#: The template of :func:`_value_hint`'s factor hint (recognised by _generic_hint).
+_FACTOR_HINT = ("the result is the expected one times {factor}: a constant factor is "
+                "missing or extra (an average over n, a 2, a learning rate).")
 
 
 def _common_factor(pairs: list[tuple[np.ndarray, np.ndarray]], atol: float) -> float | None:
@@ -1373,26 +1436,53 @@ def _text(exc: BaseException) -> str:
 
 
 def _short(exc: BaseException, limit: int = 300) -> str:
-    text = _text(exc) or "(the error's message cannot be shown)"
+    text = _text(exc)
+    if not text:
+        return F_("(the error's message cannot be shown)")
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: Any, shape: bool = False) -> str:
+    """``"a list"``, ``"a NumPy array of shape (3,)"``; with ``shape``, a list's or tuple's
+    shape too (``"a list of shape (2,)"``)."""
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
-        return f"a NumPy array of shape {value.shape}"
+        text = F_("a NumPy array of shape {shape}", shape=value.shape)
+        if shape and value.shape:  # (as the messages have always said it)
+            return F_("{type} of shape {shape}", type=text, shape=value.shape)
+        return text
     name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    of = _shape_of(value) if shape else None
+    if name[:1].lower() in "aeiou":
+        return (F_("an {name} of shape {shape}", name=name, shape=of) if of else
+                F_("an {name}", name=name))
+    return (F_("a {name} of shape {shape}", name=name, shape=of) if of else
+            F_("a {name}", name=name))
 
 
-def _shape_note(value: Any) -> str:
+def _shape_of(value: Any) -> tuple | None:
     try:
         shape = np.shape(value) if isinstance(value, (list, tuple, np.ndarray)) else None
     except Exception:
         shape = None
-    return f" of shape {shape}" if shape else ""
+    return shape or None
+
+
+def _kind(kind: str) -> str:
+    """"function" or "class", translated where the message is shown."""
+    return {"function": F_("function"), "class": F_("class")}.get(kind, kind)
+
+
+def _aspect(aspect: str) -> str:
+    """How a message starts (``"Type"``, ``"Value"``, ...), translated where it is shown."""
+    return _ASPECTS.get(aspect, aspect)
+
+
+_ASPECTS = {"Type": F_("Type", "aspect"), "Shape": F_("Shape", "aspect"),
+            "Value": F_("Value", "aspect"), "Inputs": F_("Inputs", "aspect"),
+            "Requirement": F_("Requirement", "aspect")}
 
 
 def _show(value: Any) -> str:
@@ -1404,7 +1494,7 @@ def _show(value: Any) -> str:
             return _fmt(value)
         return _REPR.repr(value)
     except Exception:
-        return f"<{_type_name(value)} that cannot be shown>"
+        return F_("<{type} that cannot be shown>", type=_type_name(value))
 
 
 def _number(value: float, digits: int) -> str:
@@ -1493,17 +1583,19 @@ def _all_integers(value: Any, depth: int = 0) -> bool:
 
 def _integer_problem(value: Any, depth: int = 0) -> str:
     if isinstance(value, (bool, np.bool_)):
-        return f"it is a boolean ({value})"
+        return F_("it is a boolean ({value})", value=value)
     if isinstance(value, np.ndarray):
-        return f"it is an array of dtype {value.dtype}"
+        return F_("it is an array of dtype {dtype}", dtype=value.dtype)
     if isinstance(value, (list, tuple)) and depth < 30:
         for item in value:
             if not _all_integers(item, depth + 1):
-                return f"it contains {_type_name(item)}" + (
-                    f" of dtype {item.dtype}" if isinstance(item, np.ndarray) else
-                    f" ({_show(item)})")
-        return "it is not"
-    return f"it is {_type_name(value)} ({_show(value)})"
+                if isinstance(item, np.ndarray):
+                    return F_("it contains {type} of dtype {dtype}", type=_type_name(item),
+                              dtype=item.dtype)
+                return F_("it contains {type} ({value})", type=_type_name(item),
+                          value=_show(item))
+        return F_("it is not")
+    return F_("it is {type} ({value})", type=_type_name(value), value=_show(value))
 
 
 # =============================================================================

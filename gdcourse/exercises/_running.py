@@ -30,6 +30,8 @@ import traceback
 import warnings
 from typing import Iterator
 
+from .._messages import F_, _f
+
 #: How often the watchdog repeats its signal when the learner's code swallowed the first.
 _REPEAT = 0.2
 
@@ -117,7 +119,7 @@ class _Watchdog:
 
 def _raise_if_expired(watchdog: _Watchdog, seconds: float) -> None:
     if watchdog.active and watchdog.expired:
-        raise TimeLimitExceeded(f"did not finish within {seconds:g} s")
+        raise TimeLimitExceeded(_f("did not finish within {seconds:g} s", seconds=seconds))
 
 
 @contextlib.contextmanager
@@ -185,7 +187,7 @@ def _trace_limit(seconds: float) -> Iterator[None]:
 
     def tracer(frame, event, arg):
         if time.monotonic() > deadline:
-            raise TimeLimitExceeded(f"did not finish within {seconds:g} s")
+            raise TimeLimitExceeded(_f("did not finish within {seconds:g} s", seconds=seconds))
         return tracer
 
     sys.settrace(tracer)
@@ -233,9 +235,11 @@ class Captured:
         self.dropped += max(len(text) - max(room, 0), 0)
 
     def _warn(self, message, category, filename, lineno, file=None, line=None) -> None:
-        text = f"{getattr(category, '__name__', 'Warning')}: {message}"
+        name = getattr(category, '__name__', 'Warning')
+        text = f"{name}: {message}"
         if not is_library_file(filename):
-            text += f" ({describe_file(filename)}, line {lineno})"
+            text = F_("{category}: {message} ({file}, line {number})", category=name,
+                      message=message, file=describe_file(filename), number=lineno)
         if text not in self.warnings and len(self.warnings) < self.max_warnings:
             self.warnings.append(text)
 
@@ -257,7 +261,8 @@ class Captured:
     def printed(self) -> str:
         """The captured text, with a note of how much was left out."""
         if self.dropped:
-            return self.text + f"\n… ({self.dropped} more characters not shown)"
+            return self.text + "\n" + _f("… ({count} more characters not shown)",
+                                         count=self.dropped)
         return self.text
 
 
@@ -301,10 +306,10 @@ def describe_file(filename: str) -> str:
         except Exception:
             label = None
         if label:
-            return f"cell {label[1]}"
+            return F_("cell {label}", label=label[1])
     if filename.startswith("<"):
         return filename
-    return f"file {os.path.basename(filename)}"
+    return F_("file {name}", name=os.path.basename(filename))
 
 
 def exception_chain(exc: BaseException) -> list[BaseException]:
