@@ -44,7 +44,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import _messages
-from .._messages import F_, N_, _, _f
+from .._messages import F_, N_, Text, _, _f
 from . import _running
 from ._running import TimeLimitExceeded
 
@@ -175,8 +175,22 @@ class CheckResult:
 
 
 def _sentence(text: str) -> str:
-    """``text`` with its first letter in upper case (hints are written to follow "Hint:")."""
-    return text[:1].upper() + text[1:] if text and text[0].islower() else text
+    """``text`` with its first letter in upper case (hints are written to follow "Hint:").
+
+    A text that starts with code stays as it is: "math.ceil moves ..." must not become
+    "Math.ceil", nor "round() ..." "Round()".
+    """
+    if not text or not text[0].islower() or isinstance(text, Text):
+        return text  # a Text keeps its template: it is capitalised where it is shown
+    first_word = text.split(None, 1)[0]
+    if any(mark in first_word for mark in "._()[]=`'\"") or first_word.rstrip(",:;") in _CODE_WORDS:
+        return text
+    return text[:1].upper() + text[1:]
+
+
+#: Identifiers that hints may start with, lower case on purpose.
+_CODE_WORDS = frozenset({"lr", "np", "eps", "theta", "grad", "h", "x", "y", "w", "b", "t", "m",
+                         "v", "n", "mu", "beta", "betas", "gamma", "fan_in", "fan_out"})
 
 
 def _inline_html(text: str) -> str:

@@ -10,6 +10,7 @@ the loss per step.
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
