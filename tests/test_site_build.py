@@ -394,4 +394,13 @@ def test_maths_and_code_inside_an_html_answer_become_html():
     assert '<span class="math notranslate nohighlight">\\(a&lt;b\\)</span>' in out
     assert '<code class="docutils literal notranslate">30: Quadratic(condition_number=30)</code>' in out
     assert out.endswith("Outside $x$.")  # Markdown outside the block is Sphinx's to render
+    # After a blank line inside <details>, Markdown again: MyST renders its maths itself.
+    text = "<details><summary>Answer</summary>\n\n$\\eta = 0.5$, `x`\n</details>"
+    assert site.html_block_markup(text) == text
+    # The block ends with its </details>, or with the next item of a list; a tag after
+    # text in a line is inline HTML in Markdown (MyST renders $u$ there).
+    text = ("* a\n  <details><summary>A</summary>$x$\n  and $y$</details>\n* then $z$\n"
+            "* b <details><summary>B</summary>$u$\n* next $v$")
+    out = site.html_block_markup(text)
+    assert out.count('class="math') == 2 and "$u$" in out and "then $z$" in out and "next $v$" in out
     assert site.html_block_markup("no answer, $x$") == "no answer, $x$"

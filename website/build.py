@@ -265,21 +265,23 @@ def finish_outputs(nb: dict, config: SiteConfig, notebook_path: str,
     return explorers
 
 
-DETAILS = re.compile(r"<details\b.*?</details>", re.DOTALL)
+HTML_BLOCK = re.compile(r"^\s*(?:[*+-]\s+|\d+[.)]\s+)?</?(?:details|summary)\b", re.IGNORECASE)
+LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+")
 CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
 
 
 def html_block_markup(text: str) -> str:
-    """Formulas and code spans inside ``<details>`` (the answers of "Try next") as HTML.
+    """Formulas and code spans in the HTML blocks of ``<details>`` answers, as HTML.
 
-    Markdown is not parsed inside an HTML block, so on the site ``$...$`` and `` `...` ``
-    there would stay as typed (JupyterLab renders them). They become what Sphinx writes for
-    inline maths and code, which MathJax then typesets.
+    Markdown is not parsed inside an HTML block (from a line that starts with the tag to the
+    next blank line), so on the site ``$...$`` and `` `...` `` there would stay as typed
+    (JupyterLab renders them). They become what Sphinx writes for inline maths and code,
+    which MathJax then typesets. After a blank line, the answer is Markdown again: left as it is.
     """
-    def markup(block: str) -> str:
+    def markup(line: str) -> str:
         out = []
-        for part in CODE_SPAN.split(block.group(0)):
+        for part in CODE_SPAN.split(line):
             if len(part) > 2 and part[0] == part[-1] == "`":
                 out.append('<code class="docutils literal notranslate">'
                            f"{html.escape(part[1:-1], quote=False)}</code>")
@@ -289,7 +291,16 @@ def html_block_markup(text: str) -> str:
                               f"\\({html.escape(m.group(1), quote=False)}\\)</span>", part))
         return "".join(out)
 
-    return DETAILS.sub(markup, text)
+    lines, in_block = [], False
+    for line in text.split("\n"):
+        if not line.strip() or (in_block and LIST_ITEM.match(line)):
+            in_block = False  # a blank line or the next item of a list ends the block
+        if not in_block and HTML_BLOCK.match(line):
+            in_block = True
+        lines.append(markup(line) if in_block else line)
+        if "</details>" in line:
+            in_block = False
+    return "\n".join(lines)
 
 
 def join_streams(outputs: list[dict]) -> list[dict]:
