@@ -262,22 +262,35 @@ def glossary_notebook(text: str, kernel: dict) -> dict:
             "metadata": kernel, "nbformat": 4, "nbformat_minor": 5}
 
 
+def translated_source(lang: str, name: str, source: dict,
+                      strings: dict) -> tuple[dict, list]:
+    """One source in ``lang``, still a source (solution markers kept), and its fallbacks.
+
+    Cells with a current translation are replaced by it, each translated heading carries
+    its English anchor, and the first cell says how many cells are still in English.
+    ``strings`` are the build's strings in ``lang`` (``i18n.build_strings``). The website
+    (``website/build.py``) builds its pages of a translated edition from this too.
+    """
+    catalogue = i18n.read_catalogue(i18n.catalogue_path(lang, name))
+    nb, results = i18n.translate(source, catalogue)
+    for en_cell, cell in zip(source["cells"], nb["cells"]):
+        if cell["cell_type"] == "markdown" and cell["source"] != en_cell["source"]:
+            cell["source"] = with_anchor_ids(i18n.cell_text(en_cell), i18n.cell_text(cell))
+    fallbacks = [r for r in results if r.status != "translated"]
+    if fallbacks:  # say so on the chapter's first cell
+        first = nb["cells"][0]
+        first["source"] = (i18n.cell_text(first).rstrip("\n") + "\n\n"
+                           + strings["incomplete"].format(n=len(fallbacks)))
+    return nb, fallbacks
+
+
 def translated_outputs(lang: str, sources: dict[str, dict], version: str,
                        report: dict | None = None) -> dict[Path, str]:
     """The ``lang`` edition of every source (fallbacks, if any, recorded in ``report``)."""
     strings, build_fallbacks = i18n.build_strings(lang)
     translated = {}
     for name, source in sources.items():
-        catalogue = i18n.read_catalogue(i18n.catalogue_path(lang, name))
-        nb, results = i18n.translate(source, catalogue)
-        for en_cell, cell in zip(source["cells"], nb["cells"]):
-            if cell["cell_type"] == "markdown" and cell["source"] != en_cell["source"]:
-                cell["source"] = with_anchor_ids(i18n.cell_text(en_cell), i18n.cell_text(cell))
-        fallbacks = [r for r in results if r.status != "translated"]
-        if fallbacks:  # say so on the chapter's first cell
-            first = nb["cells"][0]
-            first["source"] = (i18n.cell_text(first).rstrip("\n") + "\n\n"
-                               + strings["incomplete"].format(n=len(fallbacks)))
+        nb, fallbacks = translated_source(lang, name, source, strings)
         if report is not None:
             report[name] = fallbacks
         translated[name] = nb

@@ -107,18 +107,63 @@ def test_repository_and_launch_addresses_have_one_place():
     assert config.branch == tasks_config["branch"]
 
 
-def test_a_second_edition_fits(tmp_path):
+def test_the_chinese_edition_is_configured():
+    config = siteconfig.load_config()
+    assert [e.language for e in config.editions] == ["en", "zh_CN"]
+    zh = config.edition("zh_CN")
+    assert zh.path == "zh_CN" and zh.folder == "zh_CN"
+    assert (ROOT / zh.notebooks / "00_welcome.ipynb").is_file()
+    assert (ROOT / zh.readme).is_file() and (ROOT / zh.guide).is_file()
+    assert siteconfig.edition_title(config, zh) == zh.title != config.title
+    assert siteconfig.edition_title(config, config.editions[0]) == config.title
+    # Launch links of a Chinese page open the Chinese notebook.
+    assert "notebooks/zh_CN/03_learning_rate.ipynb" in config.binder_url(
+        f"{zh.notebooks}/03_learning_rate.ipynb")
+
+
+def test_a_third_edition_fits(tmp_path):
     text_ = (WEBSITE / "config.toml").read_text(encoding="utf-8") + (
-        '\n[[editions]]\nlanguage = "zh_CN"\nname = "中文"\npath = "zh_CN"\n'
-        'sources = "course/zh_CN"\nnotebooks = "notebooks/zh_CN"\n'
-        'guide = "notebooks/zh_CN/README.md"\n')
+        '\n[[editions]]\nlanguage = "fr"\nname = "Français"\npath = "fr"\n'
+        'sources = "course"\nnotebooks = "notebooks/fr"\n'
+        'guide = "notebooks/README.md"\n')
     config_file = tmp_path / "config.toml"
     config_file.write_text(text_, encoding="utf-8")
     config = siteconfig.load_config(config_file)
-    assert [e.language for e in config.editions] == ["en", "zh_CN"]
-    assert config.edition("zh_CN").path == "zh_CN"
+    assert [e.language for e in config.editions] == ["en", "zh_CN", "fr"]
+    fr = config.edition("fr")
+    assert fr.path == "fr" and fr.readme == "README.md" and fr.title == ""
     with pytest.raises(KeyError):
-        config.edition("fr")
+        config.edition("de")
+    twice = text_.replace('language = "fr"', 'language = "zh_CN"')
+    config_file.write_text(twice, encoding="utf-8")
+    with pytest.raises(ValueError, match="same language"):
+        siteconfig.load_config(config_file)
+
+
+def _fields(value: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(value) if name}
+
+
+def test_every_language_has_every_site_text_with_the_same_fields():
+    english = siteconfig.load_texts("en")
+    for edition in siteconfig.load_config().editions:
+        texts = siteconfig.load_texts(edition.language)
+        assert set(texts) == set(english)
+        for key, value in texts.items():  # ("" in English: a text only translations show)
+            assert not english[key] or _fields(value) == _fields(english[key]), (edition.language, key)
+    zh = siteconfig.load_texts("zh_CN")
+    assert all(zh[key] != english[key] for key in english if english[key]), \
+        "a Chinese text is still the English one"
+
+
+def test_an_unknown_site_text_is_an_error(tmp_path):
+    path = tmp_path / "texts.toml"
+    path.write_text('[en]\na = "A"\n[zh_CN]\na = "甲"\nb = "乙"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="b"):
+        siteconfig.load_texts("zh_CN", path)
+    assert siteconfig.load_texts("fr", path) == {"a": "A"}
 
 
 def test_anchors_are_jupyterlabs():
@@ -234,3 +279,128 @@ def test_printed_text_split_across_messages_is_joined_in_place():
                                 stream("after\n"), stream("oops\n", "stderr")])
     assert joined == [stream("a line\nnext\n"), figure, stream("after\n"),
                       stream("oops\n", "stderr")]
+
+
+# --------------------------------------------------------------------------- the Chinese edition
+def _zh():
+    config = siteconfig.load_config()
+    edition = config.edition("zh_CN")
+    strings, _ = course_build.i18n.build_strings("zh_CN")
+    return config, edition, strings, siteconfig.load_texts("zh_CN")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_a_chinese_page_is_the_chinese_notebook_with_the_solutions_hidden(path):
+    _, _, strings, texts = _zh()
+    translated, fallbacks = course_build.translated_source("zh_CN", path.name, source(path),
+                                                           strings)
+    nb = site.compose(translated, path.name, None, "zh_CN", strings, texts)
+    student, _ = course_build.build(translated, path.name, None, "zh_CN", strings)
+    shown = [c for c in nb["cells"] if not {"remove-cell", "hide-cell"} &
+             set(c["metadata"].get("tags", []))]
+    # What is shown is exactly notebooks/zh_CN/'s student version (setup cell, stubs).
+    assert [(c["cell_type"], text(c)) for c in shown] == \
+        [(c["cell_type"], text(c)) for c in student["cells"]]
+    assert 'gdcourse.set_language("zh_CN")' in text(nb["cells"][1])
+    for cell in nb["cells"]:
+        if "gdcourse-solution" in cell["metadata"].get("tags", []):
+            assert cell["metadata"]["mystnb"]["code_prompt_show"] == texts["show_solution"]
+    # A chapter with cells still in English says how many, on its first cell.
+    first = text(nb["cells"][0])
+    note = strings["incomplete"].format(n=len(fallbacks))
+    assert (note in first) == bool(fallbacks)
+
+
+def test_the_chinese_home_page_has_its_readmes_commands_and_chinese_launch_links():
+    config, edition, _, texts = _zh()
+    readme = (ROOT / edition.readme).read_text(encoding="utf-8")
+    chapters = site.chapter_table((ROOT / "README.md").read_text(encoding="utf-8"))
+    titles = {stem: f"title {stem}" for stem, _, _ in chapters}
+    page = site.home_page(config, edition, chapters, titles, readme, texts, "the map", "")
+    commands = site.readme_commands(readme)
+    assert "--lang zh_CN" in commands and commands in page
+    assert page.startswith(f"# {edition.title}\n")
+    assert config.binder_url("notebooks/zh_CN/00_welcome.ipynb") in page
+    assert "lab/tree/gdcourse/notebooks/zh_CN/00_welcome.ipynb" in page  # the hub template
+    assert f'href="../{site.ZIP_NAME}"' in page  # the zip is the whole site's, at its root
+    assert f":caption: {texts['chapters_caption']}" in page and "the map" in page
+    assert "{{" not in page and "\n\n\n" not in page
+    assert sum("\u4e00" <= ch <= "\u9fff" for ch in page) > 200
+
+
+def test_an_explorer_on_a_chinese_page_launches_the_chinese_notebook():
+    config, edition, _, texts = _zh()
+    notebook = f"{edition.notebooks}/03_learning_rate.ipynb"
+    note = site.explorer_note("SGD", config, notebook, texts)
+    assert config.binder_url(notebook).replace("&", "&amp;") in note
+    assert texts["open_on_binder"] in note and "{" not in note
+
+
+def test_the_notation_sheet_in_chinese_keeps_chapter_0s_table():
+    _, _, strings, texts = _zh()
+    path = SOURCES[0]
+    translated, _ = course_build.translated_source("zh_CN", path.name, source(path), strings)
+    page = site.notation_page(translated, path.stem, texts, source(path))
+    assert page.startswith(f"# {texts['notation_title']}\n")
+    assert "$\\theta$" in page and "](#" not in page
+
+
+def test_the_glossarys_terms_are_words_for_the_chinese_search():
+    glossary = site.glossary_source(siteconfig.load_config().edition("zh_CN"))
+    words = site.search_words(glossary.read_text(encoding="utf-8"))
+    assert {"学习率", "动量"} <= set(words)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in w) for w in words)
+    assert len(words) == len(set(words))
+
+
+def _conf(monkeypatch, language):
+    pytest.importorskip("docutils", reason="website/conf.py needs the site extra")
+    monkeypatch.setenv("GDCOURSE_SITE_EDITION", language)
+    return load("conf")
+
+
+@pytest.mark.parametrize("language, pagename, expected", [
+    ("en", "index", "zh_CN/index.html"),
+    ("en", "03_learning_rate", "zh_CN/03_learning_rate.html"),
+    ("en", "search", "zh_CN/search.html"),
+    ("zh_CN", "03_learning_rate", "../03_learning_rate.html"),
+    ("zh_CN", "notation", "../notation.html"),
+    ("zh_CN", "glossary", "../index.html"),  # the English edition has no glossary page
+])
+def test_the_language_switch_leads_to_the_same_page(monkeypatch, language, pagename,
+                                                     expected):
+    from types import SimpleNamespace
+
+    conf = _conf(monkeypatch, language)
+    other = "zh_CN" if language == "en" else "en"
+    pages = {"index", "notation", "instructors", "search", "genindex", "03_learning_rate"}
+    app = SimpleNamespace(gdcourse_pages={other: pages},
+                          builder=SimpleNamespace(out_suffix=".html"))
+    context = {}
+    conf.language_links(app, pagename, "page.html", context, None)
+    [link] = context["gdcourse_language_links"]
+    assert link["href"] == expected
+    assert link["lang"] == other.replace("_", "-")
+    assert f'hreflang="{link["lang"]}"' in context["metatags"]
+    assert link["title"] == siteconfig.load_texts(other)["switch_title"]
+    assert conf.language == language and conf.html_title == conf.project
+
+
+def test_maths_and_code_inside_an_html_answer_become_html():
+    text = ("Try next.\n  <details><summary>Answer</summary>below $2/\\lambda_{\\max} = 0.02$"
+            " with `30: Quadratic(condition_number=30)`, $a<b$.</details>\n\nOutside $x$.")
+    out = site.html_block_markup(text)
+    assert '<span class="math notranslate nohighlight">\\(2/\\lambda_{\\max} = 0.02\\)</span>' in out
+    assert '<span class="math notranslate nohighlight">\\(a&lt;b\\)</span>' in out
+    assert '<code class="docutils literal notranslate">30: Quadratic(condition_number=30)</code>' in out
+    assert out.endswith("Outside $x$.")  # Markdown outside the block is Sphinx's to render
+    # After a blank line inside <details>, Markdown again: MyST renders its maths itself.
+    text = "<details><summary>Answer</summary>\n\n$\\eta = 0.5$, `x`\n</details>"
+    assert site.html_block_markup(text) == text
+    # The block ends with its </details>, or with the next item of a list; a tag after
+    # text in a line is inline HTML in Markdown (MyST renders $u$ there).
+    text = ("* a\n  <details><summary>A</summary>$x$\n  and $y$</details>\n* then $z$\n"
+            "* b <details><summary>B</summary>$u$\n* next $v$")
+    out = site.html_block_markup(text)
+    assert out.count('class="math') == 2 and "$u$" in out and "then $z$" in out and "next $v$" in out
+    assert site.html_block_markup("no answer, $x$") == "no answer, $x$"

@@ -19,6 +19,7 @@ else:  # Python 3.10: the `site` extra installs tomli
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CONFIG = HERE / "config.toml"
+TEXTS = HERE / "pages" / "texts.toml"  # the site's own words, per language
 COURSE = ROOT / "course" / "course.toml"  # where the course lives: repository, launch links
 
 
@@ -32,6 +33,13 @@ class Edition:
     sources: str
     notebooks: str
     guide: str
+    title: str = ""  # the course's title in this language ("" = the site's title)
+    readme: str = "README.md"  # the README whose commands the home page shows
+
+    @property
+    def folder(self) -> str:
+        """This edition's folder of page sources, build/site-src/<folder>/."""
+        return self.path or self.language
 
 
 @dataclass(frozen=True)
@@ -111,8 +119,12 @@ def load_config(path: Path = CONFIG, course: Path = COURSE) -> SiteConfig:
     editions = []
     for i, table in enumerate(data.get("editions", [])):
         where = f"editions[{i}]."
-        edition = Edition(**{key: _text(table, key, where) for key in
-                             ("language", "name", "path", "sources", "notebooks", "guide")})
+        values = {key: _text(table, key, where) for key in
+                  ("language", "name", "path", "sources", "notebooks", "guide")}
+        for key in ("title", "readme"):  # optional
+            if key in table:
+                values[key] = _text(table, key, where)
+        edition = Edition(**values)
         if i == 0 and edition.path:
             raise ValueError(f"{CONFIG.name}: the first edition is the site's root: path = \"\"")
         if i > 0 and not edition.path:
@@ -131,6 +143,23 @@ def load_config(path: Path = CONFIG, course: Path = COURSE) -> SiteConfig:
                             "jupyterhub_url", False),
         editions=tuple(editions),
     )
+
+
+def load_texts(language: str, path: Path = TEXTS) -> dict[str, str]:
+    """The site's own words in ``language`` (pages/texts.toml; English where it has none)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    english = data.get("en", {})
+    texts = dict(english)
+    texts.update(data.get(language, {}))
+    unknown = set(texts) - set(english)
+    if unknown:
+        raise ValueError(f"{path.name}: [{language}] has keys that [en] has not: "
+                         f"{', '.join(sorted(unknown))}")
+    return texts
+
+
+def edition_title(config: SiteConfig, edition: Edition) -> str:
+    return edition.title or config.title
 
 
 def jupyterlab_slug(text: str) -> str:

@@ -6,7 +6,8 @@
     const link = document.createElement("a");
     link.href = img.currentSrc || img.src;
     link.target = "_blank";
-    link.title = "Open the figure at full size";
+    link.title = /^zh/i.test(document.documentElement.lang) ? "查看原尺寸的图"
+        : "Open the figure at full size";
     img.classList.add("gdcourse-zoomable");
     img.replaceWith(link);
     link.appendChild(img);
