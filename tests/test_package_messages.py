@@ -322,3 +322,23 @@ def test_a_failed_check_is_shown_in_chinese_without_english_sentences(chinese):
                 assert english not in shown.replace(result.exercise, ""), shown
     finally:
         exercise.reset_hints()
+
+
+def test_an_exercise_module_s_own_messages_and_case_descriptions_are_shown_in_chinese(chinese):
+    # A requirement's message written in the exercise module (F_) and the description of
+    # the case it failed on (F_) stay English on the result and read in Chinese where shown.
+    from gdcourse.exercises import EXERCISES
+    exercise = EXERCISES["diagnose"]
+    message = "your function returned None, not a label."
+    translation = {e.msgid: e.msgstr for e in _entries("exercises_diagnostics")}
+    exercise.reset_hints()
+    try:
+        result = exercise.check(lambda train_losses, val_losses: None)
+    finally:
+        exercise.reset_hints()
+    assert not result.passed and message in result.message
+    case = exercise.cases[0].description
+    assert isinstance(case, _messages.Text) and case in result.message
+    for shown in (str(result), result._repr_html_()):
+        assert translation[message] in shown and message not in shown
+        assert translation[case.template] in shown and case not in shown

@@ -19,6 +19,7 @@ from typing import Callable
 
 import numpy as np
 
+from .._messages import F_
 from ..lr_finder import RangeTestResult, smooth_losses
 from ._checking import (Call, Case, CheckResult, Exercise, Mistake, Requirement,
                         inputs_unchanged, same_shape)
@@ -73,7 +74,7 @@ def _changed_in_place_returned_nothing(call: Call) -> str | None:
         return None
     if isinstance(after, np.ndarray) and after.shape == before.shape and not np.array_equal(
             after, before):
-        return "your function changed `theta` in place and returned None."
+        return F_("your function changed `theta` in place and returned None.")
     return None
 
 
@@ -433,9 +434,10 @@ def _diagnose_val_first(train_losses, val_losses):
 def _one_of_the_labels(call: Call) -> str | None:
     value = call.result
     if value is None:
-        return "your function returned None, not a label."
+        return F_("your function returned None, not a label.")
     if isinstance(value, str) and value not in LABELS:
-        return f"{value!r} is not one of the labels {', '.join(map(repr, LABELS))}."
+        return F_("{value} is not one of the labels {labels}.", value=repr(value),
+                  labels=", ".join(map(repr, LABELS)))
     return None
 
 
@@ -593,47 +595,47 @@ DIAGNOSE = Exercise(
     title="diagnose a training run from its loss curves",
     reference=_diagnose,
     cases=(
-        _diagnose_case("training losses that turn NaN at step 45 (no huge value before)",
+        _diagnose_case(F_("training losses that turn NaN at step 45 (no huge value before)"),
                        _curve_nan),
-        _diagnose_case("training losses stuck at 2.30 with one low last value 2.05",
+        _diagnose_case(F_("training losses stuck at 2.30 with one low last value 2.05"),
                        _curve_flat),
-        _diagnose_case("training losses falling to about 0.6 and jumping ±0.3 every step",
+        _diagnose_case(F_("training losses falling to about 0.6 and jumping ±0.3 every step"),
                        _curve_noisy),
-        _diagnose_case("training losses falling smoothly; validation 1.5 → 0.14",
+        _diagnose_case(F_("training losses falling smoothly; validation 1.5 → 0.14"),
                        _curve_healthy),
-        _diagnose_case("training losses falling smoothly; validation 2.0 → 0.4 → 0.8",
+        _diagnose_case(F_("training losses falling smoothly; validation 2.0 → 0.4 → 0.8"),
                        _curve_overfitting_late),
-        _diagnose_case("training losses falling smoothly; validation 0.5 → 0.45 → 0.8",
+        _diagnose_case(F_("training losses falling smoothly; validation 0.5 → 0.45 → 0.8"),
                        _curve_overfitting_early),
-        _diagnose_case("a first training loss of 0.5, then about 3 and falling, with one "
-                       "6.0 at step 16", _curve_small_first_loss),
-        _diagnose_case("training losses 1.0, then 0.5, and 20.0 at the last step",
+        _diagnose_case(F_("a first training loss of 0.5, then about 3 and falling, with one "
+                          "6.0 at step 16"), _curve_small_first_loss),
+        _diagnose_case(F_("training losses 1.0, then 0.5, and 20.0 at the last step"),
                        _curve_blowup_at_the_end),
-        _diagnose_case("training losses 1.0, then 0.5, with one 30.0 at step 16 (it "
-                       "recovers)", _curve_spike_that_recovers),
-        _diagnose_case("training losses 1.0 with one 10.0 (exactly 10 × the first), then "
-                       "0.5", _curve_diverged_boundary),
-        _diagnose_case("ten losses 5.0, then ten alternating 2.5, 1.5 (np.std exactly 0.5)",
+        _diagnose_case(F_("training losses 1.0, then 0.5, with one 30.0 at step 16 (it "
+                          "recovers)"), _curve_spike_that_recovers),
+        _diagnose_case(F_("training losses 1.0 with one 10.0 (exactly 10 × the first), then "
+                          "0.5"), _curve_diverged_boundary),
+        _diagnose_case(F_("ten losses 5.0, then ten alternating 2.5, 1.5 (np.std exactly 0.5)"),
                        _curve_noise_boundary),
-        _diagnose_case("ten losses 5.0, then ten alternating 2.49, 1.51 (np.std 0.49)",
+        _diagnose_case(F_("ten losses 5.0, then ten alternating 2.49, 1.51 (np.std 0.49)"),
                        _curve_noise_ddof),
-        _diagnose_case("ten losses 5.0, then ten alternating 2.3, 1.7 (np.std 0.3)",
+        _diagnose_case(F_("ten losses 5.0, then ten alternating 2.3, 1.7 (np.std 0.3)"),
                        _curve_noise_small),
-        _diagnose_case("ten losses 20.0, then ten 19.0 (exactly 0.95 × 20.0)",
+        _diagnose_case(F_("ten losses 20.0, then ten 19.0 (exactly 0.95 × 20.0)"),
                        _curve_flat_boundary),
-        _diagnose_case("training losses falling smoothly; validation 1.0, 0.5, 0.55 (exactly "
-                       "1.1 × the best)", _curve_overfit_boundary),
-        _diagnose_case("training losses falling smoothly; validation 1.0, 0.5, 0.9, 0.8",
+        _diagnose_case(F_("training losses falling smoothly; validation 1.0, 0.5, 0.55 (exactly "
+                          "1.1 × the best)"), _curve_overfit_boundary),
+        _diagnose_case(F_("training losses falling smoothly; validation 1.0, 0.5, 0.9, 0.8"),
                        _curve_overfit_turning_back),
-        _diagnose_case("ten losses 1.0, then ten alternating 1.3, 0.7 (noisy and flat)",
+        _diagnose_case(F_("ten losses 1.0, then ten alternating 1.3, 0.7 (noisy and flat)"),
                        _curve_noisy_and_flat),
-        _diagnose_case("only ten training losses, 2.0 down to 1.9", _curve_ten_losses),
-        _diagnose_case("twenty training losses of 1.0; validation 1.0, 2.0 (flat and "
-                       "overfitting)", _curve_flat_and_overfitting),
-        _diagnose_case("a first training loss of 2.0, then 1.0 nine times, then 1.05 ten "
-                       "times", _curve_flat_against_the_mean),
-        _diagnose_case("training losses with a NaN at step 2, and no validation loss at all "
-                       "(val_losses = [])", _curve_diverged_without_validation),
+        _diagnose_case(F_("only ten training losses, 2.0 down to 1.9"), _curve_ten_losses),
+        _diagnose_case(F_("twenty training losses of 1.0; validation 1.0, 2.0 (flat and "
+                          "overfitting)"), _curve_flat_and_overfitting),
+        _diagnose_case(F_("a first training loss of 2.0, then 1.0 nine times, then 1.05 ten "
+                          "times"), _curve_flat_against_the_mean),
+        _diagnose_case(F_("training losses with a NaN at step 2, and no validation loss at all "
+                          "(val_losses = [])"), _curve_diverged_without_validation),
     ),
     mistakes=(
         Mistake("NaN not detected", _diagnose_nan_missed,
@@ -895,12 +897,12 @@ SUGGEST_RATES = Exercise(
         # steeper drop than the curve's) and the curve's steepest point off the middle
         # between two rates: in the first case above it (a forward difference picks the
         # rate before), in the second below it (a backward difference picks the one after).
-        _rates_case("a range test from 1e-5 to 10 (60 rates), falling fastest near 2.7e-3, "
-                    "blowing up above 1, with one lucky batch (loss 0.05) at rate #37",
+        _rates_case(F_("a range test from 1e-5 to 10 (60 rates), falling fastest near 2.7e-3, "
+                       "blowing up above 1, with one lucky batch (loss 0.05) at rate #37"),
                     start=1e-5, end=10.0, n=60, drop_at=0.00268, blow_at=1.0, noise=0.1,
                     steepness=2.5, dip_at=36),
-        _rates_case("a range test from 1e-6 to 1 (50 rates), falling fastest near 1.6e-4, "
-                    "blowing up above 0.1, with one lucky batch (loss 0.05) at rate #31",
+        _rates_case(F_("a range test from 1e-6 to 1 (50 rates), falling fastest near 1.6e-4, "
+                       "blowing up above 0.1, with one lucky batch (loss 0.05) at rate #31"),
                     start=1e-6, end=1.0, n=50, drop_at=0.000164, blow_at=0.1, noise=0.1,
                     steepness=2.0, dip_at=30),
     ),

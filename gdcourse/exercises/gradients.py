@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from .._messages import F_
 from ._checking import (Call, Case, CheckResult, Exercise, Mistake, Requirement,
                         inputs_unchanged, integer_output)
 
@@ -91,8 +92,8 @@ class _Recorded:
 
 
 def _nd_case(theta, h: float, words: str | None = None) -> Case:
-    shown = words or f"θ = {np.asarray(theta).tolist()}"
-    return Case(f"f(θ) = Σ exp(θ/2) + θ₀·θ₋₁ + Σ θ², {shown}, h = {h:g}",
+    shown = words or F_("θ = {theta}", theta=np.asarray(theta).tolist())
+    return Case(F_("f(θ) = Σ exp(θ/2) + θ₀·θ₋₁ + Σ θ², {shown}, h = {h:g}", shown=shown, h=h),
                 lambda impl: impl(_Recorded(_loss), np.array(theta, dtype=float), h=h))
 
 
@@ -104,9 +105,9 @@ def _theta_kept(call: Call) -> str | None:
         return None
     if after.shape == before.shape and np.allclose(after, before, rtol=1e-12, atol=1e-15):
         return None
-    return (f"your function changed its argument `theta`: before the call it was "
-            f"{np.array2string(before, separator=', ')}, afterwards "
-            f"{np.array2string(after, separator=', ')}.")
+    return F_("your function changed its argument `theta`: before the call it was "
+              "{before}, afterwards {after}.", before=np.array2string(before, separator=', '),
+              after=np.array2string(after, separator=', '))
 
 
 def _f_gets_all_of_theta(call: Call) -> str | None:
@@ -116,8 +117,9 @@ def _f_gets_all_of_theta(call: Call) -> str | None:
         return None
     for point in f.points:
         if point.shape != theta.shape:
-            return (f"your function called f with a value of shape {point.shape}; f takes "
-                    f"the whole θ, of shape {theta.shape}.")
+            return F_("your function called f with a value of shape {shape}; f takes "
+                      "the whole θ, of shape {theta_shape}.", shape=point.shape,
+                      theta_shape=theta.shape)
     return None
 
 
@@ -136,8 +138,8 @@ def _steps_of_size_h(call: Call) -> str | None:
     other = [size for size in sizes if not np.isclose(size, h, rtol=1e-6, atol=0)]
     if not other:
         return None
-    return (f"with h = {h:g} your function evaluated f at points θ ± {other[0]:.3g}·(...): "
-            "its steps are not all of size h.")
+    return F_("with h = {h:g} your function evaluated f at points θ ± {step:.3g}·(...): "
+              "its steps are not all of size h.", h=h, step=other[0])
 
 
 _ND_RANDOM = np.random.default_rng(2024).normal(size=6).round(3)
@@ -148,7 +150,7 @@ NUMERICAL_GRADIENT = Exercise(
     cases=(
         _nd_case([0.5, -1.0, 2.0], 1e-3),
         _nd_case([3.0], 0.5),                        # a large h: every h gives another value
-        _nd_case(_ND_RANDOM, 0.1, "θ of 6 entries drawn from default_rng(2024)"),
+        _nd_case(_ND_RANDOM, 0.1, F_("θ of 6 entries drawn from default_rng(2024)")),
         _nd_case([1.0, -0.5, 0.25, 2.0], 1e-2),
     ),
     mistakes=(
@@ -337,7 +339,8 @@ def _lr_case(n: int, d: int, seed: int) -> Case:
                                  f"Xᵀ r has the shape of w, X r does not exist unless X is "
                                  f"square)") from exc
             raise
-    return Case(f"X of shape ({n}, {d}) and y, w, b drawn from default_rng({seed})", run)
+    return Case(F_("X of shape ({n}, {d}) and y, w, b drawn from default_rng({seed})",
+                   n=n, d=d, seed=seed), run)
 
 
 _SIGN_NUDGE = "look at the sign: which way round is the residual?"
@@ -473,9 +476,10 @@ def _bowl_grad(theta: np.ndarray) -> np.ndarray:
 
 def _gd_case(theta0: list[float], lr: float, tol: float, max_steps: int,
              note: str = "") -> Case:
-    return Case(f"∇L(θ) = (θ₁, 4θ₂) (the bowl L = ½(θ₁² + 4θ₂²)), "
-                f"θ₀ = {theta0}, "
-                f"lr = {lr:g}, tol = {tol:g}, max_steps = {max_steps}{note}",
+    return Case(F_("∇L(θ) = (θ₁, 4θ₂) (the bowl L = ½(θ₁² + 4θ₂²)), "
+                   "θ₀ = {theta0}, "
+                   "lr = {lr:g}, tol = {tol:g}, max_steps = {max_steps}{note}",
+                   theta0=theta0, lr=lr, tol=tol, max_steps=max_steps, note=note),
                 lambda impl: impl(_bowl_grad, np.array(theta0, dtype=float), lr, tol,
                                   max_steps))
 
@@ -485,8 +489,8 @@ def _round_bowl_grad(theta: np.ndarray) -> np.ndarray:
 
 
 def _gd_round_case() -> Case:
-    return Case("∇L(θ) = 2θ (the round bowl L = θ₁² + θ₂²), θ₀ = [1.0, 1.0], lr = 0.1, "
-                "tol = 0.1, max_steps = 100",
+    return Case(F_("∇L(θ) = 2θ (the round bowl L = θ₁² + θ₂²), θ₀ = [1.0, 1.0], lr = 0.1, "
+                   "tol = 0.1, max_steps = 100"),
                 lambda impl: impl(_round_bowl_grad, np.array([1.0, 1.0]), 0.1, 0.1, 100))
 
 
@@ -496,8 +500,8 @@ def _gd_random_case(seed: int, d: int) -> Case:
         curvatures = rng.uniform(0.5, 5.0, size=d)
         theta0 = rng.normal(size=d)
         return impl(lambda theta: curvatures * theta, theta0, 0.15, 1e-2, 200)
-    return Case(f"∇L(θ) = λ ⊙ θ with λ and θ₀ ({d} entries) drawn from default_rng({seed}), "
-                "lr = 0.15, tol = 0.01, max_steps = 200", run)
+    return Case(F_("∇L(θ) = λ ⊙ θ with λ and θ₀ ({d} entries) drawn from default_rng({seed}), "
+                   "lr = 0.15, tol = 0.01, max_steps = 200", d=d, seed=seed), run)
 
 
 _NORM_HINT = ("compare the Euclidean norm ‖g‖ = np.linalg.norm(g) with tol, as the exercise "
@@ -518,8 +522,8 @@ GRADIENT_DESCENT = Exercise(
         _gd_case([1e-4, 0.0], 0.1, 1e-3, 50),    # already good enough: no step at all
         # After one step ‖g‖ is exactly 0.5625 = tol (every number here is exact in
         # binary): `<=` stops there, `<` takes one more step.
-        _gd_case([0.75, 0.25], 0.25, 0.5625, 10, " (after one step ‖g‖ = tol exactly)"),
-        _gd_case([1.0, 1.0], 0.6, 1e-3, 12, " (a rate too large: it never meets tol)"),
+        _gd_case([0.75, 0.25], 0.25, 0.5625, 10, F_(" (after one step ‖g‖ = tol exactly)")),
+        _gd_case([1.0, 1.0], 0.6, 1e-3, 12, F_(" (a rate too large: it never meets tol)")),
         _gd_round_case(),
         _gd_random_case(7, 4),
     ),
@@ -590,6 +594,8 @@ GRADIENT_DESCENT = Exercise(
             hint="do not modify theta0: after `theta = theta0` both names are the same "
                  "array, so `theta -= lr * g` changes theta0 too. Start from a copy, "
                  "`theta = np.array(theta0, dtype=float)`, or write `theta = theta - lr * g`."),
+        # "steps" is not wrapped: widgets.po owns the same msgid ("步数"), and the lookup
+        # merges every catalogue, so it is translated here too.
         integer_output(part=1, what="steps"),
     ),
     answer=("real", "count"),

@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from .._messages import F_, N_
 from ..init import calculate_fan_in_and_fan_out
 from ._checking import Call, Case, CheckResult, Exercise, Mistake, Requirement, integer_output
 
@@ -135,7 +136,7 @@ FAN_IN_AND_FAN_OUT = Exercise(
                 "prod(shape[2:]) (math.prod), not the last one alone.",
                 nudge="look at the kernel (3, 5): every kernel size counts."),
     ),
-    requirements=(integer_output(what="fan_in and fan_out"),),
+    requirements=(integer_output(what=N_("fan_in and fan_out")),),
     answer=("count", "count"),
     formula="fan_in = shape[1] · r, fan_out = shape[0] · r, with the receptive field "
             "r = prod(shape[2:]) (1 for a dense layer)",
@@ -207,9 +208,11 @@ def _gain_squared(fan_in, fan_out, gain=1.0):
 
 def _xavier_case(fan_in: int, fan_out: int, gain: float | None, what: str) -> Case:
     if gain is None:
-        return Case(f"fan_in={fan_in}, fan_out={fan_out}, gain not given ({what})",
+        return Case(F_("fan_in={fan_in}, fan_out={fan_out}, gain not given ({what})",
+                       fan_in=fan_in, fan_out=fan_out, what=what),
                     lambda impl: impl(fan_in, fan_out))
-    return Case(f"fan_in={fan_in}, fan_out={fan_out}, gain={gain:.6g} ({what})",
+    return Case(F_("fan_in={fan_in}, fan_out={fan_out}, gain={gain:.6g} ({what})",
+                   fan_in=fan_in, fan_out=fan_out, gain=gain, what=what),
                 lambda impl: impl(fan_in, fan_out, gain=gain))
 
 
@@ -217,11 +220,11 @@ XAVIER_UNIFORM_BOUND = Exercise(
     title="Xavier (Glorot) uniform bound",
     reference=_xavier_uniform_bound,
     cases=(
-        _xavier_case(256, 128, 1.0, "gain 1, Glorot and Bengio's rule"),
-        _xavier_case(64, 32, 5.0 / 3.0, "tanh layer, gain 5/3"),
-        _xavier_case(300, 100, 2.0, "gain 2"),
-        _xavier_case(50, 70, None, "the default gain"),
-        _xavier_case(9, 4, 0.3, "a small layer, gain 0.3"),
+        _xavier_case(256, 128, 1.0, F_("gain 1, Glorot and Bengio's rule")),
+        _xavier_case(64, 32, 5.0 / 3.0, F_("tanh layer, gain 5/3")),
+        _xavier_case(300, 100, 2.0, F_("gain 2")),
+        _xavier_case(50, 70, None, F_("the default gain")),
+        _xavier_case(9, 4, 0.3, F_("a small layer, gain 0.3")),
     ),
     mistakes=(
         Mistake("fan_in only", _fan_in_only,
@@ -438,7 +441,7 @@ def _draws_from_the_rng(call: Call) -> str | None:
     if entry is None or entry[0] is not rng:
         return None
     if rng.bit_generator.state == entry[1]:
-        return "your function drew nothing from the rng it was given."
+        return F_("your function drew nothing from the rng it was given.")
     return None
 
 

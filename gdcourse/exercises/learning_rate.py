@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 
 from .. import lr_finder as _lr_finder
+from .._messages import F_, N_
 from ._checking import Case, CheckResult, Exercise, Mistake, integer_output
 
 __all__ = ["check_quadratic_rates", "check_measure_rates", "check_range_test_lrs",
@@ -351,29 +352,29 @@ MEASURE_RATES = Exercise(
         # The curvatures put the limit 2/λmax between two rates of the grid: at a rate
         # exactly on it, the distance tends to a constant from above, and its factor
         # measures a hair below 1 although the run does not converge.
-        _measure_case("a quadratic with hidden curvatures, 60 steps, lrs = 0.02, 0.04, "
-                      "..., 0.24", (1.0, 9.0), (3.0, 1.0), 60,
+        _measure_case(F_("a quadratic with hidden curvatures, 60 steps, lrs = 0.02, 0.04, "
+                         "..., 0.24"), (1.0, 9.0), (3.0, 1.0), 60,
                       np.round(np.arange(1, 13) * 0.02, 2)),
-        _measure_case("another one in 3-D, 80 steps, lrs = 0.05, 0.1, ..., 0.3",
+        _measure_case(F_("another one in 3-D, 80 steps, lrs = 0.05, 0.1, ..., 0.3"),
                       (0.5, 2.0, 7.0), (1.0, -2.0, 0.5), 80,
                       np.round(np.arange(1, 7) * 0.05, 2)),
         # Here 2/λmax = 0.25 is on the grid, and the steep component flips sign without
         # shrinking (1 − 0.25·8 = −1) while the other one has died out: the distances end
         # exactly constant, the factor is exactly 1, and 0.25 is *not* below 1.
-        _measure_case("a quadratic with hidden curvatures, 60 steps, lrs = 0.05, 0.1, ..., "
-                      "0.3", (8.0, 2.0), (3.0, 1.0), 60, np.round(np.arange(1, 7) * 0.05, 2)),
+        _measure_case(F_("a quadratic with hidden curvatures, 60 steps, lrs = 0.05, 0.1, ..., "
+                         "0.3"), (8.0, 2.0), (3.0, 1.0), 60, np.round(np.arange(1, 7) * 0.05, 2)),
         # A grid in no particular order.
-        _measure_case("another one in 3-D, 80 steps, lrs = 0.1, 0.3, 0.05, 0.25, 0.15, 0.2",
+        _measure_case(F_("another one in 3-D, 80 steps, lrs = 0.1, 0.3, 0.05, 0.25, 0.15, 0.2"),
                       (0.5, 2.0, 7.0), (1.0, -2.0, 0.5), 80,
                       [0.1, 0.3, 0.05, 0.25, 0.15, 0.2]),
         # Twelve steps, two directions of similar size that shrink at different speeds:
         # the ratios r_(t+1)/r_t still vary at the end.
-        _measure_case("a quadratic with hidden curvatures, 12 steps, lrs = 0.05, 0.1, 0.15, "
-                      "0.2, last=6", (1.0, 12.0), (1.0, 2.0), 12, [0.05, 0.1, 0.15, 0.2],
+        _measure_case(F_("a quadratic with hidden curvatures, 12 steps, lrs = 0.05, 0.1, 0.15, "
+                         "0.2, last=6"), (1.0, 12.0), (1.0, 2.0), 12, [0.05, 0.1, 0.15, 0.2],
                       last=6),
         # Short runs, where the slower directions still count at the end: `last` matters.
-        _measure_case("a quadratic with hidden curvatures, 25 steps, lrs = 0.1, 0.2, ..., "
-                      "0.7, last=5", (1.0, 3.0), (1.0, 1.0), 25,
+        _measure_case(F_("a quadratic with hidden curvatures, 25 steps, lrs = 0.1, 0.2, ..., "
+                         "0.7, last=5"), (1.0, 3.0), (1.0, 1.0), 25,
                       np.round(np.arange(1, 8) * 0.1, 1), last=5),
     ),
     mistakes=(
@@ -734,9 +735,11 @@ def _curve(kind: str) -> np.ndarray:
 def _stop_case(kind: str, smoothing: float | None, diverge_factor: float | None,
                words: str) -> Case:
     if smoothing is None:  # the defaults, not passed
-        return Case(f"{words}, smoothing and diverge_factor not given (the defaults)",
+        return Case(F_("{words}, smoothing and diverge_factor not given (the defaults)",
+                       words=words),
                     lambda impl: impl(_curve(kind).copy()))
-    return Case(f"{words}, smoothing={smoothing:g}, diverge_factor={diverge_factor:g}",
+    return Case(F_("{words}, smoothing={smoothing:g}, diverge_factor={diverge_factor:g}",
+                   words=words, smoothing=smoothing, diverge_factor=diverge_factor),
                 lambda impl: impl(_curve(kind).copy(), smoothing=smoothing,
                                   diverge_factor=diverge_factor))
 
@@ -747,19 +750,19 @@ RANGE_TEST_STOP = Exercise(
     title="the stop rule of a range test",
     reference=_range_test_stop,
     cases=(
-        _stop_case("smooth", 0.8, 4.0, "40 losses that fall from 2 to 0.5, then blow up"),
-        _stop_case("spike", 0.8, 4.0, "the same losses with one spike of 9 at step 9"),
-        _stop_case("lucky", 0.5, 2.0, "losses growing from 1 by 0.15 a step, with one "
-                                      "tiny loss 0.05 at step 4"),
-        _stop_case("falling", 0.9, 4.0, "40 losses that fall from 2 to 0.5 and never blow "
-                                        "up"),
-        _stop_case("exact", 0.0, 4.0, "the losses [1.0, 0.5, 0.75, 2.0, 1.5, 2.5, 3.0] "
-                                      "(step 4's 2.0 is exactly 4 × the best, 0.5)"),
-        _stop_case("first high", 0.9, 2.0, "the losses 3, then 1 for nine steps, then "
-                                           "rising by 0.25 a step (40 in all)"),
-        _stop_case("jump", None, None, "the losses [1.0, 100.0, 100.0]"),
-        _stop_case("noisy", 0.7, 3.0, "40 losses that fall and blow up, times noise drawn "
-                                      "from default_rng(41)"),
+        _stop_case("smooth", 0.8, 4.0, F_("40 losses that fall from 2 to 0.5, then blow up")),
+        _stop_case("spike", 0.8, 4.0, F_("the same losses with one spike of 9 at step 9")),
+        _stop_case("lucky", 0.5, 2.0, F_("losses growing from 1 by 0.15 a step, with one "
+                                         "tiny loss 0.05 at step 4")),
+        _stop_case("falling", 0.9, 4.0, F_("40 losses that fall from 2 to 0.5 and never blow "
+                                           "up")),
+        _stop_case("exact", 0.0, 4.0, F_("the losses [1.0, 0.5, 0.75, 2.0, 1.5, 2.5, 3.0] "
+                                         "(step 4's 2.0 is exactly 4 × the best, 0.5)")),
+        _stop_case("first high", 0.9, 2.0, F_("the losses 3, then 1 for nine steps, then "
+                                              "rising by 0.25 a step (40 in all)")),
+        _stop_case("jump", None, None, F_("the losses [1.0, 100.0, 100.0]")),
+        _stop_case("noisy", 0.7, 3.0, F_("40 losses that fall and blow up, times noise drawn "
+                                         "from default_rng(41)")),
     ),
     mistakes=(
         Mistake("compared with the first loss", _compared_with_first,
@@ -847,7 +850,7 @@ RANGE_TEST_STOP = Exercise(
                 "(i from 1), and a test that never stops keeps len(losses) steps.",
                 nudge="look at the number you return: a count, not a 0-based index."),
     ),
-    requirements=(integer_output(what="the number of steps"),),
+    requirements=(integer_output(what=N_("the number of steps")),),
     answer="count",
     formula="s_i = β·s_(i−1) + (1 − β)·L_i with s₀ = 0, L̂_i = s_i / (1 − β^i); return the "
             "first i with L̂_i > diverge_factor · min(L̂_1, …, L̂_i), else len(losses)",

@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from .._messages import F_, N_
 from ._checking import (Call, Case, CheckResult, Exercise, Mistake, Requirement, integer_output,
                         list_output)
 
@@ -96,8 +97,10 @@ def _mb_case(n: int, d: int, batch: list[int] | None, seed: int) -> Case:
                                  f"batch {rows.shape}: X[batch] has {len(rows)} rows, so take "
                                  "y[batch] too)") from exc
             raise
-    rows = f"batch = {batch}" if batch is not None else f"a batch of {n // 2} rows"
-    return Case(f"X of shape ({n}, {d}), y and w drawn from default_rng({seed}), {rows}", run)
+    rows = (F_("batch = {batch}", batch=batch) if batch is not None
+            else F_("a batch of {count} rows", count=n // 2))
+    return Case(F_("X of shape ({n}, {d}), y and w drawn from default_rng({seed}), {rows}",
+                   n=n, d=d, seed=seed, rows=rows), run)
 
 
 MINIBATCH_GRADIENT = Exercise(
@@ -268,7 +271,8 @@ def _finite_for_a_full_batch(call: Call) -> str | None:
     except Exception:
         return None
     if full and infinite:
-        return f"with batch_size = n = {batch_size} your result is {float(call.result)}."
+        return F_("with batch_size = n = {batch_size} your result is {result}.",
+                  batch_size=batch_size, result=float(call.result))
     return None
 
 
@@ -278,8 +282,9 @@ def _mn_case(n: int, d: int, batch_size: int, seed: int) -> Case:
         # Offset from 0, so that the mean gradient is not 0 (centring matters).
         G = rng.normal(loc=0.7, size=(n, d))
         return impl(G, batch_size)
-    return Case(f"per_sample_grads of shape ({n}, {d}) drawn from default_rng({seed}) "
-                f"around 0.7, batch_size = {batch_size}", run)
+    return Case(F_("per_sample_grads of shape ({n}, {d}) drawn from default_rng({seed}) "
+                   "around 0.7, batch_size = {batch_size}", n=n, d=d, seed=seed,
+                   batch_size=batch_size), run)
 
 
 MINIBATCH_NOISE = Exercise(
@@ -441,8 +446,9 @@ def _eb_case(n: int, batch_size: int, seed: int) -> Case:
         rng = np.random.default_rng(seed)
         epochs = [impl(n, batch_size, rng) for _ in range(2)]
         return tuple(tuple(np.asarray(batch) for batch in epoch) for epoch in epochs)
-    return Case(f"n = {n}, batch_size = {batch_size}, two epochs in a row with the same "
-                f"rng = np.random.default_rng({seed})", run)
+    return Case(F_("n = {n}, batch_size = {batch_size}, two epochs in a row with the same "
+                   "rng = np.random.default_rng({seed})", n=n, batch_size=batch_size,
+                   seed=seed), run)
 
 
 class _NewOrderEachEpoch:
@@ -464,8 +470,8 @@ class _NewOrderEachEpoch:
                 or np.array_equal(order, np.arange(order.size))):
             return None
         if order.shape == last_order.shape and np.array_equal(order, last_order):
-            return ("two epochs in a row, with the same rng, came out in the same order "
-                    f"{_short_order(order)}.")
+            return F_("two epochs in a row, with the same rng, came out in the same order "
+                      "{order}.", order=_short_order(order))
         return None
 
 
@@ -478,7 +484,7 @@ def _each_sample_once(call: Call) -> str | None:
         return None
     if counts.size and counts.max() > 1:
         twice = ", ".join(str(v) for v in values[counts > 1][:5].tolist())
-        return f"one epoch holds some indices more than once ({twice})."
+        return F_("one epoch holds some indices more than once ({twice}).", twice=twice)
     return None
 
 
@@ -547,7 +553,7 @@ EPOCH_BATCHES = Exercise(
     repeatable=True,
     requirements=(
         list_output(),
-        integer_output(what="the batches"),
+        integer_output(what=N_("the batches")),
         Requirement("each sample once per epoch",
                     "an epoch uses every sample exactly once: call rng.permutation(n) once "
                     "per epoch and cut that one order into batches. A new permutation for "

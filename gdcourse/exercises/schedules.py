@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+from .._messages import F_
 from ..optim import lr_scheduler as _lr_scheduler
 from ._checking import Case, CheckResult, Exercise, Mistake
 
@@ -115,12 +116,15 @@ def _decay_case(initial_lr: float, decay_steps: int, decay_rate: float,
                 staircase: bool | None, steps: tuple[int, ...]) -> Case:
     if staircase is None:  # the default, not passed
         return Case(
-            f"initial_lr={initial_lr:g}, decay_steps={decay_steps}, decay_rate={decay_rate:g}, "
-            f"staircase not given (the default), at steps {list(steps)}",
+            F_("initial_lr={initial_lr:g}, decay_steps={decay_steps}, decay_rate={decay_rate:g}, "
+               "staircase not given (the default), at steps {steps}", initial_lr=initial_lr,
+               decay_steps=decay_steps, decay_rate=decay_rate, steps=list(steps)),
             lambda impl: _rates([impl(t, initial_lr, decay_steps, decay_rate) for t in steps]))
     return Case(
-        f"initial_lr={initial_lr:g}, decay_steps={decay_steps}, decay_rate={decay_rate:g}, "
-        f"staircase={staircase}, at steps {list(steps)}",
+        F_("initial_lr={initial_lr:g}, decay_steps={decay_steps}, decay_rate={decay_rate:g}, "
+           "staircase={staircase}, at steps {steps}", initial_lr=initial_lr,
+           decay_steps=decay_steps, decay_rate=decay_rate, staircase=staircase,
+           steps=list(steps)),
         lambda impl: _rates([impl(t, initial_lr, decay_steps, decay_rate, staircase=staircase)
                              for t in steps]))
 
@@ -264,8 +268,9 @@ def _only_at_milestones(t, initial_lr, milestones, gamma):
 def _multistep_case(initial_lr: float, milestones: list[int], gamma: float,
                     steps: range) -> Case:
     return Case(
-        f"initial_lr={initial_lr:g}, milestones={milestones}, gamma={gamma:g}, "
-        f"at steps {steps.start}..{steps.stop - 1}",
+        F_("initial_lr={initial_lr:g}, milestones={milestones}, gamma={gamma:g}, "
+           "at steps {first}..{last}", initial_lr=initial_lr, milestones=milestones,
+           gamma=gamma, first=steps.start, last=steps.stop - 1),
         lambda impl: _rates([impl(t, initial_lr, list(milestones), gamma) for t in steps]))
 
 
@@ -571,7 +576,8 @@ _RANDOM_METRICS = [round(float(v), 4) for v in 1.0 / np.arange(1, 31) ** 0.5
 
 def _plateau_case(metrics: list[float], lr: float, **kwargs) -> Case:
     settings = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-    return Case(f"lr={lr:g}, {settings} and the validation losses {metrics}",
+    return Case(F_("lr={lr:g}, {settings} and the validation losses {metrics}", lr=lr,
+                   settings=settings, metrics=metrics),
                 lambda cls: _run_plateau(cls, metrics, lr, kwargs))
 
 
