@@ -572,6 +572,21 @@ def translate_widget(control: widgets.Widget) -> None:
         translate_widget(child)
 
 
+def run_summary(run: Any, label: str | None = None) -> str:
+    """``run.summary()`` (gdcourse.trajectories) in the language in use: "Adam: loss
+    3.2e-04 after 200 steps" (the English is the same, byte for byte); ``label``, if
+    given, in place of ``run.label`` (a label in the language in use)."""
+    label = run.label if label is None else label
+    if run.divergence is not None:
+        return f"{label}: {run.divergence}"  # the divergence sentence is translated there
+    steps = run.steps_taken
+    if steps == 1:
+        return _f("{label}: loss {loss:.1e} after {steps} step", label=label,
+                  loss=run.final_loss, steps=steps)
+    return _f("{label}: loss {loss:.1e} after {steps} steps", label=label,
+              loss=run.final_loss, steps=steps)
+
+
 def action_button(description: str, icon: str, tooltip: str,
                   on_click: Callable[[Any], None], **layout: str) -> widgets.Button:
     """A button of the explorers' one style (blue, with an icon), already wired to a handler.

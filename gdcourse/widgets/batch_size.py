@@ -33,6 +33,7 @@ from ..optim import SGD
 from ..plots import DIVERGED_MARKER, OKABE_ITO, message_axes, short_divergence
 from ..train import History, train
 from ._base import Explorer, check_choice, check_number
+from .._messages import _, _f
 
 __all__ = ["BatchSizeExplorer", "BATCH_SIZE_STYLES", "batch_size_style"]
 
@@ -194,7 +195,8 @@ class BatchSizeExplorer(Explorer):
         style = {"description_width": "initial"}
         return {
             "batch_size": widgets.SelectionSlider(
-                options=[str(size) for size in BATCH_SIZES],
+                options=[(_("full") if size == "full" else str(size), str(size))
+                         for size in BATCH_SIZES],
                 value=str(self._initial["batch_size"]), description="batch size",
                 continuous_update=False, style=style),
             "lr": widgets.FloatLogSlider(
@@ -205,10 +207,13 @@ class BatchSizeExplorer(Explorer):
                 value=self._initial["epochs"], min=1, max=MAX_EPOCHS, description="epochs",
                 continuous_update=False, style=style),
             "rate_rule": widgets.ToggleButtons(
-                options=[(label, rule) for rule, label in RATE_RULES.items()],
+                options=[(_("same η for every B"), "same"),
+                         (_f("η × B/{batch} (linear scaling)", batch=REFERENCE_BATCH),
+                          "linear")],
                 value=self._initial["rate_rule"], description="rate per batch size",
-                tooltips=["every batch size gets the slider's rate",
-                          f"batch size B gets the slider's rate × B/{REFERENCE_BATCH}"],
+                tooltips=[_("every batch size gets the slider's rate"),
+                          _f("batch size B gets the slider's rate × B/{batch}",
+                             batch=REFERENCE_BATCH)],
                 # Buttons as wide as their labels (the default width cuts long labels).
                 style={**style, "button_width": "auto"}),
             "compare": widgets.Checkbox(
@@ -252,13 +257,27 @@ class BatchSizeExplorer(Explorer):
                      epochs=epochs, batch_size=None if size == "full" else size,
                      val_data=(data.X_val, data.y_val), rng=rng, progress=False)
 
-    def label(self, size: int | str, rate: float | None = None) -> str:
-        """'batch 8' or 'full batch (1257)', with ', η = 0.1' when a rate is given."""
-        name = f"full batch ({self.n_train})" if size == "full" else f"batch {size}"
+    def label(self, size: int | str, rate: float | None = None, *,
+              translated: bool = False) -> str:
+        """'batch 8' or 'full batch (1257)', with ', η = 0.1' when a rate is given (in
+        the language in use if ``translated``: the summary; the figure's stay English)."""
+        if translated:
+            name = (_f("full batch ({n})", n=self.n_train) if size == "full"
+                    else _f("batch {size}", size=size))
+            return name if rate is None else _f("{name}, η = {rate}", name=name,
+                                                rate=_rate(rate))
+        else:
+            name = f"full batch ({self.n_train})" if size == "full" else f"batch {size}"
         return name if rate is None else f"{name}, η = {_rate(rate)}"
 
-    def rule_text(self, lr: float, rate_rule: str) -> str:
-        """What the title says about the rates: 'η = 0.05 for every batch size'."""
+    def rule_text(self, lr: float, rate_rule: str, *, translated: bool = False) -> str:
+        """What the title says about the rates: 'η = 0.05 for every batch size' (in the
+        language in use if ``translated``)."""
+        if translated:
+            if rate_rule == "same":
+                return _f("η = {lr} for every batch size", lr=_rate(lr))
+            return _f("η = {lr} × B/{batch} (linear scaling: η = {lr} at B = {batch})",
+                      lr=_rate(lr), batch=REFERENCE_BATCH)
         if rate_rule == "same":
             return f"η = {_rate(lr)} for every batch size"
         return (f"η = {_rate(lr)} × B/{REFERENCE_BATCH} (linear scaling: "
@@ -318,10 +337,14 @@ class BatchSizeExplorer(Explorer):
         n_runs = len(result["runs"])
         self.fig.legend(*epoch_ax.get_legend_handles_labels(), loc="outside lower center",
                         ncols=3 if n_runs > 2 else n_runs, fontsize=9, frameon=False)
-        summaries = [_run_summary(self.label(size, rate), run)
+        summaries = [_run_summary(self.label(size, rate, translated=True), run)
                      for size, (rate, run) in result["runs"].items()]
-        return (f"{self.rule_text(result['lr'], result['rate_rule'])}, {epochs} "
-                f"epoch{'s' if epochs != 1 else ''}: " + "; ".join(summaries))
+        rule = self.rule_text(result['lr'], result['rate_rule'], translated=True)
+        if epochs == 1:
+            return _f("{rule}, {epochs} epoch: {runs}", rule=rule, epochs=epochs,
+                      runs="; ".join(summaries))
+        return _f("{rule}, {epochs} epochs: {runs}", rule=rule, epochs=epochs,
+                  runs="; ".join(summaries))
 
 
 def _parse_size(label: str) -> int | str:
@@ -338,5 +361,6 @@ def _run_summary(label: str, run: History) -> str:
     seconds = run.time[-1] if run.steps else 0.0
     if run.divergence is not None:
         return f"{label}: {run.divergence} ({seconds:.2g} s)"
-    return (f"{label}: val loss {run.val_loss[-1]:.3g}, accuracy {run.val_metric[-1]:.3f}, "
-            f"{run.steps} steps in {seconds:.2g} s")
+    return _f("{label}: val loss {loss:.3g}, accuracy {accuracy:.3f}, {steps} steps in "
+              "{seconds:.2g} s", label=label, loss=run.val_loss[-1],
+              accuracy=run.val_metric[-1], steps=run.steps, seconds=seconds)

@@ -39,7 +39,7 @@ from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
                      style_for)
 from ._base import Explorer, check_number
-from .._messages import N_
+from .._messages import N_, _, _f
 
 __all__ = ["ClippingExplorer"]
 
@@ -309,24 +309,26 @@ class ClippingExplorer(Explorer):
 
         def ending(run: Trajectory) -> str:
             if run.divergence is not None:
-                return f"diverged at step {run.divergence.step}"
+                return _f("diverged at step {step}", step=run.divergence.step)
             return f"{run.final_loss:.1e}"
 
-        unclipped = f"no clipping: {ending(runs['none'])}"
+        unclipped = _f("no clipping: {ending}", ending=ending(runs['none']))
         if detour is not None:
-            (k, _, _), back = detour
-            unclipped += (f" (out and back: steps {k}–{back[0] - 1})" if back is not None
-                          else f" (out of the plot from step {k})")
+            (k, _point, _marker), back = detour
+            unclipped += (_f(" (out and back: steps {first}–{last})", first=k, last=back[0] - 1)
+                          if back is not None else
+                          _f(" (out of the plot from step {step})", step=k))
         turn = result["turn"]
         if not result.get("clipped", turn > 0):
-            turned = ", nothing clipped"
+            turned = _(", nothing clipped")
         elif turn >= 0.5:
-            turned = f", turned ≤ {turn:.0f}°"
+            turned = _f(", turned ≤ {turn:.0f}°", turn=turn)
         else:
-            turned = ", turned under 0.5°"
-        return (f"loss after {steps} steps — {unclipped}; by norm {threshold:.2g}: "
-                f"{ending(runs['norm'])}; by value {threshold:.2g}: "
-                f"{ending(runs['value'])}{turned}")
+            turned = _(", turned under 0.5°")
+        return _f("loss after {steps} steps — {unclipped}; by norm {threshold:.2g}: "
+                  "{norm}; by value {threshold:.2g}: {value}{turned}", steps=steps,
+                  unclipped=unclipped, threshold=threshold, norm=ending(runs['norm']),
+                  value=ending(runs['value']), turned=turned)
 
 
 def _edge_marker(point: np.ndarray, bounds, direction: str) -> str:

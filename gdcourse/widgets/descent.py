@@ -37,8 +37,8 @@ from ..trajectories import Trajectory, trace
 from ..optim import SGD
 from ..plots import (DIVERGED_MARKER, MIN_MARKER, OKABE_ITO, START_MARKER, drawable_path,
                      plot_landscape, set_loss_axis, style_for)
-from ._base import Explorer, action_button, check_number
-from .._messages import _
+from ._base import Explorer, action_button, check_number, run_summary
+from .._messages import N_, _, _f
 
 __all__ = ["StepByStepExplorer", "LR_VALUES"]
 
@@ -59,8 +59,17 @@ _CURVE_FORMULAS = {"parabola": "L(θ) = θ²", "double well": "L(θ) = (θ² −
 _EMPTY_NOTE = "Press Step or Run: the loss after\neach step appears here"
 
 
-def _landscape_options() -> list[tuple[str, str]]:
-    """Dropdown (label, value) pairs: the 1-D curves first, then the 2-D landscapes."""
+#: The landscapes' names that are words, for the catalogues (the others are names).
+_LANDSCAPE_WORDS = (N_("parabola"), N_("double well"), N_("Quadratic"), N_("Saddle"),
+                    N_("Cliff"), N_("Basins"))
+
+
+def _landscape_options(translated: bool = False) -> list[tuple[str, str]]:
+    """Dropdown (label, value) pairs: the 1-D curves first, then the 2-D landscapes
+    (the labels in the language in use if ``translated``, else English)."""
+    if translated:
+        return ([(_f("1-D: {name}", name=_(name)), name) for name in CURVES]
+                + [(_f("2-D: {name}", name=_(name)), name) for name in LANDSCAPES])
     return ([(f"1-D: {name}", name) for name in CURVES]
             + [(f"2-D: {name}", name) for name in LANDSCAPES])
 
@@ -139,7 +148,7 @@ class StepByStepExplorer(Explorer):
     # ------------------------------------------------------------------ controls
     def _make_controls(self) -> dict[str, widgets.Widget]:
         wide = {"description_width": "initial"}
-        landscape = widgets.Dropdown(options=_landscape_options(),
+        landscape = widgets.Dropdown(options=_landscape_options(translated=True),
                                      value=self._initial["landscape"],
                                      description="loss", style=wide)
         # Round values only: what the read-out shows is exactly the rate of the run.
@@ -151,7 +160,8 @@ class StepByStepExplorer(Explorer):
                                        style=wide, layout=widgets.Layout(width="150px"))
         step_button = action_button("Step", "step-forward", "Take one gradient step",
                                     lambda _: self._add_steps(1))
-        run_button = action_button(f"Run {RUN_STEPS}", "forward", f"Take {RUN_STEPS} more steps",
+        run_button = action_button(_f("Run {n}", n=RUN_STEPS), "forward",
+                                   _f("Take {n} more steps", n=RUN_STEPS),
                                    lambda _: self._add_steps(RUN_STEPS))
         reset_button = action_button("Reset", "undo", "Back to the starting point",
                                      lambda _: setattr(steps, "value", 0))
@@ -284,7 +294,7 @@ class StepByStepExplorer(Explorer):
         # On a curve the iterates are drawn on it: (x, g(x)); y of the path is 0.
         points = (np.column_stack([run.path[:, 0], run.losses]) if curve
                   else run.path)
-        drawn, _ = drawable_path(points, self._view, run.diverged)
+        drawn, _cut = drawable_path(points, self._view, run.diverged)
         self._path_line.set_data(drawn[:, 0], drawn[:, 1])
         # The last point: a ring while the run goes on, a cross where it diverged.
         last = drawn[-1:]
@@ -297,11 +307,12 @@ class StepByStepExplorer(Explorer):
         buttons_off = run.diverged or len(run.lrs) >= MAX_STEPS
         self.controls["step"].disabled = buttons_off
         self.controls["run"].disabled = buttons_off
-        summary = f"{landscape.name} — {run.summary()}"
+        summary = _f("{landscape} — {run}", landscape=_(landscape.name),
+                     run=run_summary(run))
         if curve and not run.diverged:
             summary += f", θ = {run.path[-1, 0]:.4g}"
         if len(run.lrs) >= MAX_STEPS:
-            summary += f" (the limit of {MAX_STEPS} steps: press Reset)"
+            summary += _f(" (the limit of {steps} steps: press Reset)", steps=MAX_STEPS)
         return summary
 
     def _draw_losses(self, landscape: Landscape, run: Trajectory) -> None:

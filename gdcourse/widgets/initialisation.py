@@ -34,22 +34,23 @@ from ..optim import SGD
 from ..plots import message_axes, plot_layer_statistics, plot_layer_std, short_divergence
 from ..train import History, train
 from ._base import Explorer, check_choice, check_number
+from .._messages import N_, _, _f
 
 __all__ = ["InitialisationExplorer"]
 
 SCHEMES = {
-    "zeros": "zeros",
-    "constant": "constant 0.1",
-    "normal": "small normal (std 0.01)",
-    "large_normal": "large normal (std 1)",
-    "xavier_normal": "Xavier (Glorot) normal",
-    "kaiming_normal": "He (Kaiming) normal",
+    "zeros": N_("zeros"),
+    "constant": N_("constant 0.1"),
+    "normal": N_("small normal (std 0.01)"),
+    "large_normal": N_("large normal (std 1)"),
+    "xavier_normal": N_("Xavier (Glorot) normal"),
+    "kaiming_normal": N_("He (Kaiming) normal"),
 }
 ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid"}
 WIDTHS = (8, 16, 32, 64, 128, 256)
 MAX_DEPTH = 10
 GAIN_RANGE = (0.25, 3.0)
-HISTOGRAMS = {"activation": "activations", "gradient": "weight gradients"}
+HISTOGRAMS = {"activation": N_("activations"), "gradient": N_("weight gradients")}
 # The batch the statistics are measured on, and the short training run that shows
 # whether the hidden units stay identical.
 BATCH = 256
@@ -146,7 +147,7 @@ class InitialisationExplorer(Explorer):
                 options=[(label, name) for name, label in ACTIVATIONS.items()],
                 value=initial["activation"], description="activation", style=style),
             "scheme": widgets.Dropdown(
-                options=[(label, name) for name, label in SCHEMES.items()],
+                options=[(_(label), name) for name, label in SCHEMES.items()],
                 value=initial["scheme"], description="initialisation", style=style),
             "gain": widgets.FloatSlider(
                 value=initial["gain"], min=GAIN_RANGE[0], max=GAIN_RANGE[1], step=0.05,
@@ -154,7 +155,7 @@ class InitialisationExplorer(Explorer):
                 disabled=initial["scheme"] != "xavier_normal"),
             # A dropdown, like the other choices: its label sits on its left.
             "histograms": widgets.Dropdown(
-                options=[(label, kind) for kind, label in HISTOGRAMS.items()],
+                options=[(_(label), kind) for kind, label in HISTOGRAMS.items()],
                 value=initial["histograms"], description="histograms of", style=style),
         }
         controls["scheme"].observe(self._enable_gain, names="value")
@@ -293,7 +294,14 @@ class InitialisationExplorer(Explorer):
                     fontsize=9.5, bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
                                         "edgecolor": "#A8A8A8"})
 
-    def _scheme_label(self, result: dict[str, Any]) -> str:
+    def _scheme_label(self, result: dict[str, Any], translated: bool = False) -> str:
+        """The scheme's name, with its gain (in the language in use if ``translated``:
+        the summary; the figure's stay English)."""
+        if translated:
+            label = _(SCHEMES[result["scheme"]])
+            if result["scheme"] == "xavier_normal":
+                label += _f(", gain {gain:.2f}", gain=result['gain'])
+            return label
         label = SCHEMES[result["scheme"]]
         if result["scheme"] == "xavier_normal":
             label += f", gain {result['gain']:.2f}"
@@ -302,56 +310,72 @@ class InitialisationExplorer(Explorer):
     def _summary(self, result: dict[str, Any]) -> str:
         hidden = result["stats"][:-1]
         first, last = hidden[0].activation_std, hidden[-1].activation_std
-        network = (f"{self._scheme_label(result)}, {ACTIVATIONS[result['activation']]}, "
-                   f"{result['depth']} hidden layer{'s' if result['depth'] > 1 else ''} of "
-                   f"{result['width']}")
+        scheme, activation = (self._scheme_label(result, translated=True),
+                              ACTIVATIONS[result['activation']])
+        if result['depth'] > 1:
+            network = _f("{scheme}, {activation}, {depth} hidden layers of {width}",
+                         scheme=scheme, activation=activation, depth=result['depth'],
+                         width=result['width'])
+        else:
+            network = _f("{scheme}, {activation}, {depth} hidden layer of {width}",
+                         scheme=scheme, activation=activation, depth=result['depth'],
+                         width=result['width'])
         if result["scheme"] == "xavier_normal":
             recommended = calculate_gain(result["activation"])
-            network += f" (recommended gain for {ACTIVATIONS[result['activation']]}: " \
-                       f"{recommended:.2f})"
+            network += _f(" (recommended gain for {activation}: {gain:.2f})",
+                          activation=activation, gain=recommended)
         grad_first, grad_last = hidden[0].weight_grad_std, hidden[-1].weight_grad_std
         # Identical units (constant start) leave only round-off in the hidden layers'
         # gradients, 1e-18 against the output layer's 1e-2: that is 0, not a trend.
         scale = max((s.weight_grad_std for s in result["stats"]
                      if np.isfinite(s.weight_grad_std)), default=0.0)
-        gradients = [f"{g:.2g}" if g > ROUND_OFF * scale or g == 0 else "≈ 0 (round-off)"
+        gradients = [f"{g:.2g}" if g > ROUND_OFF * scale or g == 0 else _("≈ 0 (round-off)")
                      for g in (grad_first, grad_last)]
         grad_first, grad_last = (0.0 if g <= ROUND_OFF * scale else g
                                  for g in (grad_first, grad_last))
         if len(hidden) == 1:
-            spread = (f"activation std {first:.2g}, weight-gradient std {gradients[0]} "
-                      f"in the hidden layer")
+            spread = _f("activation std {first:.2g}, weight-gradient std {gradient} "
+                        "in the hidden layer", first=first, gradient=gradients[0])
         else:
             depth = len(hidden)
-            spread = (f"activation std {first:.2g} in layer 1, {last:.2g} in layer {depth} "
-                      f"({_trend(first, last)} from layer 1 to {depth}); ")
+            spread = _f("activation std {first:.2g} in layer 1, {last:.2g} in layer {depth} "
+                        "({trend} from layer 1 to {depth}); ", first=first, last=last,
+                        depth=depth, trend=_trend(first, last))
             if grad_first == grad_last == 0:
-                spread += (f"weight-gradient std {gradients[0]} in layer 1 and in layer "
-                           f"{depth}")
+                spread += _f("weight-gradient std {gradient} in layer 1 and in layer "
+                             "{depth}", gradient=gradients[0], depth=depth)
             else:
-                spread += (f"weight-gradient std {gradients[0]} in layer 1, {gradients[1]} "
-                           f"in layer {depth} "
-                           f"({_trend(grad_last, grad_first, toward='toward the input')})")
-        return f"{network}: {spread}; {self._symmetry_sentence(result)}"
+                spread += _f("weight-gradient std {first} in layer 1, {last} in layer "
+                             "{depth} ({trend})", first=gradients[0], last=gradients[1],
+                             depth=depth,
+                             trend=_trend(grad_last, grad_first,
+                                          toward=N_("toward the input")))
+        return _f("{network}: {spread}; {symmetry}", network=network, spread=spread,
+                  symmetry=self._symmetry_sentence(result))
 
     def _symmetry_sentence(self, result: dict[str, Any]) -> str:
         """'zeros: all 32 hidden units identical after 20 steps' and the like."""
         history: History = result["history"]
         width, distinct = result["width"], result["distinct"]
-        after = f"after {history.steps} step{'s' if history.steps != 1 else ''}"
+        after = (_f("after {steps} step", steps=history.steps) if history.steps == 1
+                 else _f("after {steps} steps", steps=history.steps))
         if history.divergence is not None:
             after += f" ({history.divergence})"
-        name = SCHEMES[result["scheme"]]
+        name = _(SCHEMES[result["scheme"]])
         if distinct is None:
-            return f"{name}: first-layer weights not finite {after}"
+            return _f("{name}: first-layer weights not finite {after}", name=name,
+                      after=after)
         if distinct == 1:
-            sentence = f"{name}: all {width} hidden units in layer 1 identical {after}"
+            sentence = _f("{name}: all {width} hidden units in layer 1 identical {after}",
+                          name=name, width=width, after=after)
             if np.array_equal(result["first_weight"], result["trained_weight"]):
-                sentence += " (W1 never moved: its gradient is 0)"
+                sentence += _(" (W1 never moved: its gradient is 0)")
             return sentence
         if distinct < width:
-            return f"{name}: only {distinct} of {width} hidden units in layer 1 distinct {after}"
-        return f"{name}: all {width} hidden units in layer 1 distinct {after}"
+            return _f("{name}: only {distinct} of {width} hidden units in layer 1 distinct "
+                      "{after}", name=name, distinct=distinct, width=width, after=after)
+        return _f("{name}: all {width} hidden units in layer 1 distinct {after}",
+                  name=name, width=width, after=after)
 
     # ----------------------------------------------------------------- messages
     def _show_message(self, text: str) -> None:
@@ -401,24 +425,27 @@ def _trend(first: float, last: float, toward: str = "") -> str:
     "about flat" within a factor of :data:`FLAT` either way; "shrinking"/"growing"
     beyond it, "vanishing"/"exploding" beyond :data:`VANISHING`/:data:`EXPLODING`.
     """
-    where = f" {toward}" if toward else ""
     if first == 0 and last == 0:
-        return "all 0"
+        return _("all 0")
     if first == 0:
-        return f"growing from 0{where}"
+        return _f("growing from 0 {toward}", toward=_(toward)) if toward else \
+            _("growing from 0")
     # The verdict goes with the factor as printed: "×0.5" is never "shrinking".
     ratio = float(f"{last / first:.2g}")
     if ratio < VANISHING:
-        word = "vanishing"
+        word = N_("vanishing")
     elif ratio < 1 / FLAT:
-        word = "shrinking"
+        word = N_("shrinking")
     elif ratio <= FLAT:
-        word = "about flat" if not toward else "about even"
+        word = N_("about flat") if not toward else N_("about even")
     elif ratio <= EXPLODING:
-        word = "growing"
+        word = N_("growing")
     else:
-        word = "exploding"
-    return f"{word}{where}: ×{_factor(ratio)}"
+        word = N_("exploding")
+    if toward:
+        return _f("{word} {toward}: ×{factor}", word=_(word), toward=_(toward),
+                  factor=_factor(ratio))
+    return _f("{word}: ×{factor}", word=_(word), factor=_factor(ratio))
 
 
 def _factor(ratio: float) -> str:

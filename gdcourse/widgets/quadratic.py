@@ -30,7 +30,8 @@ from ..landscapes import Quadratic
 from ..trajectories import Trajectory, trace
 from ..optim import SGD
 from ..plots import DIVERGED_MARKER, OKABE_ITO, drawable_path, plot_landscape, style_for
-from ._base import Explorer, action_button, check_number
+from ._base import Explorer, action_button, check_number, run_summary
+from .._messages import _f
 
 __all__ = ["QuadraticExplorer"]
 
@@ -232,6 +233,8 @@ class QuadraticExplorer(Explorer):
         run = trace(quadratic, SGD, STEPS, lr=lr, momentum=momentum,
                     label=f"lr {lr:.3g}, momentum μ {momentum:.2f}")
         rate = float(heavy_ball_rate(lr, momentum, (quadratic.mu, quadratic.L)))
+        self._run_label = _f("lr {lr:.3g}, momentum μ {momentum:.2f}", lr=lr,
+                             momentum=momentum)  # for the summary
         return quadratic, run, rate
 
     def _draw(self, result: tuple[Quadratic, Trajectory, float]) -> str:
@@ -249,20 +252,27 @@ class QuadraticExplorer(Explorer):
         values = self.values()
         self._marker.set_data([values["lr"]], [values["momentum"]])
 
-        verdict = "converges" if rate < 1 else "diverges"
-        return (f"{run.summary()}. Theory for κ = {quadratic.condition_number:g}: "
-                f"{verdict}, error × {rate:.3g} per step ({self._best_words(quadratic)})")
+        label = getattr(self, "_run_label", None)
+        summary = run_summary(run, label)
+        best = self._best_words(quadratic)
+        if rate < 1:
+            return _f("{run}. Theory for κ = {kappa:g}: converges, error × {rate:.3g} per "
+                      "step ({best})", run=summary, kappa=quadratic.condition_number,
+                      rate=rate, best=best)
+        return _f("{run}. Theory for κ = {kappa:g}: diverges, error × {rate:.3g} per "
+                  "step ({best})", run=summary, kappa=quadratic.condition_number,
+                  rate=rate, best=best)
 
     def _best_words(self, quadratic: Quadratic) -> str:
         """The best factor for the current setting's kind of method: with μ = 0, plain GD's."""
         gd_best = quadratic.gd_rate(quadratic.optimal_lr)
-        text = (f"best possible without momentum {gd_best:.3g}, at lr "
-                f"2/(λmax+λmin) = {quadratic.optimal_lr:.3g}")
+        text = _f("best possible without momentum {best:.3g}, at lr "
+                  "2/(λmax+λmin) = {lr:.3g}", best=gd_best, lr=quadratic.optimal_lr)
         if self.values()["momentum"] > 0:
             heavy_lr, heavy_mu = quadratic.optimal_momentum()
             heavy_best = float(quadratic.heavy_ball_rate(heavy_lr, heavy_mu))
-            text += (f"; with momentum {heavy_best:.3g}, at lr {heavy_lr:.3g} and "
-                     f"μ {heavy_mu:.2f}")
+            text += _f("; with momentum {best:.3g}, at lr {lr:.3g} and μ {mu:.2f}",
+                       best=heavy_best, lr=heavy_lr, mu=heavy_mu)
         return text
 
     def _draw_error(self, run: Trajectory, rate: float) -> None:

@@ -24,8 +24,8 @@ from ..trajectories import Trajectory, race
 from ..optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from ..plots import (DIVERGED_MARKER, drawable_path, markevery_for, plot_landscape,
                      set_loss_axis, style_for)
-from ._base import Explorer, check_choice, check_number
-from .._messages import N_, _
+from ._base import Explorer, check_choice, check_number, run_summary
+from .._messages import N_, _, _f
 
 __all__ = ["OptimizerRaceExplorer", "RACE_LANDSCAPES", "RACE_OPTIMIZERS", "DEFAULT_LRS",
            "HYPER_PARAMETERS", "BETA2_CHOICES", "ESCAPE_DISTANCE", "LR_NOTCHES_PER_DECADE",
@@ -55,12 +55,12 @@ _COLUMNS = (("SGD", "momentum", "Nesterov"), ("Adagrad", "RMSprop", "Adam", "Ada
 
 # key -> (dropdown label, landscape factory)
 RACE_LANDSCAPES: dict[str, tuple[str, Any]] = {
-    "quadratic": ("ill-conditioned quadratic (κ = 25)", lambda: Quadratic(25.0)),
-    "rosenbrock": ("Rosenbrock valley", Rosenbrock),
+    "quadratic": (N_("ill-conditioned quadratic (κ = 25)"), lambda: Quadratic(25.0)),
+    "rosenbrock": (N_("Rosenbrock valley"), Rosenbrock),
     "beale": ("Beale", Beale),
-    "himmelblau": ("Himmelblau (four minima)", Himmelblau),
-    "saddle": ("saddle x² − y²", Saddle),
-    "basins": ("several basins", Basins),
+    "himmelblau": (N_("Himmelblau (four minima)"), Himmelblau),
+    "saddle": (N_("saddle x² − y²"), Saddle),
+    "basins": (N_("several basins"), Basins),
 }
 
 # The part of a landscape the path panel shows, where it is not the whole box: the
@@ -233,7 +233,7 @@ class OptimizerRaceExplorer(Explorer):
         wide = {"description_width": "initial"}
         controls: dict[str, widgets.Widget] = {
             "landscape": widgets.Dropdown(
-                options=[(label, key) for key, (label, _) in RACE_LANDSCAPES.items()],
+                options=[(_(label), key) for key, (label, _other) in RACE_LANDSCAPES.items()],
                 value=start["landscape"], description="landscape", style=wide,
                 layout=widgets.Layout(width="290px")),
             "steps": widgets.IntSlider(
@@ -252,31 +252,34 @@ class OptimizerRaceExplorer(Explorer):
             # longest ("momentum"), so it never runs into the "lr" label.
             controls[f"use_{name}"] = widgets.Checkbox(
                 value=used, description=name, indent=False,
-                tooltip=f"race {name}", layout=widgets.Layout(width="112px"))
+                tooltip=_f("race {name}", name=name), layout=widgets.Layout(width="112px"))
             controls[f"lr_{name}"] = widgets.FloatLogSlider(
                 value=lr_notch(start["lrs"][name]), base=10, min=math.log10(LR_RANGE[0]),
                 max=math.log10(LR_RANGE[1]), step=1 / LR_NOTCHES_PER_DECADE,
                 readout_format=".1e",
-                description="lr", tooltip=f"learning rate of {name}", disabled=not used,
+                description="lr", tooltip=_f("learning rate of {name}", name=name),
+                disabled=not used,
                 style=narrow, layout=widgets.Layout(width=_SLIDER_WIDTH))
             for prefix in HYPER_PARAMETERS.get(name, ()):
                 if prefix == "mu":
                     control = widgets.FloatSlider(
                         value=hyper["momentum"], min=MOMENTUM_RANGE[0],
                         max=MOMENTUM_RANGE[1], step=0.01, readout_format=".2f",
-                        description="μ", tooltip=f"momentum μ of {name}")
+                        description="μ", tooltip=_f("momentum μ of {name}", name=name))
                 elif prefix == "beta1":
                     control = widgets.FloatSlider(
                         value=hyper["betas"][0], min=BETA1_RANGE[0], max=BETA1_RANGE[1],
                         step=0.01, readout_format=".2f", description="β₁",
-                        tooltip=f"β₁ of {name} (the first moment's decay)")
+                        tooltip=_f("β₁ of {name} (the first moment's decay)", name=name))
                 else:
                     value = hyper["betas"][1] if prefix == "beta2" else hyper["alpha"]
                     label = "β₂" if prefix == "beta2" else "α"
-                    what = "second moment's decay" if prefix == "beta2" else "smoothing"
+                    tooltip = (_f("β₂ of {name} (the second moment's decay)", name=name)
+                               if prefix == "beta2" else
+                               _f("α of {name} (the smoothing)", name=name))
                     control = widgets.SelectionSlider(
                         options=list(BETA2_CHOICES), value=value, description=label,
-                        tooltip=f"{label} of {name} (the {what})")
+                        tooltip=tooltip)
                 control.disabled = not used
                 control.style = narrow
                 control.layout = widgets.Layout(width=_SLIDER_WIDTH)
@@ -447,7 +450,7 @@ class OptimizerRaceExplorer(Explorer):
             if run is None:
                 continue
             diverged = run.divergence is not None
-            drawn, _ = drawable_path(run.path, bounds, diverged)
+            drawn, _cut = drawable_path(run.path, bounds, diverged)
             path_line.set_data(drawn[:, 0], drawn[:, 1])
             path_line.set_markevery(markevery_for(len(drawn)))
             path_end.set_data(drawn[-1:, 0], drawn[-1:, 1])
@@ -474,7 +477,7 @@ class OptimizerRaceExplorer(Explorer):
             self._legend_labels = labels
             self._draw_legend(handles, labels)
         if not handles:
-            return "No optimizer selected: tick at least one."
+            return _("No optimizer selected: tick at least one.")
         return "; ".join(self._summary_of(key, run) for run in runs.values())
 
     def _draw_legend(self, handles: list, labels: list[str]) -> None:
@@ -501,11 +504,12 @@ class OptimizerRaceExplorer(Explorer):
     @staticmethod
     def _summary_of(key: str, run: Trajectory) -> str:
         if key != "saddle":
-            return run.summary()
+            return run_summary(run)
         step = escape_step(run)
-        where = (f"|y| ≥ {ESCAPE_DISTANCE:g} at step {step}" if step is not None
-                 else f"|y| < {ESCAPE_DISTANCE:g} throughout")
-        return f"{run.label}: {where}, " + run.summary().split(": ", 1)[1]
+        where = (_f("|y| ≥ {distance:g} at step {step}", distance=ESCAPE_DISTANCE, step=step)
+                 if step is not None else
+                 _f("|y| < {distance:g} throughout", distance=ESCAPE_DISTANCE))
+        return f"{run.label}: {where}, " + run_summary(run).split(": ", 1)[-1]
 
     def _set_loss_axis(self, surface: Landscape, steps: int) -> float | None:
         """Limits fixed by the landscape and the step budget, not by the runs.

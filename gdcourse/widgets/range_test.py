@@ -25,14 +25,14 @@ from ..optim import SGD, Adam, Optimizer
 from ..plots import DIVERGED_MARKER, plot_lr_finder, suggestion_style
 from ..train import History, train
 from ._base import Explorer, action_button, check_choice, check_number
-from .._messages import _
+from .._messages import N_, _, _f
 
 __all__ = ["RangeTestExplorer"]
 
 # The optimizers on offer, each as it would be configured for training.
 OPTIMIZERS = {
     "SGD": lambda params: SGD(params, lr=0.01),
-    "SGD, momentum 0.9": lambda params: SGD(params, lr=0.01, momentum=0.9),
+    N_("SGD, momentum 0.9"): lambda params: SGD(params, lr=0.01, momentum=0.9),
     "Adam": lambda params: Adam(params, lr=1e-3),
 }
 HIDDEN_UNITS = 32
@@ -124,11 +124,11 @@ class RangeTestExplorer(Explorer):
         initial = self._initial
         self.train_button = action_button(
             "Train briefly with this rate", "play",
-            f"Train for {BRIEF_EPOCHS} epochs with the chosen rate",
+            _f("Train for {epochs} epochs with the chosen rate", epochs=BRIEF_EPOCHS),
             lambda _: self._train_briefly_clicked(), width="auto")
         return {
             "optimizer": widgets.Dropdown(
-                options=list(OPTIMIZERS), value=initial["optimizer"],
+                options=[(_(name), name) for name in OPTIMIZERS], value=initial["optimizer"],
                 description="optimizer", style=style),
             "smoothing": widgets.FloatSlider(
                 value=initial["smoothing"], min=SMOOTHING_RANGE[0], max=SMOOTHING_RANGE[1],
@@ -307,19 +307,21 @@ class RangeTestExplorer(Explorer):
     def _summary(self, state: dict[str, Any]) -> str:
         result: RangeTestResult = state["test"]
         brief = state["brief"]
-        text = (f"{state['optimizer']}: {len(result.lrs)} of {NUM_STEPS} steps kept, up to "
-                f"lr {result.lrs[-1]:.2g}")
+        text = _f("{optimizer}: {kept} of {steps} steps kept, up to lr {lr:.2g}",
+                  optimizer=_(state['optimizer']), kept=len(result.lrs), steps=NUM_STEPS,
+                  lr=result.lrs[-1])
         if result.stop_reason is not None:
-            text += f" (stopped: {result.stop_reason})"
-        rates = ", ".join(f"{name} {lr:.2g} ({_brief_words(brief[lr])})"
+            text += _f(" (stopped: {reason})", reason=_(result.stop_reason))
+        rates = ", ".join(_f("{name} {lr:.2g} ({result})", name=name, lr=lr,
+                             result=_brief_words(brief[lr], translated=True))
                           for name, lr in result.suggestions.items())
-        text += (f"; suggestions (heuristics), each trained {BRIEF_EPOCHS} epochs: "
-                 f"{rates or 'none, too few steps'}")
-        text += f"; chosen rate {state['chosen_lr']:.2g}"
+        text += _f("; suggestions (heuristics), each trained {epochs} epochs: {rates}",
+                   epochs=BRIEF_EPOCHS, rates=rates or _("none, too few steps"))
+        text += _f("; chosen rate {lr:.2g}", lr=state['chosen_lr'])
         if state["chosen"]:
             last = state["chosen"][-1]
-            text += (f"; trained {BRIEF_EPOCHS} epochs at lr {last:.2g}: "
-                     f"{_brief_result(brief[last])}")
+            text += _f("; trained {epochs} epochs at lr {lr:.2g}: {result}",
+                       epochs=BRIEF_EPOCHS, lr=last, result=_brief_result(brief[last]))
         return text
 
 
@@ -330,8 +332,13 @@ def _accuracy(history: History) -> tuple[float, bool]:
     return float(history.val_metric[-1]), False
 
 
-def _brief_words(history: History) -> str:
-    """'val accuracy 0.948' or 'diverged', short enough for a legend."""
+def _brief_words(history: History, translated: bool = False) -> str:
+    """'val accuracy 0.948' or 'diverged', short enough for a legend (in the language in
+    use if ``translated``: the summary; the figure's legend stays English)."""
+    if translated:
+        if history.divergence is not None:
+            return _("diverged")
+        return _f("val accuracy {accuracy:.3f}", accuracy=history.val_metric[-1])
     if history.divergence is not None:
         return "diverged"
     return f"val accuracy {history.val_metric[-1]:.3f}"
@@ -345,5 +352,5 @@ def _brief_result(history: History) -> str:
     """'val accuracy 0.948, val loss 0.187' or the divergence sentence."""
     if history.divergence is not None:
         return str(history.divergence)
-    return (f"val accuracy {history.val_metric[-1]:.3f}, "
-            f"val loss {history.val_loss[-1]:.3f}")
+    return _f("val accuracy {accuracy:.3f}, val loss {loss:.3f}",
+              accuracy=history.val_metric[-1], loss=history.val_loss[-1])

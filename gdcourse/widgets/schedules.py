@@ -14,6 +14,7 @@ shows where, and why, the rate drops (:func:`gdcourse.plateau.run_plateau` on
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import ipywidgets as widgets
@@ -33,7 +34,7 @@ from ..optim.lr_scheduler import (CosineAnnealingLR, CosineAnnealingWarmRestarts
 from ..plateau import noisy_validation_curve, run_plateau
 from ..plots import DIVERGED_MARKER, OKABE_ITO
 from ._base import Explorer, check_choice, check_number, sticky_log_limits
-from .._messages import N_
+from .._messages import N_, _, _f
 
 __all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule",
            "last_mean"]
@@ -41,17 +42,17 @@ __all__ = ["ScheduleExplorer", "PlateauExplorer", "SCHEDULES", "build_schedule",
 # ======================================================================= composer
 # key -> (dropdown label, the controls it uses)
 SCHEDULES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "constant": ("constant", ()),
-    "step": ("step (StepLR)", ("step_size", "gamma")),
-    "multistep": ("multi-step (MultiStepLR)", ("milestones", "gamma")),
-    "exponential": ("exponential (ExponentialLR)", ("exp_gamma",)),
-    "keras": ("exponential_decay (Keras form)", ("decay_steps", "decay_rate",
+    "constant": (N_("constant"), ()),
+    "step": (N_("step (StepLR)"), ("step_size", "gamma")),
+    "multistep": (N_("multi-step (MultiStepLR)"), ("milestones", "gamma")),
+    "exponential": (N_("exponential (ExponentialLR)"), ("exp_gamma",)),
+    "keras": (N_("exponential_decay (Keras form)"), ("decay_steps", "decay_rate",
                                                 "staircase")),
-    "cosine": ("cosine (CosineAnnealingLR)", ("eta_min_ratio",)),
-    "restarts": ("cosine with warm restarts", ("T_0", "T_mult", "eta_min_ratio")),
-    "cyclic": ("cyclical (CyclicLR)", ("cyclic_mode", "base_lr_ratio", "step_size_up",
+    "cosine": (N_("cosine (CosineAnnealingLR)"), ("eta_min_ratio",)),
+    "restarts": (N_("cosine with warm restarts"), ("T_0", "T_mult", "eta_min_ratio")),
+    "cyclic": (N_("cyclical (CyclicLR)"), ("cyclic_mode", "base_lr_ratio", "step_size_up",
                                        "cyclic_gamma", "cycle_momentum")),
-    "onecycle": ("one-cycle (OneCycleLR)", ("pct_start", "anneal_strategy",
+    "onecycle": (N_("one-cycle (OneCycleLR)"), ("pct_start", "anneal_strategy",
                                             "div_factor", "final_div_factor",
                                             "cycle_momentum")),
 }
@@ -79,8 +80,9 @@ SCHEDULE_DEFAULTS: dict[str, Any] = {
 # Room after a drop-down, so that the next control's label does not touch it.
 _DROPDOWN_MARGIN = "2px 18px 2px 2px"
 
-_LANDSCAPES = {"quadratic": ("ill-conditioned quadratic (κ = 25)", lambda: Quadratic(25.0)),
-               "rosenbrock": ("Rosenbrock valley", Rosenbrock)}
+_LANDSCAPES = {"quadratic": (N_("ill-conditioned quadratic (κ = 25)"),
+                             lambda: Quadratic(25.0)),
+               "rosenbrock": (N_("Rosenbrock valley"), Rosenbrock)}
 
 
 def build_schedule(optimizer, schedule: str, *, warmup: int, steps: int, **params: Any):
@@ -235,7 +237,7 @@ class ScheduleExplorer(Explorer):
         wide = {"description_width": "initial"}
         controls = {
             "schedule": widgets.Dropdown(
-                options=[(label, key) for key, (label, _) in SCHEDULES.items()],
+                options=[(_(label), key) for key, (label, _other) in SCHEDULES.items()],
                 value=v["schedule"], description="schedule", style=wide,
                 layout=widgets.Layout(margin=_DROPDOWN_MARGIN)),
             "lr": widgets.FloatLogSlider(value=v["lr"], base=10, min=-4, max=0, step=0.05,
@@ -246,7 +248,7 @@ class ScheduleExplorer(Explorer):
             "steps": widgets.IntSlider(value=v["steps"], min=50, max=300, step=10,
                                        description="steps", style=wide),
             "landscape": widgets.Dropdown(
-                options=[(label, key) for key, (label, _) in _LANDSCAPES.items()],
+                options=[(_(label), key) for key, (label, _other) in _LANDSCAPES.items()],
                 value=v["landscape"], description="training on", style=wide,
                 layout=widgets.Layout(margin=_DROPDOWN_MARGIN)),
             "noise": widgets.FloatSlider(value=v["noise"], min=0.0, max=2.0, step=0.05,
@@ -478,6 +480,7 @@ class ScheduleExplorer(Explorer):
         self._momentum_flat.set_data([0, steps], [MOMENTUM, MOMENTUM])
         if result["cycled"]:
             low, high = CYCLED_MOMENTUM[result["schedule"]]
+            cycled = {"high": high, "low": low}  # for the summary
             momentum_text = f"momentum cycled {high:g} → {low:g} → {high:g}"
         else:
             momentum_text = f"momentum {MOMENTUM:g} in both runs"
@@ -492,7 +495,6 @@ class ScheduleExplorer(Explorer):
         self._lr_ax.set_title(f"lr(t): {label}, peak {lr:.2g}", fontsize=10)
 
         runs: dict[str, Trajectory] = result["runs"]
-        names = {"schedule": "with the schedule", "fixed": f"fixed lr {lr:.2g}"}
         # On the same problem, limits that stay put for small moves of the rate and
         # schedule sliders (a new axis is a full redraw) but never hide data.
         problem = (steps, result["landscape"], self.controls["noise"].value)
@@ -523,19 +525,25 @@ class ScheduleExplorer(Explorer):
             title += f"\n× diverged: {', '.join(diverged)}"
         self._loss_ax.set_title(title, fontsize=10)
 
-        summary = f"{label}: final lr {curve[-1]:.2g}"
+        # The summary in the language in use (the figure's texts above stay English).
+        label = re.split(r" \(|（", _(SCHEDULES[result["schedule"]][0]))[0]
+        if warmup:
+            label = _f("warm-up {steps} → {schedule}", steps=warmup, schedule=label)
+        names = {"schedule": _("with the schedule"), "fixed": _f("fixed lr {lr:.2g}", lr=lr)}
+        summary = _f("{schedule}: final lr {lr:.2g}", schedule=label, lr=curve[-1])
         if result["cycled"]:
-            summary += f", {momentum_text}"
-        window = f"mean loss over the last {LAST_STEPS} steps"
+            summary += _f(", momentum cycled {high:g} → {low:g} → {high:g}", **cycled)
+        window = _f("mean loss over the last {steps} steps", steps=LAST_STEPS)
         if not diverged:
-            return (f"{summary}; {window}: with the schedule "
-                    f"{last_mean(runs['schedule']):.1e}, {names['fixed']} "
-                    f"{last_mean(runs['fixed']):.1e}")
+            return _f("{summary}; {window}: with the schedule {schedule:.1e}, {fixed} "
+                      "{fixed_loss:.1e}", summary=summary, window=window,
+                      schedule=last_mean(runs['schedule']), fixed=names['fixed'],
+                      fixed_loss=last_mean(runs['fixed']))
         parts = [summary]
         for key, run in runs.items():
             if run.divergence is not None:
-                parts.append(f"{names[key]}: diverged at step {run.divergence.step} "
-                             f"({run.divergence.reason})")
+                parts.append(_f("{name}: diverged at step {step} ({reason})", name=names[key],
+                                step=run.divergence.step, reason=_(run.divergence.reason)))
             else:
                 parts.append(f"{names[key]}: {window} {last_mean(run):.1e}")
         return "; ".join(parts)
@@ -762,10 +770,13 @@ class PlateauExplorer(Explorer):
                                    # Outside: inside, the moving bands would cover it.
                                    loc="upper left", bbox_to_anchor=(1.01, 1.0))
             self.redraw_all()
-        if record.drops:
-            text = (f"rate reduced at epoch{'s' if len(record.drops) > 1 else ''} "
-                    f"{', '.join(map(str, record.drops))}; final {record.final_lr:.1e}")
+        if len(record.drops) > 1:
+            text = _f("rate reduced at epochs {epochs}; final {lr:.1e}",
+                      epochs=", ".join(map(str, record.drops)), lr=record.final_lr)
+        elif record.drops:
+            text = _f("rate reduced at epoch {epochs}; final {lr:.1e}",
+                      epochs=", ".join(map(str, record.drops)), lr=record.final_lr)
         else:
-            text = f"rate never reduced; final {record.final_lr:.1e}"
+            text = _f("rate never reduced; final {lr:.1e}", lr=record.final_lr)
         self._metric_ax.set_title(self.rule(result["settings"]), fontsize=10)
         return text
