@@ -404,3 +404,13 @@ def test_maths_and_code_inside_an_html_answer_become_html():
     out = site.html_block_markup(text)
     assert out.count('class="math') == 2 and "$u$" in out and "then $z$" in out and "next $v$" in out
     assert site.html_block_markup("no answer, $x$") == "no answer, $x$"
+
+
+def test_an_english_anchor_with_an_apostrophe_is_found(monkeypatch):
+    # course/build.py writes <a id="Exercise-2-—-Xavier's-uniform-bound"></a> after a
+    # translated heading; a pattern that stopped at the ' left a link without href in the
+    # page's table of contents, which broke the theme's scroll-spy (a script error).
+    conf = _conf(monkeypatch, "zh_CN")
+    tag = '<a id="Exercise-2-—-Xavier\'s-uniform-bound"></a>'
+    assert conf.ANCHOR_TAG.findall(tag) == ["Exercise-2-—-Xavier's-uniform-bound"]
+    assert site.ANCHOR_TAG.sub("", "练习 2 " + tag) == "练习 2 "

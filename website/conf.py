@@ -206,7 +206,7 @@ def add_jupyterlab_ids(app, doctree):
 # so that links such as 00_welcome.ipynb#Notation-used-throughout-the-course work in both
 # editions. On the site the tag becomes an id of its section and a heading slug that
 # myst-parser resolves such links with; it is no part of the heading's text.
-ANCHOR_TAG = re.compile(r"""<a\s+id=["']([^"']+)["']\s*>""")
+ANCHOR_TAG = re.compile(r'<a\s+id="([^"]+)"\s*>')  # ids may hold ' (Xavier's)
 
 
 class EnglishAnchors(Transform):
