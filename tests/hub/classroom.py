@@ -160,10 +160,14 @@ def move_an_explorer(kernel, cells):
     before = kernel.comms[image]["buffers"].get("value", b"")
     value = new_slider_value(kernel.comms[slider]["state"])
     t0 = time.monotonic()
-    replies = kernel.update_widget(slider, {"value": value})
-    seconds = time.monotonic() - t0
-    pictures = [m for m in replies if m["content"]["comm_id"] == image
+
+    def pictures_in(replies):
+        return [m for m in replies if m["content"]["comm_id"] == image
                 and ["value"] in m["content"]["data"].get("buffer_paths", [])]
+
+    replies = kernel.update_widget(slider, {"value": value}, until=pictures_in)
+    seconds = time.monotonic() - t0
+    pictures = pictures_in(replies)
     if not pictures:
         raise HubError(f"moved {kernel.comms[slider]['state'].get('description')!r} to "
                        f"{value}: no new figure came")

@@ -35,6 +35,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -716,23 +717,38 @@ class Kernel:
         messages, reply = self._until_idle(self._send(msg), timeout)
         return [o for o in map(_nbformat_output, messages) if o], reply["content"]
 
-    def update_widget(self, comm_id: str, state: dict, timeout: float = 60) -> list[dict]:
+    def update_widget(self, comm_id: str, state: dict, timeout: float = 60,
+                      until: Callable[[list[dict]], bool] | None = None) -> list[dict]:
         """Send what a front end sends when the learner moves a control; the kernel's answer.
 
         The messages returned are the comm messages the kernel sent while handling it
-        (the echo of the new value, and the explorer's redrawn figure).
+        (the echo of the new value, and the explorer's redrawn figure). The kernel is idle
+        again once it has *taken* the change; an explorer draws a change that comes from a
+        front end on a thread of its own ("latest wins", gdcourse/widgets/_base.py), so its
+        figure may come after that: ``until(messages)`` says when what is awaited is there
+        (at most ``timeout`` seconds in all).
         """
         before = len(self.comm_updates)
         msg = self._message("comm_msg", {"comm_id": comm_id, "data": {
             "method": "update", "state": state, "buffer_paths": []}})
         msg_id = self._send(msg)
         deadline = time.monotonic() + timeout
+        idle = False
         while time.monotonic() < deadline:
-            msg = self._recv(deadline)
+            if idle and (until is None or until(self.comm_updates[before:])):
+                return self.comm_updates[before:]
+            try:
+                msg = self._recv(deadline)
+            except HubError:
+                if idle:  # taken, but what was awaited never came: the caller says so
+                    return self.comm_updates[before:]
+                raise
             if (msg.get("channel") == "iopub" and msg["header"]["msg_type"] == "status"
                     and msg["parent_header"].get("msg_id") == msg_id
                     and msg["content"]["execution_state"] == "idle"):
-                return self.comm_updates[before:]
+                idle = True
+        if idle:
+            return self.comm_updates[before:]
         raise HubError("no answer to the widget update in time")
 
 
