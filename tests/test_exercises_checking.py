@@ -753,3 +753,18 @@ def test_a_reference_variant_that_never_ends_is_dropped_in_time():
     result = exercise.check(lambda n: 0)
     assert time.monotonic() - start < 5 and result.status == "failed"
     assert exercise._auto_mistakes() == []
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("look at the sign.", "Look at the sign."),
+    ("math.ceil moves the drops.", "math.ceil moves the drops."),   # code keeps its case
+    ("round() moves the drops.", "round() moves the drops."),
+    ("`x` is a copy.", "`x` is a copy."),
+])
+def test_a_hint_is_shown_as_a_sentence_unless_it_starts_with_code(text, shown):
+    from gdcourse._messages import F_
+    from gdcourse.exercises._checking import CheckResult
+
+    for hint in (text, F_("{text}", text=text)):  # a plain text and a stored template
+        result = CheckResult("title", "failed", "the result differs.", hint, 1)
+        assert str(result).splitlines()[-1].endswith(shown)

@@ -133,10 +133,10 @@ class CheckResult:
 
     def __str__(self) -> str:
         text = _f("{status} — {exercise}: {message}", status=_(_LABELS[self.status]),
-                  exercise=_(self.exercise), message=_sentence(_(self.message)))
+                  exercise=_(self.exercise), message=_sentence(str(_(self.message))))
         if self.hint:
             text += "\n" + _f("{label}: {hint}", label=_(self.hint_label),
-                               hint=_sentence(_(self.hint)))
+                               hint=_sentence(str(_(self.hint))))
         if self.status == FAILED and self.warnings:
             text += ("\n" + _("Warnings from your code:") + " "
                      + "; ".join(_(w) for w in self.warnings))
@@ -156,11 +156,11 @@ class CheckResult:
             f"<b style='color:inherit;color:color-mix(in srgb, {colour} {_HEADING_MIX}%, "
             f"currentColor)'>{html.escape(_(_LABELS[self.status]))}</b>"
             f" — {html.escape(_(self.exercise))}",
-            f"<div style='margin-top:0.3em'>{_inline_html(_sentence(_(self.message)))}</div>",
+            f"<div style='margin-top:0.3em'>{_inline_html(_sentence(str(_(self.message))))}</div>",
         ]
         if self.hint:
             parts.append(f"<div style='margin-top:0.3em'><b>{html.escape(_(self.hint_label))}:"
-                         f"</b> {_inline_html(_sentence(_(self.hint)))}</div>")
+                         f"</b> {_inline_html(_sentence(str(_(self.hint))))}</div>")
         if self.status == FAILED and self.warnings:
             parts.append("<div style='margin-top:0.3em'><b>"
                          + html.escape(_("Warnings from your code:")) + "</b> "
@@ -181,7 +181,7 @@ def _sentence(text: str) -> str:
     "Math.ceil", nor "round() ..." "Round()".
     """
     if not text or not text[0].islower() or isinstance(text, Text):
-        return text  # a Text keeps its template: it is capitalised where it is shown
+        return text  # a stored Text keeps its template; shown, it is a str and capitalised
     first_word = text.split(None, 1)[0]
     if any(mark in first_word for mark in "._()[]=`'\"") or first_word.rstrip(",:;") in _CODE_WORDS:
         return text
